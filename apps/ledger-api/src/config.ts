@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+
+/** Everything the ledger reads from its environment, read once at start-up. */
+export interface LedgerConfig {
+  port: number;
+  dataDir: string;
+  eventStoreConnectionString?: string;
+  policyFile?: string;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got ${env.PORT}`);
+  return {
+    port,
+    dataDir: env.DATA_DIR ?? join(process.cwd(), 'data'),
+    eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
+    policyFile: env.POLICY_FILE || undefined,
+  };
+}

@@ -1,0 +1,66 @@
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  ValidationError,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { CommandRefused, FieldProblem, RefusalKind } from '@ledger/domain';
+import { ContentionError } from '@ledger/application';
+
+const STATUS_OF: Record<RefusalKind, number> = {
+  validation: HttpStatus.BAD_REQUEST,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  rule: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+/** Flattens class-validator's tree into `field.path: reason` problems. */
+export function validationProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
+    return [...own, ...validationProblems(error.children ?? [], field)];
+  });
+}
+
+export function validationException(errors: ValidationError[]): BadRequestException {
+  const problems = validationProblems(errors);
+  return new BadRequestException({
+    statusCode: HttpStatus.BAD_REQUEST,
+    error: 'Bad Request',
+    message: problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; '),
+    problems,
+  });
+}
+
+/** Every refusal answers with a status, a message a person can act on, and the fields at fault. */
+@Catch()
+export class LedgerExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ledger-api');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof CommandRefused) {
+      const status = STATUS_OF[exception.kind];
+      response.status(status).json({ statusCode: status, error: HttpStatus[status], message: exception.message, problems: exception.problems });
+      return;
+    }
+    if (exception instanceof ContentionError) {
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).json({ statusCode: 503, error: 'Service Unavailable', message: exception.message });
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      response.status(status).json(typeof body === 'string' ? { statusCode: status, message: body } : body);
+      return;
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; nothing was recorded unless a later read shows it' });
+  }
+}

@@ -1,0 +1,39 @@
+import type { LedgerEvent } from '@ledger/domain';
+
+/** The response body of a command, derived from the event that holds its business key. */
+export function resultOf(event: LedgerEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'ResidentEnrolled': {
+      const e = event.data;
+      return { residentId: e.residentId, year: e.year, fundId: e.fundId, benefitStart: e.benefitStart, contributionExempt: e.contributionExempt };
+    }
+    case 'ContributionPaid': {
+      const e = event.data;
+      return { receiptNo: e.receiptNo, fundId: e.fundId, benefitStart: e.benefitStart };
+    }
+    case 'SubsidyGranted': {
+      const e = event.data;
+      return { subsidyId: e.subsidyId, fundId: e.fundId, residentId: e.residentId, benefitStart: e.benefitStart };
+    }
+    case 'SchemeChanged': {
+      const e = event.data;
+      return { changeId: e.changeId, residentId: e.residentId, from: e.from, to: e.to, effectiveAt: e.effectiveAt };
+    }
+    case 'ClaimSettled': {
+      const e = event.data;
+      return {
+        claimId: e.claimId,
+        fundId: e.fundId,
+        basicFundPayment: e.basicFundPayment,
+        criticalIllnessPayment: e.criticalIllnessPayment,
+        assistancePayment: e.assistancePayment,
+        personalPayment: e.personalPayment,
+      };
+    }
+    case 'InsurerDecisionRecorded':
+    case 'InsurerPaymentRecorded':
+    case 'ContributionReversed':
+    case 'ClaimReversed':
+      return { ...event.data };
+  }
+}

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createLedgerApp } from './bootstrap';
+import { configFromEnv } from './config';
+
+async function main(): Promise<void> {
+  const config = configFromEnv();
+  const app = await createLedgerApp(config);
+  await app.listen(config.port);
+  const store = config.eventStoreConnectionString ? 'EventStoreDB' : `embedded store in ${config.dataDir}`;
+  new Logger('ledger-api').log(`listening on http://localhost:${config.port} (${store})`);
+}
+
+main().catch((error: Error) => {
+  // A start-up failure (bad policy file, unreadable store) is printed plainly and exits non-zero.
+  console.error(`ledger-api could not start: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CURRENT_VERSION,
+  DomainEvent,
+  EventMetadata,
+  eventHash,
+  GENESIS_HASH,
+  LedgerEvent,
+  RecordedBy,
+  upcast,
+} from '@ledger/domain';
+import type { EventToAppend, StoredEvent } from '@ledger/event-store';
+
+/** Translates between domain events and the store's envelopes (metadata, versions, hash chain). */
+export function decodeEvent(stored: StoredEvent): LedgerEvent {
+  const metadata = stored.metadata as unknown as EventMetadata;
+  const data = upcast(stored.type, metadata.schemaVersion, stored.data);
+  return {
+    type: stored.type,
+    data,
+    businessKey: metadata.businessKey,
+    occurredAt: metadata.occurredAt,
+    eventId: stored.eventId,
+    stream: stored.stream,
+    revision: stored.revision,
+    position: stored.position,
+    metadata,
+  } as LedgerEvent;
+}
+
+export interface EncodeContext {
+  stream: string;
+  /** Revision of the stream's last stored event; -1 for a new stream. */
+  revision: number;
+  previousHash: string;
+  recordedAt: string;
+  recordedBy: RecordedBy;
+  requestDigest: string;
+}
+
+export function encodeEvents(events: DomainEvent[], context: EncodeContext): EventToAppend[] {
+  let previousHash = context.previousHash;
+  return events.map((event, index) => {
+    const eventId = randomUUID();
+    const schemaVersion = CURRENT_VERSION[event.type];
+    const hash = eventHash(previousHash, {
+      stream: context.stream,
+      revision: context.revision + 1 + index,
+      eventId,
+      type: event.type,
+      schemaVersion,
+      businessKey: event.businessKey,
+      occurredAt: event.occurredAt,
+      data: event.data,
+    });
+    const metadata: EventMetadata = {
+      schemaVersion,
+      businessKey: event.businessKey,
+      occurredAt: event.occurredAt,
+      recordedAt: context.recordedAt,
+      recordedBy: context.recordedBy,
+      requestDigest: context.requestDigest,
+      previousHash,
+      hash,
+    };
+    previousHash = hash;
+    return { eventId, type: event.type, data: event.data, metadata: metadata as unknown as Record<string, unknown>, businessKey: event.businessKey };
+  });
+}
+
+export function lastHashOf(events: readonly LedgerEvent[]): string {
+  return events.length ? events[events.length - 1].metadata.hash : GENESIS_HASH;
+}

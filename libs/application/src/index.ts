@@ -1,0 +1,2 @@
+export * from './event-codec';
+export * from './ledger-service';

@@ -1,0 +1,205 @@
+import Decimal from 'decimal.js';
+import {
+  businessKeyOf,
+  canonicalJson,
+  conflict,
+  decideClaim,
+  decideClaimReversal,
+  decideContribution,
+  decideContributionReversal,
+  decideEnrollment,
+  decideInsurerDecision,
+  decideInsurerPayment,
+  decideSchemeChange,
+  decideSubsidy,
+  DecisionContext,
+  DomainEvent,
+  evolveResident,
+  formatMoney,
+  fundStream,
+  initialResidentState,
+  LedgerCommand,
+  LedgerEvent,
+  notFound,
+  RecordedBy,
+  residentStream,
+  ResidentState,
+  sha256Hex,
+} from '@ledger/domain';
+import {
+  BusinessKeyTakenError,
+  EventStorePort,
+  Position,
+  WrongExpectedRevisionError,
+} from '@ledger/event-store';
+import type { Policy } from '@ledger/policy';
+import { decodeEvent, encodeEvents, lastHashOf } from './event-codec';
+
+export interface CommandOutcome {
+  /** 'created' when this call appended the events; 'replayed' for an identical re-send. */
+  status: 'created' | 'replayed';
+  /** The event that holds the command's business key. */
+  event: LedgerEvent;
+  /** Where the store put it: read models are up to date for the caller once they reach it. */
+  position: Position;
+}
+
+export interface LedgerServiceOptions {
+  store: EventStorePort;
+  policy: Policy;
+  clock?: () => Date;
+  /** Optimistic-concurrency retries before giving up on a contended stream. */
+  maxAttempts?: number;
+}
+
+export class ContentionError extends Error {
+  constructor(stream: string, attempts: number) {
+    super(`stream ${stream} stayed contended after ${attempts} attempts; retry the request`);
+    this.name = 'ContentionError';
+  }
+}
+
+/** The digest that tells an identical re-send (same key, same payload) from a conflicting one. */
+export function commandDigest(command: LedgerCommand): string {
+  return sha256Hex(canonicalJson(withMoneyAsText(command)));
+}
+
+/** "380", "380.0" and "380.00" are the same amount, so they are the same request. */
+function withMoneyAsText(value: unknown): unknown {
+  if (Decimal.isDecimal(value)) return formatMoney(value as Decimal);
+  if (Array.isArray(value)) return value.map(withMoneyAsText);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withMoneyAsText(inner)]));
+  }
+  return value;
+}
+
+/**
+ * Runs a command: load the stream, decide, append with the expected revision. A lost race
+ * re-reads and decides again; a business key already held answers with the first result or 409.
+ */
+export class LedgerService {
+  private readonly store: EventStorePort;
+  private readonly context: DecisionContext;
+  private readonly clock: () => Date;
+  private readonly maxAttempts: number;
+
+  constructor(options: LedgerServiceOptions) {
+    this.store = options.store;
+    this.context = { policy: options.policy };
+    this.clock = options.clock ?? (() => new Date());
+    this.maxAttempts = options.maxAttempts ?? 20;
+  }
+
+  get policy(): Policy {
+    return this.context.policy;
+  }
+
+  async execute(command: LedgerCommand, recordedBy: RecordedBy): Promise<CommandOutcome> {
+    const businessKey = businessKeyOf(command);
+    const requestDigest = commandDigest(command);
+    let stream = '';
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      const holder = await this.store.findByBusinessKey(businessKey);
+      if (holder) return this.replay(decodeEvent(holder), requestDigest);
+
+      stream = await this.streamOf(command);
+      const history = (await this.store.readStream(stream)).map(decodeEvent);
+      const state = history.reduce(
+        (folded, event) => evolveResident(folded, event),
+        initialResidentState(residentIdOf(stream)),
+      );
+      const decided = this.decide(command, state);
+      const revision = history.length - 1;
+      const toAppend = encodeEvents(decided, {
+        stream,
+        revision,
+        previousHash: lastHashOf(history),
+        recordedAt: this.clock().toISOString(),
+        recordedBy,
+        requestDigest,
+      });
+      try {
+        const result = await this.store.append(stream, toAppend, revision < 0 ? 'no_stream' : revision);
+        const keyed = toAppend.findIndex((event) => event.businessKey === businessKey);
+        const event = decodeEvent({
+          ...toAppend[keyed],
+          stream,
+          revision: revision + 1 + keyed,
+          position: result.position,
+        });
+        return { status: 'created', event, position: result.position };
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError || error instanceof BusinessKeyTakenError) continue;
+        throw error;
+      }
+    }
+    throw new ContentionError(stream, this.maxAttempts);
+  }
+
+  private replay(event: LedgerEvent, requestDigest: string): CommandOutcome {
+    if (event.metadata.requestDigest !== requestDigest) {
+      throw conflict(`${event.businessKey} was already recorded with a different payload (event ${event.eventId})`);
+    }
+    return { status: 'replayed', event, position: event.position };
+  }
+
+  private async streamOf(command: LedgerCommand): Promise<string> {
+    switch (command.kind) {
+      case 'GrantSubsidy':
+        if (command.purpose === 'per-capita' || !command.residentId) {
+          // Validation of the missing fund/resident happens in decide; any stable stream name will do.
+          return fundStream(command.fundId ?? 'municipal');
+        }
+        return residentStream(command.residentId);
+      case 'RecordInsurerDecision':
+      case 'RecordInsurerPayment':
+      case 'ReverseClaim':
+        return this.streamHolding(`claim:${command.claimId}`, `claim ${command.claimId} is not recorded`);
+      case 'ReverseContribution':
+        return this.streamHolding(`contribution:${command.receiptNo}`, `contribution ${command.receiptNo} is not recorded`);
+      default:
+        return residentStream(command.residentId);
+    }
+  }
+
+  private async streamHolding(businessKey: string, missing: string): Promise<string> {
+    const holder = await this.store.findByBusinessKey(businessKey);
+    if (!holder) throw notFound(missing);
+    return holder.stream;
+  }
+
+  private decide(command: LedgerCommand, state: ResidentState): DomainEvent[] {
+    switch (command.kind) {
+      case 'EnrollResident':
+        return decideEnrollment(command, state, this.context);
+      case 'RecordContribution':
+        return decideContribution(command, state, this.context);
+      case 'GrantSubsidy':
+        return decideSubsidy(command, command.residentId && command.purpose !== 'per-capita' ? state : null, this.context);
+      case 'ChangeScheme':
+        return decideSchemeChange(command, state);
+      case 'SettleClaim':
+        return decideClaim(command, state, this.context);
+      case 'RecordInsurerDecision':
+        return decideInsurerDecision(command, state);
+      case 'RecordInsurerPayment':
+        return decideInsurerPayment(command, state);
+      case 'ReverseContribution':
+        return decideContributionReversal(command, state);
+      case 'ReverseClaim':
+        return decideClaimReversal(command, state);
+    }
+  }
+
+  /** The resident's history folded, or null when the ledger has never seen the resident. */
+  async residentState(residentId: string): Promise<{ state: ResidentState; events: LedgerEvent[] } | null> {
+    const events = (await this.store.readStream(residentStream(residentId))).map(decodeEvent);
+    if (events.length === 0) return null;
+    return { state: events.reduce(evolveResident, initialResidentState(residentId)), events };
+  }
+}
+
+function residentIdOf(stream: string): string {
+  return stream.startsWith('resident-') ? stream.slice('resident-'.length) : stream;
+}

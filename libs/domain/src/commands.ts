@@ -1,0 +1,143 @@
+import type { BusinessDate } from './dates';
+import type {
+  CareType,
+  Category,
+  Collector,
+  InstitutionFacts,
+  ParentFacts,
+  Scheme,
+  Settlement,
+  SubsidyLevel,
+  SubsidyPurpose,
+} from './events';
+import type { FundId, Hukou } from './funds';
+import type { Money } from './money';
+
+/** Commands as the domain sees them: already shape-checked at the edge, amounts as Decimals. */
+export interface EnrollResident {
+  kind: 'EnrollResident';
+  enrollmentId: string;
+  residentId: string;
+  year: number;
+  birthDate: BusinessDate;
+  category: Category;
+  hukou: Hukou;
+  residenceDistrict: string;
+  hardship: string[];
+  parents: ParentFacts[];
+  enrolledAt: BusinessDate;
+}
+
+export interface RecordContribution {
+  kind: 'RecordContribution';
+  receiptNo: string;
+  residentId: string;
+  year: number;
+  amount: Money;
+  paidAt: BusinessDate;
+  collector: Collector;
+  fundId?: FundId;
+}
+
+export interface GrantSubsidy {
+  kind: 'GrantSubsidy';
+  subsidyId: string;
+  level: SubsidyLevel;
+  purpose: SubsidyPurpose;
+  year: number;
+  amount: Money;
+  grantedAt: BusinessDate;
+  fundId?: FundId;
+  residentId?: string;
+}
+
+export interface ChangeScheme {
+  kind: 'ChangeScheme';
+  changeId: string;
+  residentId: string;
+  to: Scheme;
+  effectiveAt: BusinessDate;
+}
+
+export interface SettleClaim {
+  kind: 'SettleClaim';
+  claimId: string;
+  residentId: string;
+  careType: CareType;
+  institution: InstitutionFacts;
+  admittedAt: BusinessDate;
+  dischargedAt: BusinessDate;
+  totalCost: Money;
+  compliantCost: Money;
+  settlement: Settlement;
+  filedAt: BusinessDate;
+  basicFundPayment?: Money;
+  criticalIllnessPayment?: Money;
+  assistancePayment?: Money;
+}
+
+export interface RecordInsurerDecision {
+  kind: 'RecordInsurerDecision';
+  claimId: string;
+  receivedAt: BusinessDate;
+  decidedAt: BusinessDate;
+  covered: boolean;
+}
+
+export interface RecordInsurerPayment {
+  kind: 'RecordInsurerPayment';
+  claimId: string;
+  paidAt: BusinessDate;
+  amount: Money;
+}
+
+export interface ReverseContribution {
+  kind: 'ReverseContribution';
+  reversalId: string;
+  receiptNo: string;
+  reversedAt: BusinessDate;
+  reason: string;
+}
+
+export interface ReverseClaim {
+  kind: 'ReverseClaim';
+  reversalId: string;
+  claimId: string;
+  reversedAt: BusinessDate;
+  reason: string;
+}
+
+export type LedgerCommand =
+  | EnrollResident
+  | RecordContribution
+  | GrantSubsidy
+  | ChangeScheme
+  | SettleClaim
+  | RecordInsurerDecision
+  | RecordInsurerPayment
+  | ReverseContribution
+  | ReverseClaim;
+
+/** The business key a command is idempotent on; one event in the store holds it. */
+export function businessKeyOf(command: LedgerCommand): string {
+  switch (command.kind) {
+    case 'EnrollResident':
+      return `enrollment:${command.enrollmentId}`;
+    case 'RecordContribution':
+      return `contribution:${command.receiptNo}`;
+    case 'GrantSubsidy':
+      return `subsidy:${command.subsidyId}`;
+    case 'ChangeScheme':
+      return `scheme-change:${command.changeId}`;
+    case 'SettleClaim':
+      return `claim:${command.claimId}`;
+    case 'RecordInsurerDecision':
+      return `insurer-decision:${command.claimId}`;
+    case 'RecordInsurerPayment':
+      return `insurer-payment:${command.claimId}`;
+    case 'ReverseContribution':
+      return `contribution-reversal:${command.reversalId}`;
+    case 'ReverseClaim':
+      return `claim-reversal:${command.reversalId}`;
+  }
+}

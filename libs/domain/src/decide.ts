@@ -1,0 +1,422 @@
+import {
+  benefitStart,
+  emptyAccumulations,
+  newbornYears,
+  Policy,
+  settleClaim,
+  type HardshipCode,
+} from '@ledger/policy';
+import type {
+  ChangeScheme,
+  EnrollResident,
+  GrantSubsidy,
+  RecordContribution,
+  RecordInsurerDecision,
+  RecordInsurerPayment,
+  ReverseClaim,
+  ReverseContribution,
+  SettleClaim,
+} from './commands';
+import { businessKeyOf } from './commands';
+import { daysBetween, yearOf } from './dates';
+import type { DomainEvent, ResidentEnrolledV1 } from './events';
+import { conflict, invalid, notFound, ruleBroken } from './errors';
+import { attributedFund } from './funds';
+import { formatMoney, Money, ZERO } from './money';
+import {
+  currentScheme,
+  EnrollmentYear,
+  isKnownResident,
+  ResidentState,
+  schemeOn,
+} from './resident';
+
+/**
+ * decide(command, state) → events. Pure: everything a decision needs (the resident's history, the
+ * policy in force) comes in as arguments; refusals are thrown as CommandRefused.
+ */
+export interface DecisionContext {
+  policy: Policy;
+}
+
+export function decideEnrollment(command: EnrollResident, state: ResidentState, { policy }: DecisionContext): DomainEvent[] {
+  const enrolled = state.years.get(command.year);
+  if (enrolled) {
+    throw conflict(`resident ${command.residentId} is already enrolled for ${command.year} (enrollment ${enrolled.enrollmentId})`);
+  }
+  if (command.enrolledAt < command.birthDate) throw invalid('enrolledAt', 'is before the birth date');
+  const base = {
+    residentId: command.residentId,
+    birthDate: command.birthDate,
+    category: command.category,
+    hukou: command.hukou,
+    residenceDistrict: command.residenceDistrict,
+    hardship: command.hardship,
+    parents: command.parents,
+    enrolledAt: command.enrolledAt,
+    policyVersion: policy.version,
+  };
+  const key = businessKeyOf(command);
+
+  if (command.category !== 'newborn') {
+    const fundId = attributedFund(command);
+    const data: ResidentEnrolledV1 = {
+      ...base,
+      enrollmentId: command.enrollmentId,
+      year: command.year,
+      fundId,
+      contributionExempt: false,
+      contributionDue: formatMoney(policy.contributionStandard(command.year, command.category)),
+      benefitStart: null,
+    };
+    return [{ type: 'ResidentEnrolled', data, businessKey: key, occurredAt: command.enrolledAt }];
+  }
+
+  const firstParent = command.parents[0];
+  if (!firstParent) throw invalid('parents', 'a newborn is enrolled with at least one parent');
+  if (!policy.isNewborn(command.birthDate, command.enrolledAt)) {
+    throw ruleBroken('a newborn is aged 1 year or less at registration (opinions-2017 §五(一))', 'birthDate');
+  }
+  // A newborn's fund follows the first-named parent (opinions-2017 §四).
+  const fundId = attributedFund(firstParent);
+  const plans = newbornYears(policy, {
+    birthDate: command.birthDate,
+    registeredAt: command.enrolledAt,
+    anyParentInsured: command.parents.some((parent) => parent.insured),
+  });
+  if (!plans.some((plan) => plan.year === command.year)) {
+    const years = plans.map((plan) => plan.year).join(' and ');
+    throw ruleBroken(`a newborn born on ${command.birthDate} registered on ${command.enrolledAt} enrolls for ${years}`, 'year');
+  }
+  return plans
+    .filter((plan) => plan.year === command.year || !state.years.has(plan.year))
+    .map((plan): DomainEvent => {
+      const data: ResidentEnrolledV1 = {
+        ...base,
+        enrollmentId: command.enrollmentId,
+        year: plan.year,
+        fundId,
+        contributionExempt: plan.contributionExempt,
+        contributionDue: formatMoney(plan.contributionExempt ? ZERO : policy.contributionStandard(plan.year, 'newborn')),
+        benefitStart: plan.contributionExempt
+          ? benefitStart(policy, {
+              category: 'newborn',
+              year: plan.year,
+              birthDate: command.birthDate,
+              registeredAt: command.enrolledAt,
+              contributionExempt: true,
+              paidAt: null,
+            })
+          : null,
+      };
+      const businessKey = plan.year === command.year ? key : `${key}:${plan.year}`;
+      return { type: 'ResidentEnrolled', data, businessKey, occurredAt: command.enrolledAt };
+    });
+}
+
+function requireResident(state: ResidentState): void {
+  if (!isKnownResident(state)) throw notFound(`resident ${state.residentId} is not enrolled in any year`);
+}
+
+function requireEnrollment(state: ResidentState, year: number): EnrollmentYear {
+  const enrollment = state.years.get(year);
+  if (!enrollment) throw ruleBroken(`resident ${state.residentId} is not enrolled for ${year}`, 'year');
+  return enrollment;
+}
+
+/** Benefit start once a payment brings the year's contribution up to what is due. */
+function benefitStartAfterPayment(
+  policy: Policy,
+  state: ResidentState,
+  enrollment: EnrollmentYear,
+  amount: Money,
+  paidAt: string,
+): string | null {
+  if (enrollment.benefitStart) return enrollment.benefitStart;
+  if (enrollment.paid.plus(amount).lessThan(enrollment.contributionDue)) return null;
+  return benefitStart(policy, {
+    category: enrollment.category,
+    year: enrollment.year,
+    birthDate: state.birthDate!,
+    registeredAt: enrollment.enrolledAt,
+    contributionExempt: enrollment.contributionExempt,
+    paidAt,
+  });
+}
+
+export function decideContribution(command: RecordContribution, state: ResidentState, { policy }: DecisionContext): DomainEvent[] {
+  requireResident(state);
+  const enrollment = requireEnrollment(state, command.year);
+  if (enrollment.contributionExempt) {
+    throw ruleBroken(`resident ${command.residentId}'s ${command.year} contribution is exempt (newborn with an insured parent)`, 'year');
+  }
+  return [
+    {
+      type: 'ContributionPaid',
+      businessKey: businessKeyOf(command),
+      occurredAt: command.paidAt,
+      data: {
+        receiptNo: command.receiptNo,
+        residentId: command.residentId,
+        year: command.year,
+        amount: formatMoney(command.amount),
+        paidAt: command.paidAt,
+        collector: command.collector,
+        fundId: command.fundId ?? enrollment.fundId,
+        attributedFundId: enrollment.fundId,
+        benefitStart: benefitStartAfterPayment(policy, state, enrollment, command.amount, command.paidAt),
+      },
+    },
+  ];
+}
+
+/** Per-capita subsidies go to a fund and need no resident; hardship aid pays a resident's contribution. */
+export function decideSubsidy(command: GrantSubsidy, state: ResidentState | null, { policy }: DecisionContext): DomainEvent[] {
+  const common = {
+    subsidyId: command.subsidyId,
+    level: command.level,
+    purpose: command.purpose,
+    year: command.year,
+    amount: formatMoney(command.amount),
+    grantedAt: command.grantedAt,
+  };
+  const businessKey = businessKeyOf(command);
+  if (command.purpose === 'per-capita') {
+    if (!command.fundId) throw invalid('fundId', 'a per-capita subsidy names the fund it is granted to');
+    if (command.residentId) throw invalid('residentId', 'a per-capita subsidy is granted to a fund, not to a resident');
+    return [
+      {
+        type: 'SubsidyGranted',
+        businessKey,
+        occurredAt: command.grantedAt,
+        data: { ...common, fundId: command.fundId, residentId: null, attributedFundId: null, benefitStart: null },
+      },
+    ];
+  }
+  if (!command.residentId || !state) throw invalid('residentId', 'hardship contribution aid names the resident it pays for');
+  requireResident(state);
+  const enrollment = requireEnrollment(state, command.year);
+  if (enrollment.contributionExempt) {
+    throw ruleBroken(`resident ${command.residentId}'s ${command.year} contribution is exempt; there is nothing to aid`, 'year');
+  }
+  if (state.hardship.length === 0) {
+    throw ruleBroken(`resident ${command.residentId} belongs to no hardship group`, 'residentId');
+  }
+  return [
+    {
+      type: 'SubsidyGranted',
+      businessKey,
+      occurredAt: command.grantedAt,
+      data: {
+        ...common,
+        fundId: command.fundId ?? enrollment.fundId,
+        residentId: command.residentId,
+        attributedFundId: enrollment.fundId,
+        benefitStart: benefitStartAfterPayment(policy, state, enrollment, command.amount, command.grantedAt),
+      },
+    },
+  ];
+}
+
+export function decideSchemeChange(command: ChangeScheme, state: ResidentState): DomainEvent[] {
+  requireResident(state);
+  const from = currentScheme(state);
+  if (from === command.to) throw ruleBroken(`resident ${command.residentId} is already in the ${command.to} scheme`, 'to');
+  const last = state.schemes[state.schemes.length - 1];
+  if (last && command.effectiveAt < last.from) {
+    throw ruleBroken(`a scheme change cannot take effect before the current period began (${last.from})`, 'effectiveAt');
+  }
+  return [
+    {
+      type: 'SchemeChanged',
+      businessKey: businessKeyOf(command),
+      occurredAt: command.effectiveAt,
+      data: { changeId: command.changeId, residentId: command.residentId, from, to: command.to, effectiveAt: command.effectiveAt },
+    },
+  ];
+}
+
+/** Enrolled, paid up, on or after the benefit start, and not in the employee scheme on the day care began. */
+export function entitledToBasicBenefits(state: ResidentState, year: number, on: string): boolean {
+  const enrollment = state.years.get(year);
+  return (
+    enrollment !== undefined &&
+    enrollment.benefitStart !== null &&
+    enrollment.benefitStart <= on &&
+    schemeOn(state, on) === 'resident'
+  );
+}
+
+export function decideClaim(command: SettleClaim, state: ResidentState, { policy }: DecisionContext): DomainEvent[] {
+  requireResident(state);
+  if (command.dischargedAt < command.admittedAt) throw invalid('dischargedAt', 'is before admittedAt');
+  if (command.filedAt < command.dischargedAt) throw invalid('filedAt', 'is before dischargedAt');
+  if (command.compliantCost.greaterThan(command.totalCost)) throw invalid('compliantCost', 'exceeds totalCost');
+  const year = yearOf(command.admittedAt);
+  const enrollment = state.years.get(year) ?? [...state.years.values()].sort((a, b) => b.year - a.year)[0];
+  const recorded =
+    command.basicFundPayment !== undefined ||
+    command.criticalIllnessPayment !== undefined ||
+    command.assistancePayment !== undefined;
+
+  let basic: Money;
+  let criticalIllness: Money;
+  let assistance: Money;
+  if (recorded) {
+    // The settlement platform already paid: record its split as reported; the auditor judges it.
+    basic = command.basicFundPayment ?? ZERO;
+    criticalIllness = command.criticalIllnessPayment ?? ZERO;
+    assistance = command.assistancePayment ?? ZERO;
+    if (basic.plus(criticalIllness).plus(assistance).greaterThan(command.totalCost)) {
+      throw ruleBroken('basicFundPayment + criticalIllnessPayment + assistancePayment exceed totalCost', 'totalCost');
+    }
+  } else {
+    const universityStudent = state.years.get(year)?.category === 'university-student';
+    if (command.settlement === 'cash-advance') {
+      const window = policy.cashAdvanceWindowDays(universityStudent, command.dischargedAt);
+      if (daysBetween(command.dischargedAt, command.filedAt) > window) {
+        throw ruleBroken(`a cash-advance claim is filed within ${window} days of the end of treatment`, 'filedAt');
+      }
+    }
+    const split = settleClaim(policy, {
+      on: command.admittedAt,
+      careType: command.careType,
+      institutionLevel: command.institution.level,
+      designated: command.institution.designated,
+      totalCost: command.totalCost,
+      compliantCost: command.compliantCost,
+      hardship: state.hardship as HardshipCode[],
+      entitledToBasic: entitledToBasicBenefits(state, year, command.admittedAt),
+      accumulations: accumulationsForPolicy(state, year),
+    });
+    basic = split.basicFundPayment;
+    criticalIllness = split.criticalIllnessPayment;
+    assistance = split.assistancePayment;
+  }
+  const personal = command.totalCost.minus(basic).minus(criticalIllness).minus(assistance);
+  return [
+    {
+      type: 'ClaimSettled',
+      businessKey: businessKeyOf(command),
+      occurredAt: command.dischargedAt,
+      data: {
+        claimId: command.claimId,
+        residentId: command.residentId,
+        year,
+        fundId: enrollment.fundId,
+        careType: command.careType,
+        institution: command.institution,
+        admittedAt: command.admittedAt,
+        dischargedAt: command.dischargedAt,
+        totalCost: formatMoney(command.totalCost),
+        compliantCost: formatMoney(command.compliantCost),
+        settlement: command.settlement,
+        filedAt: command.filedAt,
+        basicFundPayment: formatMoney(basic),
+        criticalIllnessPayment: formatMoney(criticalIllness),
+        assistancePayment: formatMoney(assistance),
+        personalPayment: formatMoney(personal),
+        paymentsSource: recorded ? 'recorded' : 'computed',
+        policyVersion: policy.version,
+      },
+    },
+  ];
+}
+
+function accumulationsForPolicy(state: ResidentState, year: number) {
+  const acc = state.accumulations.get(year);
+  if (!acc) return emptyAccumulations();
+  return {
+    ...emptyAccumulations(),
+    basicFundPaid: acc.basicFundPaid,
+    personalBurdenInScope: acc.personalBurdenInScope,
+    criticalIllnessPaid: acc.criticalIllnessPaid,
+    assistancePaid: acc.assistancePaid,
+    outpatientCompliant: acc.outpatientCompliant,
+  };
+}
+
+function requireClaim(state: ResidentState, claimId: string) {
+  const claim = state.claims.get(claimId);
+  if (!claim) throw notFound(`claim ${claimId} is not recorded`);
+  return claim;
+}
+
+export function decideInsurerDecision(command: RecordInsurerDecision, state: ResidentState): DomainEvent[] {
+  const claim = requireClaim(state, command.claimId);
+  if (command.decidedAt < command.receivedAt) throw invalid('decidedAt', 'is before receivedAt');
+  if (claim.insurerDecision) throw conflict(`claim ${command.claimId} already has an insurer decision`);
+  return [
+    {
+      type: 'InsurerDecisionRecorded',
+      businessKey: businessKeyOf(command),
+      occurredAt: command.decidedAt,
+      data: { claimId: command.claimId, residentId: state.residentId, receivedAt: command.receivedAt, decidedAt: command.decidedAt, covered: command.covered },
+    },
+  ];
+}
+
+export function decideInsurerPayment(command: RecordInsurerPayment, state: ResidentState): DomainEvent[] {
+  const claim = requireClaim(state, command.claimId);
+  if (!claim.insurerDecision) throw ruleBroken(`claim ${command.claimId} has no insurer decision to pay on`, 'claimId');
+  if (!claim.insurerDecision.covered) throw ruleBroken(`the insurer decided claim ${command.claimId} is not covered`, 'claimId');
+  if (command.paidAt < claim.insurerDecision.decidedAt) throw invalid('paidAt', 'is before the insurer decision');
+  return [
+    {
+      type: 'InsurerPaymentRecorded',
+      businessKey: businessKeyOf(command),
+      occurredAt: command.paidAt,
+      data: { claimId: command.claimId, residentId: state.residentId, paidAt: command.paidAt, amount: formatMoney(command.amount) },
+    },
+  ];
+}
+
+export function decideContributionReversal(command: ReverseContribution, state: ResidentState): DomainEvent[] {
+  const receipt = state.receipts.get(command.receiptNo);
+  if (!receipt) throw notFound(`contribution ${command.receiptNo} is not recorded`);
+  if (receipt.reversed) throw ruleBroken(`contribution ${command.receiptNo} is already reversed`, 'receiptNo');
+  return [
+    {
+      type: 'ContributionReversed',
+      businessKey: businessKeyOf(command),
+      occurredAt: command.reversedAt,
+      data: {
+        reversalId: command.reversalId,
+        receiptNo: command.receiptNo,
+        residentId: state.residentId,
+        year: receipt.year,
+        amount: formatMoney(receipt.amount),
+        fundId: receipt.fundId,
+        reversedAt: command.reversedAt,
+        reason: command.reason,
+      },
+    },
+  ];
+}
+
+export function decideClaimReversal(command: ReverseClaim, state: ResidentState): DomainEvent[] {
+  const claim = requireClaim(state, command.claimId);
+  if (claim.reversed) throw ruleBroken(`claim ${command.claimId} is already reversed`, 'claimId');
+  const s = claim.settled;
+  return [
+    {
+      type: 'ClaimReversed',
+      businessKey: businessKeyOf(command),
+      occurredAt: command.reversedAt,
+      data: {
+        reversalId: command.reversalId,
+        claimId: command.claimId,
+        residentId: state.residentId,
+        year: claim.year,
+        fundId: claim.fundId,
+        careType: claim.careType,
+        basicFundPayment: s.basicFundPayment,
+        criticalIllnessPayment: s.criticalIllnessPayment,
+        assistancePayment: s.assistancePayment,
+        compliantCost: s.compliantCost,
+        reversedAt: command.reversedAt,
+        reason: command.reason,
+      },
+    },
+  ];
+}

@@ -1,0 +1,237 @@
+import type { BusinessDate } from './dates';
+import type { FundId, Hukou } from './funds';
+
+/**
+ * The ledger's facts. Every event type is past tense and versioned; a shape never changes in
+ * place — a new version is added with an upcaster in `upcasters.ts`. Money is a two-decimal
+ * string on the wire and in the store.
+ */
+export type MoneyText = string;
+
+export type Category = 'adult' | 'minor' | 'student' | 'university-student' | 'newborn';
+export type Scheme = 'employee' | 'resident';
+export type CareType = 'outpatient' | 'chronic-outpatient' | 'inpatient';
+export type SubsidyLevel = 'central' | 'provincial' | 'municipal' | 'district';
+export type SubsidyPurpose = 'per-capita' | 'hardship-contribution';
+export type Collector = 'self' | 'school' | 'agency';
+export type Settlement = 'direct' | 'cash-advance';
+
+export const CATEGORIES: readonly Category[] = ['adult', 'minor', 'student', 'university-student', 'newborn'];
+export const SCHEMES: readonly Scheme[] = ['employee', 'resident'];
+export const CARE_TYPES: readonly CareType[] = ['outpatient', 'chronic-outpatient', 'inpatient'];
+export const SUBSIDY_LEVELS: readonly SubsidyLevel[] = ['central', 'provincial', 'municipal', 'district'];
+export const SUBSIDY_PURPOSES: readonly SubsidyPurpose[] = ['per-capita', 'hardship-contribution'];
+export const COLLECTORS: readonly Collector[] = ['self', 'school', 'agency'];
+export const SETTLEMENTS: readonly Settlement[] = ['direct', 'cash-advance'];
+
+export interface ParentFacts {
+  scheme: Scheme;
+  insured: boolean;
+  hukou: Hukou;
+  residenceDistrict: string;
+}
+
+export interface ResidentEnrolledV1 {
+  enrollmentId: string;
+  residentId: string;
+  year: number;
+  birthDate: BusinessDate;
+  category: Category;
+  hukou: Hukou;
+  residenceDistrict: string;
+  hardship: string[];
+  parents: ParentFacts[];
+  enrolledAt: BusinessDate;
+  fundId: FundId;
+  contributionExempt: boolean;
+  /** Contribution owed for the year under the policy in force (0.00 when exempt). */
+  contributionDue: MoneyText;
+  /** Set when the enrollment itself starts benefits (an exempt newborn); otherwise payment does. */
+  benefitStart: BusinessDate | null;
+  policyVersion: string;
+}
+
+export interface ContributionPaidV1 {
+  receiptNo: string;
+  residentId: string;
+  year: number;
+  amount: MoneyText;
+  paidAt: BusinessDate;
+  collector: Collector;
+  /** The fund account that actually received the money. */
+  fundId: FundId;
+  /** The fund the resident is attributed to for the year; differs from fundId only by mistake. */
+  attributedFundId: FundId;
+  /** Benefit start once this payment completes the year's contribution; null if still short. */
+  benefitStart: BusinessDate | null;
+}
+
+export interface SubsidyGrantedV1 {
+  subsidyId: string;
+  level: SubsidyLevel;
+  purpose: SubsidyPurpose;
+  year: number;
+  amount: MoneyText;
+  grantedAt: BusinessDate;
+  fundId: FundId;
+  residentId: string | null;
+  attributedFundId: FundId | null;
+  benefitStart: BusinessDate | null;
+}
+
+export interface SchemeChangedV1 {
+  changeId: string;
+  residentId: string;
+  from: Scheme;
+  to: Scheme;
+  effectiveAt: BusinessDate;
+}
+
+export interface InstitutionFacts {
+  id: string;
+  level: 1 | 2 | 3;
+  designated: boolean;
+  district: string;
+}
+
+export interface ClaimSettledV1 {
+  claimId: string;
+  residentId: string;
+  year: number;
+  fundId: FundId;
+  careType: CareType;
+  institution: InstitutionFacts;
+  admittedAt: BusinessDate;
+  dischargedAt: BusinessDate;
+  totalCost: MoneyText;
+  compliantCost: MoneyText;
+  settlement: Settlement;
+  filedAt: BusinessDate;
+  basicFundPayment: MoneyText;
+  criticalIllnessPayment: MoneyText;
+  assistancePayment: MoneyText;
+  personalPayment: MoneyText;
+  /** 'recorded': as the settlement platform reported it; 'computed': settled one-stop by the ledger's policy. */
+  paymentsSource: 'recorded' | 'computed';
+  policyVersion: string;
+}
+
+export interface InsurerDecisionRecordedV1 {
+  claimId: string;
+  residentId: string;
+  receivedAt: BusinessDate;
+  decidedAt: BusinessDate;
+  covered: boolean;
+}
+
+export interface InsurerPaymentRecordedV1 {
+  claimId: string;
+  residentId: string;
+  paidAt: BusinessDate;
+  amount: MoneyText;
+}
+
+/** A correction never edits history: it reverses a money fact by its business key. */
+export interface ContributionReversedV1 {
+  reversalId: string;
+  receiptNo: string;
+  residentId: string;
+  year: number;
+  amount: MoneyText;
+  fundId: FundId;
+  reversedAt: BusinessDate;
+  reason: string;
+}
+
+export interface ClaimReversedV1 {
+  reversalId: string;
+  claimId: string;
+  residentId: string;
+  year: number;
+  fundId: FundId;
+  careType: CareType;
+  basicFundPayment: MoneyText;
+  criticalIllnessPayment: MoneyText;
+  assistancePayment: MoneyText;
+  compliantCost: MoneyText;
+  reversedAt: BusinessDate;
+  reason: string;
+}
+
+export interface EventDataByType {
+  ResidentEnrolled: ResidentEnrolledV1;
+  ContributionPaid: ContributionPaidV1;
+  SubsidyGranted: SubsidyGrantedV1;
+  SchemeChanged: SchemeChangedV1;
+  ClaimSettled: ClaimSettledV1;
+  InsurerDecisionRecorded: InsurerDecisionRecordedV1;
+  InsurerPaymentRecorded: InsurerPaymentRecordedV1;
+  ContributionReversed: ContributionReversedV1;
+  ClaimReversed: ClaimReversedV1;
+}
+
+export type LedgerEventType = keyof EventDataByType;
+
+/** The current schema version of each type; older versions are upcast on read. */
+export const CURRENT_VERSION: { readonly [T in LedgerEventType]: number } = {
+  ResidentEnrolled: 1,
+  ContributionPaid: 1,
+  SubsidyGranted: 1,
+  SchemeChanged: 1,
+  ClaimSettled: 1,
+  InsurerDecisionRecorded: 1,
+  InsurerPaymentRecorded: 1,
+  ContributionReversed: 1,
+  ClaimReversed: 1,
+};
+
+export const LEDGER_EVENT_TYPES = Object.keys(CURRENT_VERSION) as LedgerEventType[];
+
+export function isLedgerEventType(type: string): type is LedgerEventType {
+  return Object.prototype.hasOwnProperty.call(CURRENT_VERSION, type);
+}
+
+/** A decided fact before it is stored: what decide() returns. */
+export type DomainEvent = {
+  [T in LedgerEventType]: { type: T; data: EventDataByType[T]; businessKey: string; occurredAt: BusinessDate };
+}[LedgerEventType];
+
+export type EventOf<T extends LedgerEventType> = Extract<DomainEvent, { type: T }>;
+
+export interface RecordedBy {
+  subject: string;
+  role: string;
+}
+
+/** Metadata stored beside every event's data. */
+export interface EventMetadata {
+  schemaVersion: number;
+  businessKey: string;
+  occurredAt: BusinessDate;
+  /** ISO instant the ledger stored the event. */
+  recordedAt: string;
+  recordedBy: RecordedBy;
+  /** sha256 of the command payload that produced the event, to tell an identical re-send from a conflicting one. */
+  requestDigest: string;
+  /** Hash of the previous event in the same stream (GENESIS_HASH for the first). */
+  previousHash: string;
+  /** eventHash(previousHash, this event): see integrity.ts. */
+  hash: string;
+}
+
+/** A domain event as read back from the store, upcast to its current version. */
+export type LedgerEvent = DomainEvent & {
+  eventId: string;
+  stream: string;
+  revision: number;
+  position: bigint;
+  metadata: EventMetadata;
+};
+
+export function residentStream(residentId: string): string {
+  return `resident-${residentId}`;
+}
+
+export function fundStream(fundId: FundId): string {
+  return `fund-${fundId}`;
+}

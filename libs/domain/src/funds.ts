@@ -1,0 +1,57 @@
+/**
+ * The six separately managed funds and the district codes that map onto them
+ * (opinions-2017 §二: the five new-city districts manage their own fund; everything else is 市本级).
+ */
+export const FUND_IDS = ['municipal', 'caidian', 'jiangxia', 'dongxihu', 'huangpi', 'xinzhou'] as const;
+export type FundId = (typeof FUND_IDS)[number];
+
+const NEW_CITY_DISTRICTS: readonly FundId[] = ['caidian', 'jiangxia', 'dongxihu', 'huangpi', 'xinzhou'];
+
+/** Central districts and function zones, all attributed to the municipal fund. */
+export const MUNICIPAL_DISTRICTS = [
+  'jiangan', 'jianghan', 'qiaokou', 'hanyang', 'wuchang', 'qingshan', 'hongshan',
+  'hannan', 'donghu-hightech', 'wuhan-econ', 'donghu-scenic',
+] as const;
+
+export const DISTRICT_CODES: readonly string[] = [...NEW_CITY_DISTRICTS, ...MUNICIPAL_DISTRICTS];
+
+const FUND_OF_DISTRICT: ReadonlyMap<string, FundId> = new Map<string, FundId>([
+  ...NEW_CITY_DISTRICTS.map((district): [string, FundId] => [district, district]),
+  ...MUNICIPAL_DISTRICTS.map((district): [string, FundId] => [district, 'municipal']),
+]);
+
+export function isFundId(value: unknown): value is FundId {
+  return typeof value === 'string' && (FUND_IDS as readonly string[]).includes(value);
+}
+
+export function isDistrictCode(value: unknown): value is string {
+  return typeof value === 'string' && FUND_OF_DISTRICT.has(value);
+}
+
+export function fundOfDistrict(district: string): FundId {
+  const fund = FUND_OF_DISTRICT.get(district);
+  if (!fund) throw new RangeError(`unknown district code: ${district}`);
+  return fund;
+}
+
+export interface Hukou {
+  local: boolean;
+  district?: string;
+}
+
+export interface AttributionFacts {
+  hukou: Hukou;
+  residenceDistrict: string;
+}
+
+/**
+ * 基金归属 (opinions-2017 §四): local hukou → the hukou district's fund, otherwise the residence
+ * district's fund. A newborn follows the first-named parent (the caller passes that parent's facts).
+ */
+export function attributedFund(facts: AttributionFacts): FundId {
+  if (facts.hukou.local) {
+    if (!facts.hukou.district) throw new RangeError('local hukou needs a hukou district');
+    return fundOfDistrict(facts.hukou.district);
+  }
+  return fundOfDistrict(facts.residenceDistrict);
+}

@@ -1,0 +1,287 @@
+import type { BusinessDate } from './dates';
+import type {
+  CareType,
+  Category,
+  ClaimSettledV1,
+  DomainEvent,
+  Scheme,
+} from './events';
+import type { FundId, Hukou } from './funds';
+import { Money, money, ZERO } from './money';
+
+/** What the ledger knows of one resident: the fold of the resident's stream. */
+export interface ResidentState {
+  residentId: string;
+  /** Revision of the last event folded in; -1 before the first. */
+  revision: number;
+  birthDate: BusinessDate | null;
+  hukou: Hukou | null;
+  residenceDistrict: string | null;
+  hardship: readonly string[];
+  years: ReadonlyMap<number, EnrollmentYear>;
+  /** Scheme periods in order; the resident scheme from the first enrollment unless changed. */
+  schemes: readonly SchemePeriod[];
+  claims: ReadonlyMap<string, ClaimRecord>;
+  receipts: ReadonlyMap<string, ReceiptRecord>;
+  accumulations: ReadonlyMap<number, Accumulations>;
+}
+
+export interface EnrollmentYear {
+  enrollmentId: string;
+  year: number;
+  category: Category;
+  fundId: FundId;
+  enrolledAt: BusinessDate;
+  contributionExempt: boolean;
+  contributionDue: Money;
+  paid: Money;
+  benefitStart: BusinessDate | null;
+}
+
+export interface SchemePeriod {
+  scheme: Scheme;
+  from: BusinessDate;
+}
+
+export interface ClaimRecord {
+  claimId: string;
+  year: number;
+  fundId: FundId;
+  careType: CareType;
+  settled: ClaimSettledV1;
+  insurerDecision: { receivedAt: BusinessDate; decidedAt: BusinessDate; covered: boolean } | null;
+  insurerPayment: { paidAt: BusinessDate; amount: Money } | null;
+  reversed: boolean;
+}
+
+export interface ReceiptRecord {
+  receiptNo: string;
+  year: number;
+  amount: Money;
+  fundId: FundId;
+  reversed: boolean;
+}
+
+/** Year-to-date sums the one-stop settlement needs (insurance year = calendar year of admission). */
+export interface Accumulations {
+  compliantCost: Money;
+  basicFundPaid: Money;
+  personalBurdenInScope: Money;
+  criticalIllnessPaid: Money;
+  assistancePaid: Money;
+  outpatientCompliant: Money;
+}
+
+export const EMPTY_ACCUMULATIONS: Accumulations = {
+  compliantCost: ZERO,
+  basicFundPaid: ZERO,
+  personalBurdenInScope: ZERO,
+  criticalIllnessPaid: ZERO,
+  assistancePaid: ZERO,
+  outpatientCompliant: ZERO,
+};
+
+export function initialResidentState(residentId: string): ResidentState {
+  return {
+    residentId,
+    revision: -1,
+    birthDate: null,
+    hukou: null,
+    residenceDistrict: null,
+    hardship: [],
+    years: new Map(),
+    schemes: [],
+    claims: new Map(),
+    receipts: new Map(),
+    accumulations: new Map(),
+  };
+}
+
+export function isKnownResident(state: ResidentState): boolean {
+  return state.years.size > 0;
+}
+
+/** The scheme the resident was in on a date (resident scheme before any recorded change). */
+export function schemeOn(state: ResidentState, date: BusinessDate): Scheme {
+  let scheme: Scheme = 'resident';
+  for (const period of state.schemes) if (period.from <= date) scheme = period.scheme;
+  return scheme;
+}
+
+export function currentScheme(state: ResidentState): Scheme {
+  return state.schemes.length ? state.schemes[state.schemes.length - 1].scheme : 'resident';
+}
+
+export function latestEnrollment(state: ResidentState): EnrollmentYear | undefined {
+  let latest: EnrollmentYear | undefined;
+  for (const year of state.years.values()) if (!latest || year.year > latest.year) latest = year;
+  return latest;
+}
+
+function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Map<K, V> {
+  const next = new Map(map);
+  next.set(key, value);
+  return next;
+}
+
+function addClaimToAccumulations(acc: Accumulations, claim: {
+  careType: CareType;
+  compliantCost: Money;
+  basicFundPayment: Money;
+  criticalIllnessPayment: Money;
+  assistancePayment: Money;
+}, sign: 1 | -1): Accumulations {
+  const s = (amount: Money) => amount.times(sign);
+  const burden = claim.compliantCost.minus(claim.basicFundPayment);
+  return {
+    compliantCost: acc.compliantCost.plus(s(claim.compliantCost)),
+    basicFundPaid: acc.basicFundPaid.plus(s(claim.basicFundPayment)),
+    personalBurdenInScope: acc.personalBurdenInScope.plus(s(burden.isNegative() ? ZERO : burden)),
+    criticalIllnessPaid: acc.criticalIllnessPaid.plus(s(claim.criticalIllnessPayment)),
+    assistancePaid: acc.assistancePaid.plus(s(claim.assistancePayment)),
+    outpatientCompliant:
+      claim.careType === 'inpatient' ? acc.outpatientCompliant : acc.outpatientCompliant.plus(s(claim.compliantCost)),
+  };
+}
+
+function claimAmounts(settled: ClaimSettledV1) {
+  return {
+    careType: settled.careType,
+    compliantCost: money(settled.compliantCost),
+    basicFundPayment: money(settled.basicFundPayment),
+    criticalIllnessPayment: money(settled.criticalIllnessPayment),
+    assistancePayment: money(settled.assistancePayment),
+  };
+}
+
+function creditPayment(state: ResidentState, year: number, amount: Money, benefitStart: BusinessDate | null): ResidentState {
+  const enrollment = state.years.get(year);
+  if (!enrollment) return state;
+  return {
+    ...state,
+    years: withEntry(state.years, year, {
+      ...enrollment,
+      paid: enrollment.paid.plus(amount),
+      benefitStart: enrollment.benefitStart ?? benefitStart,
+    }),
+  };
+}
+
+/** evolve(state, event) → state. Pure: the same events always fold to the same state. */
+export function evolveResident(state: ResidentState, event: DomainEvent): ResidentState {
+  const next = { ...state, revision: state.revision + 1 };
+  switch (event.type) {
+    case 'ResidentEnrolled': {
+      const e = event.data;
+      return {
+        ...next,
+        birthDate: e.birthDate,
+        hukou: e.hukou,
+        residenceDistrict: e.residenceDistrict,
+        hardship: e.hardship,
+        schemes: state.schemes.length ? state.schemes : [{ scheme: 'resident', from: e.enrolledAt }],
+        years: withEntry(state.years, e.year, {
+          enrollmentId: e.enrollmentId,
+          year: e.year,
+          category: e.category,
+          fundId: e.fundId,
+          enrolledAt: e.enrolledAt,
+          contributionExempt: e.contributionExempt,
+          contributionDue: money(e.contributionDue),
+          paid: ZERO,
+          benefitStart: e.benefitStart,
+        }),
+      };
+    }
+    case 'ContributionPaid': {
+      const e = event.data;
+      const credited = creditPayment(next, e.year, money(e.amount), e.benefitStart);
+      return {
+        ...credited,
+        receipts: withEntry(state.receipts, e.receiptNo, {
+          receiptNo: e.receiptNo,
+          year: e.year,
+          amount: money(e.amount),
+          fundId: e.fundId,
+          reversed: false,
+        }),
+      };
+    }
+    case 'SubsidyGranted': {
+      const e = event.data;
+      return e.residentId === state.residentId ? creditPayment(next, e.year, money(e.amount), e.benefitStart) : next;
+    }
+    case 'ContributionReversed': {
+      const e = event.data;
+      const receipt = state.receipts.get(e.receiptNo);
+      const enrollment = next.years.get(e.year);
+      return {
+        ...next,
+        years: enrollment
+          ? withEntry(next.years, e.year, { ...enrollment, paid: enrollment.paid.minus(money(e.amount)) })
+          : next.years,
+        receipts: receipt ? withEntry(state.receipts, e.receiptNo, { ...receipt, reversed: true }) : state.receipts,
+      };
+    }
+    case 'SchemeChanged': {
+      const e = event.data;
+      return { ...next, schemes: [...state.schemes, { scheme: e.to, from: e.effectiveAt }] };
+    }
+    case 'ClaimSettled': {
+      const e = event.data;
+      const acc = state.accumulations.get(e.year) ?? EMPTY_ACCUMULATIONS;
+      return {
+        ...next,
+        claims: withEntry(state.claims, e.claimId, {
+          claimId: e.claimId,
+          year: e.year,
+          fundId: e.fundId,
+          careType: e.careType,
+          settled: e,
+          insurerDecision: null,
+          insurerPayment: null,
+          reversed: false,
+        }),
+        accumulations: withEntry(state.accumulations, e.year, addClaimToAccumulations(acc, claimAmounts(e), 1)),
+      };
+    }
+    case 'ClaimReversed': {
+      const e = event.data;
+      const claim = state.claims.get(e.claimId);
+      if (!claim) return next;
+      const acc = state.accumulations.get(claim.year) ?? EMPTY_ACCUMULATIONS;
+      return {
+        ...next,
+        claims: withEntry(state.claims, e.claimId, { ...claim, reversed: true }),
+        accumulations: withEntry(state.accumulations, claim.year, addClaimToAccumulations(acc, claimAmounts(claim.settled), -1)),
+      };
+    }
+    case 'InsurerDecisionRecorded': {
+      const e = event.data;
+      const claim = state.claims.get(e.claimId);
+      if (!claim) return next;
+      return {
+        ...next,
+        claims: withEntry(state.claims, e.claimId, {
+          ...claim,
+          insurerDecision: { receivedAt: e.receivedAt, decidedAt: e.decidedAt, covered: e.covered },
+        }),
+      };
+    }
+    case 'InsurerPaymentRecorded': {
+      const e = event.data;
+      const claim = state.claims.get(e.claimId);
+      if (!claim) return next;
+      return {
+        ...next,
+        claims: withEntry(state.claims, e.claimId, { ...claim, insurerPayment: { paidAt: e.paidAt, amount: money(e.amount) } }),
+      };
+    }
+  }
+}
+
+export function foldResident(residentId: string, events: Iterable<DomainEvent>): ResidentState {
+  let state = initialResidentState(residentId);
+  for (const event of events) state = evolveResident(state, event);
+  return state;
+}

@@ -1,0 +1,3 @@
+export * from './port';
+export { SqliteEventStore, SqliteEventStoreOptions } from './sqlite-event-store';
+export * from './open';

@@ -1,0 +1,114 @@
+/**
+ * The event-store port: the only way the ledger, the projections and the auditor touch stored
+ * history. Two adapters implement it (embedded SQLite, EventStoreDB) and pass one contract suite
+ * (test/contract/event-store.contract.ts).
+ */
+
+/** 'no_stream' / 'stream_exists' / 'any', or the revision (0-based) of the stream's last event. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+/** A total order over all events in the store; opaque beyond comparison and (de)serialisation. */
+export type Position = bigint;
+
+export interface EventToAppend {
+  /** Unique id (UUID). Re-appending the same ids at the same place is idempotent. */
+  eventId: string;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  /** Globally unique business key (e.g. `contribution:R-001`); a second event with it is refused. */
+  businessKey?: string;
+}
+
+export interface StoredEvent {
+  eventId: string;
+  type: string;
+  stream: string;
+  /** 0-based index within its stream. */
+  revision: number;
+  position: Position;
+  data: unknown;
+  metadata: Record<string, unknown>;
+}
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append. */
+  nextExpectedRevision: number;
+  /** Position of the last event appended (or found, for an idempotent re-append). */
+  position: Position;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this position; omitted, from the first event. */
+  after?: Position | null;
+  /** Stop after this many events. */
+  maxCount?: number;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export type EventHandler = (event: StoredEvent) => void | Promise<void>;
+
+export interface SubscribeOptions {
+  /** Deliver events strictly after this checkpoint; null/omitted, from the first event. */
+  after?: Position | null;
+  /** Called once the subscription has delivered everything stored when it caught up. */
+  onCaughtUp?: () => void;
+  onError?: (error: Error) => void;
+}
+
+export interface EventStorePort {
+  /** Atomically appends all events to one stream, or nothing. */
+  append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /** The stream's events in revision order; [] when the stream does not exist. */
+  readStream(stream: string): Promise<StoredEvent[]>;
+  /** All events in position order, in pages, lazily. */
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /** Catch-up subscription: history after the checkpoint, then live events, each delivered once and in order. */
+  subscribeToAll(handler: EventHandler, options?: SubscribeOptions): Subscription;
+  /** The event that holds a business key, if any. */
+  findByBusinessKey(businessKey: string): Promise<StoredEvent | undefined>;
+  /** Position of the last event in the store; null when empty. */
+  headPosition(): Promise<Position | null>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export class BusinessKeyTakenError extends Error {
+  constructor(
+    readonly businessKey: string,
+    readonly existing: StoredEvent,
+  ) {
+    super(`business key ${businessKey} is already held by event ${existing.eventId}`);
+    this.name = 'BusinessKeyTakenError';
+  }
+}
+
+/** The same event id appended somewhere else than where it was first stored. */
+export class EventIdConflictError extends Error {
+  constructor(readonly eventId: string) {
+    super(`event id ${eventId} is already stored at another place`);
+    this.name = 'EventIdConflictError';
+  }
+}
+
+export function positionToJson(position: Position): number | string {
+  return position <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(position) : position.toString();
+}
+
+export function parsePosition(text: string): Position {
+  if (!/^\d+$/.test(text)) throw new RangeError(`not a store position: ${text}`);
+  return BigInt(text);
+}

@@ -1,0 +1,2 @@
+export * from './fund-ledger';
+export * from './projection-runner';

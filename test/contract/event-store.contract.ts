@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BusinessKeyTakenError,
+  EventStorePort,
+  EventToAppend,
+  Position,
+  StoredEvent,
+  WrongExpectedRevisionError,
+} from '@ledger/event-store';
+
+/**
+ * The behaviour every event-store adapter must show. Streams and keys are unique per test and
+ * $all is read relative to the head at the start, so the suite also runs against a shared server
+ * that already holds other events.
+ */
+export interface ContractSubject {
+  store: EventStorePort;
+  /** Closes the store and reopens it on the same data (durability, resume after restart). */
+  reopen?: () => Promise<EventStorePort>;
+  dispose: () => Promise<void>;
+}
+
+function newEvent(type = 'SomethingHappened', data: unknown = { value: 1 }, businessKey?: string): EventToAppend {
+  return { eventId: randomUUID(), type, data, metadata: { schemaVersion: 1 }, businessKey };
+}
+
+async function collect(iterable: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for await (const event of iterable) events.push(event);
+  return events;
+}
+
+async function eventsAfter(store: EventStorePort, after: Position | null, streams: Set<string>): Promise<StoredEvent[]> {
+  return (await collect(store.readAll({ after }))).filter((event) => streams.has(event.stream));
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the subscription');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export function describeEventStoreContract(name: string, open: () => Promise<ContractSubject>, skipReason?: string): void {
+  const describeOrSkip = skipReason ? describe.skip : describe;
+  describeOrSkip(`event-store contract: ${name}${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+    let subject: ContractSubject;
+    let store: EventStorePort;
+    let prefix: string;
+    const stream = (label: string) => `${prefix}-${label}`;
+
+    beforeEach(async () => {
+      subject = await open();
+      store = subject.store;
+      prefix = `contract${randomUUID().replace(/-/g, '')}`;
+    });
+    afterEach(async () => subject.dispose());
+
+    it('reads a missing stream as empty', async () => {
+      expect(await store.readStream(stream('missing'))).toEqual([]);
+    });
+
+    it('keeps a stream in append order with consecutive revisions', async () => {
+      const s = stream('order');
+      const first = await store.append(s, [newEvent('A', { n: 1 }), newEvent('B', { n: 2 })], 'no_stream');
+      expect(first.nextExpectedRevision).toBe(1);
+      const second = await store.append(s, [newEvent('C', { n: 3 })], 1);
+      expect(second.nextExpectedRevision).toBe(2);
+      expect(second.position > first.position).toBe(true);
+      const events = await store.readStream(s);
+      expect(events.map((e) => [e.type, e.revision, e.data])).toEqual([
+        ['A', 0, { n: 1 }],
+        ['B', 1, { n: 2 }],
+        ['C', 2, { n: 3 }],
+      ]);
+      expect(events[0].position < events[1].position && events[1].position < events[2].position).toBe(true);
+    });
+
+    it('round-trips data and metadata exactly', async () => {
+      const s = stream('roundtrip');
+      const data = { amount: '380.00', nested: { list: [1, 'two', null], 中文: '居民医保' } };
+      const event = { ...newEvent('Typed', data), metadata: { schemaVersion: 2, recordedBy: { subject: 'u', role: 'clerk' } } };
+      await store.append(s, [event], 'no_stream');
+      const [stored] = await store.readStream(s);
+      expect(stored.eventId).toBe(event.eventId);
+      expect(stored.data).toEqual(data);
+      expect(stored.metadata).toEqual(event.metadata);
+    });
+
+    it('refuses a stale expected revision and writes nothing', async () => {
+      const s = stream('stale');
+      await store.append(s, [newEvent()], 'no_stream');
+      await store.append(s, [newEvent()], 0);
+      await expect(store.append(s, [newEvent(), newEvent()], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(s, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(stream('absent'), [newEvent()], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.readStream(s)).toHaveLength(2);
+      expect(await store.readStream(stream('absent'))).toEqual([]);
+    });
+
+    it('lets exactly one of two concurrent writers at the same revision win', async () => {
+      const s = stream('race');
+      await store.append(s, [newEvent()], 'no_stream');
+      const results = await Promise.allSettled([store.append(s, [newEvent('X')], 0), store.append(s, [newEvent('Y')], 0)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(rejected.reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+
+    it('treats a re-append of the same event ids as a no-op', async () => {
+      const s = stream('idempotent');
+      const events = [newEvent('A'), newEvent('B')];
+      const first = await store.append(s, events, 'no_stream');
+      const again = await store.append(s, events, 'no_stream');
+      expect(again.position).toBe(first.position);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+
+    it('refuses a second event with a business key already held, writing nothing', async () => {
+      const key = `${prefix}:receipt-1`;
+      await store.append(stream('a'), [newEvent('Paid', { n: 1 }, key)], 'no_stream');
+      const attempt = store.append(stream('b'), [newEvent('Other'), newEvent('Paid', { n: 2 }, key)], 'no_stream');
+      await expect(attempt).rejects.toBeInstanceOf(BusinessKeyTakenError);
+      await attempt.catch((error: BusinessKeyTakenError) => expect(error.existing.data).toEqual({ n: 1 }));
+      expect(await store.readStream(stream('b'))).toEqual([]);
+      const holder = await store.findByBusinessKey(key);
+      expect(holder?.stream).toBe(stream('a'));
+      expect(await store.findByBusinessKey(`${prefix}:unknown`)).toBeUndefined();
+    });
+
+    it('reads all events in global order from a position', async () => {
+      const start = await store.headPosition();
+      const streams = new Set([stream('x'), stream('y')]);
+      await store.append(stream('x'), [newEvent('X1')], 'no_stream');
+      await store.append(stream('y'), [newEvent('Y1'), newEvent('Y2')], 'no_stream');
+      await store.append(stream('x'), [newEvent('X2')], 0);
+      const all = await eventsAfter(store, start, streams);
+      expect(all.map((e) => e.type)).toEqual(['X1', 'Y1', 'Y2', 'X2']);
+      for (let i = 1; i < all.length; i += 1) expect(all[i].position > all[i - 1].position).toBe(true);
+      const afterSecond = await eventsAfter(store, all[1].position, streams);
+      expect(afterSecond.map((e) => e.type)).toEqual(['Y2', 'X2']);
+      expect(await store.headPosition()).toBe(all[3].position);
+    });
+
+    it('delivers history then live events to a subscription, and resumes from a checkpoint', async () => {
+      const start = await store.headPosition();
+      const streams = new Set([stream('sub')]);
+      await store.append(stream('sub'), [newEvent('E1'), newEvent('E2')], 'no_stream');
+      const seen: StoredEvent[] = [];
+      let caughtUp = false;
+      const first = store.subscribeToAll(
+        (event) => {
+          if (streams.has(event.stream)) seen.push(event);
+        },
+        { after: start, onCaughtUp: () => (caughtUp = true) },
+      );
+      await waitUntil(() => caughtUp && seen.length === 2);
+      await store.append(stream('sub'), [newEvent('E3')], 1);
+      await waitUntil(() => seen.length === 3);
+      await first.close();
+      const checkpoint = seen[1].position;
+
+      await store.append(stream('sub'), [newEvent('E4')], 2);
+      const resumed: StoredEvent[] = [];
+      const second = store.subscribeToAll(
+        (event) => {
+          if (streams.has(event.stream)) resumed.push(event);
+        },
+        { after: checkpoint },
+      );
+      await waitUntil(() => resumed.length === 2);
+      await second.close();
+      expect(seen.map((e) => e.type)).toEqual(['E1', 'E2', 'E3']);
+      expect(resumed.map((e) => e.type)).toEqual(['E3', 'E4']);
+    });
+
+    it('keeps what it acknowledged across a restart', async () => {
+      if (!subject.reopen) return;
+      const s = stream('durable');
+      await store.append(s, [newEvent('Kept', { amount: '1.00' }, `${prefix}:kept`)], 'no_stream');
+      store = await subject.reopen();
+      expect((await store.readStream(s)).map((e) => e.data)).toEqual([{ amount: '1.00' }]);
+      expect((await store.findByBusinessKey(`${prefix}:kept`))?.stream).toBe(s);
+      await expect(store.append(s, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    });
+  });
+}
