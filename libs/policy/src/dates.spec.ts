@@ -1,0 +1,58 @@
+import { addYears, daysBetween, firstDayOfNextMonth, isValidBusinessDate } from './index';
+
+describe('isValidBusinessDate', () => {
+  it.each([
+    ['2025-02-28', true],
+    ['2024-02-29', true],
+    ['2025-12-31', true],
+    ['2025-02-30', false],
+    ['2023-02-29', false],
+    ['2025-13-01', false],
+    ['2025-00-10', false],
+    ['2025-1-01', false],
+    ['2025-01-01T00:00:00Z', false],
+    [' 2025-01-01', false],
+    ['', false],
+  ])('%j → %s', (text, valid) => {
+    expect(isValidBusinessDate(text)).toBe(valid);
+  });
+});
+
+describe('daysBetween (to − from, calendar days, no time-zone or DST drift)', () => {
+  it.each([
+    ['2024-01-01', '2024-01-01', 0],
+    ['2024-01-01', '2024-03-31', 90],
+    ['2024-01-01', '2024-04-01', 91],
+    ['2024-12-31', '2025-01-01', 1],
+    ['2024-02-28', '2024-03-01', 2],
+    ['2023-02-28', '2023-03-01', 1],
+    ['2025-03-10', '2025-03-01', -9],
+    // Dates around DST switches elsewhere in the world must still be whole days apart.
+    ['2024-03-09', '2024-03-11', 2],
+    ['2024-10-26', '2024-10-28', 2],
+  ])('%s → %s = %d', (from, to, days) => {
+    expect(daysBetween(from, to)).toBe(days);
+  });
+
+  it('rejects impossible dates', () => {
+    expect(() => daysBetween('2025-02-30', '2025-03-01')).toThrow(RangeError);
+  });
+});
+
+describe('calendar helpers', () => {
+  it.each([
+    ['2024-03-10', 1, '2025-03-10'],
+    ['2024-02-29', 1, '2025-02-28'],
+    ['2024-02-29', 4, '2028-02-29'],
+  ])('addYears(%s, %d) = %s', (date, years, expected) => {
+    expect(addYears(date, years)).toBe(expected);
+  });
+
+  it.each([
+    ['2024-04-01', '2024-05-01'],
+    ['2024-12-15', '2025-01-01'],
+    ['2024-01-31', '2024-02-01'],
+  ])('firstDayOfNextMonth(%s) = %s', (date, expected) => {
+    expect(firstDayOfNextMonth(date)).toBe(expected);
+  });
+});

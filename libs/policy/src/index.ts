@@ -1,0 +1,61 @@
+/**
+ * @ledger/policy — the pure policy library: versioned parameters (one YAML file) and the rules
+ * of the texts in seeds/ (opinions-2017, linkage-2018). No framework, no I/O beyond reading the
+ * parameters file. Money and ratios are decimal.js values; dates are YYYY-MM-DD business dates.
+ */
+export type { Decimal } from 'decimal.js';
+export {
+  ASSISTANCE_GROUPS,
+  type AssistanceGroupName,
+  CARE_TYPES,
+  CATEGORIES,
+  type CareType,
+  type Category,
+  HARDSHIP_CODES,
+  type HardshipCode,
+  INSTITUTION_LEVELS,
+  type InstitutionLevel,
+  SUBSIDY_LEVELS,
+  type SubsidyLevel,
+  isCareType,
+  isCategory,
+  isHardshipCode,
+  isOutpatientCare,
+} from './codes';
+export {
+  type BusinessDate,
+  addDays,
+  addYears,
+  daysBetween,
+  firstDayOfNextMonth,
+  firstDayOfYear,
+  isValidBusinessDate,
+  yearOf,
+} from './dates';
+export { PolicyDecimal, ZERO, roundFen, toDecimal } from './decimal';
+export {
+  type AssistanceGroup,
+  BUNDLED_PARAMETERS_FILE,
+  type CriticalIllnessSchedule,
+  type CriticalIllnessScheduleName,
+  type ParameterHistoryEntry,
+  type ParameterValueJson,
+  Policy,
+  PolicyFileError,
+  PolicyNotInForceError,
+  type Tier,
+  loadPolicy,
+  parsePolicy,
+  resolveBundledParametersPath,
+} from './parameters';
+export { type BenefitStartInput, type NewbornEnrollmentInput, type NewbornYear, benefitStart, newbornYears } from './enrollment';
+export {
+  type Settlement,
+  type SettlementBasis,
+  type SettlementInput,
+  type YearAccumulations,
+  criticalIllnessTierPayment,
+  cumulativeTierAmount,
+  emptyAccumulations,
+  settleClaim,
+} from './settlement';
