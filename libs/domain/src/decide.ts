@@ -1,6 +1,5 @@
 import {
   benefitStart,
-  emptyAccumulations,
   newbornYears,
   Policy,
   settleClaim,
@@ -25,6 +24,7 @@ import { attributedFund } from './funds';
 import { formatMoney, Money, ZERO } from './money';
 import {
   currentScheme,
+  EMPTY_ACCUMULATIONS,
   EnrollmentYear,
   isKnownResident,
   ResidentState,
@@ -287,7 +287,7 @@ export function decideClaim(command: SettleClaim, state: ResidentState, { policy
       compliantCost: command.compliantCost,
       hardship: state.hardship as HardshipCode[],
       entitledToBasic: entitledToBasicBenefits(state, year, command.admittedAt),
-      accumulations: accumulationsForPolicy(state, year),
+      accumulations: state.accumulations.get(year) ?? EMPTY_ACCUMULATIONS,
     });
     basic = split.basicFundPayment;
     criticalIllness = split.criticalIllnessPayment;
@@ -321,19 +321,6 @@ export function decideClaim(command: SettleClaim, state: ResidentState, { policy
       },
     },
   ];
-}
-
-function accumulationsForPolicy(state: ResidentState, year: number) {
-  const acc = state.accumulations.get(year);
-  if (!acc) return emptyAccumulations();
-  return {
-    ...emptyAccumulations(),
-    basicFundPaid: acc.basicFundPaid,
-    personalBurdenInScope: acc.personalBurdenInScope,
-    criticalIllnessPaid: acc.criticalIllnessPaid,
-    assistancePaid: acc.assistancePaid,
-    outpatientCompliant: acc.outpatientCompliant,
-  };
 }
 
 function requireClaim(state: ResidentState, claimId: string) {

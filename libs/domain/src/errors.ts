@@ -1,8 +1,8 @@
 /**
  * Why a command was refused. The HTTP edge maps each kind to its status code
- * (validation 400, not-found 404, conflict 409, rule 422); nothing is written in any case.
+ * (validation 400, forbidden 403, not-found 404, conflict 409, rule 422); nothing is written in any case.
  */
-export type RefusalKind = 'validation' | 'not-found' | 'conflict' | 'rule';
+export type RefusalKind = 'validation' | 'forbidden' | 'not-found' | 'conflict' | 'rule';
 
 export interface FieldProblem {
   field: string;
@@ -22,6 +22,7 @@ export class CommandRefused extends Error {
 
 export const invalid = (field: string, reason: string) =>
   new CommandRefused('validation', `${field}: ${reason}`, [{ field, reason }]);
+export const forbidden = (message: string) => new CommandRefused('forbidden', message);
 export const notFound = (message: string) => new CommandRefused('not-found', message);
 export const conflict = (message: string) => new CommandRefused('conflict', message);
 export const ruleBroken = (message: string, field?: string) =>

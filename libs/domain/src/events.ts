@@ -1,3 +1,4 @@
+import type { CareType, Category, SubsidyLevel } from '@ledger/policy';
 import type { BusinessDate } from './dates';
 import type { FundId, Hukou } from './funds';
 
@@ -8,18 +9,14 @@ import type { FundId, Hukou } from './funds';
  */
 export type MoneyText = string;
 
-export type Category = 'adult' | 'minor' | 'student' | 'university-student' | 'newborn';
+export type { Category, CareType, SubsidyLevel } from '@ledger/policy';
+export { CATEGORIES, CARE_TYPES, SUBSIDY_LEVELS } from '@ledger/policy';
 export type Scheme = 'employee' | 'resident';
-export type CareType = 'outpatient' | 'chronic-outpatient' | 'inpatient';
-export type SubsidyLevel = 'central' | 'provincial' | 'municipal' | 'district';
 export type SubsidyPurpose = 'per-capita' | 'hardship-contribution';
 export type Collector = 'self' | 'school' | 'agency';
 export type Settlement = 'direct' | 'cash-advance';
 
-export const CATEGORIES: readonly Category[] = ['adult', 'minor', 'student', 'university-student', 'newborn'];
 export const SCHEMES: readonly Scheme[] = ['employee', 'resident'];
-export const CARE_TYPES: readonly CareType[] = ['outpatient', 'chronic-outpatient', 'inpatient'];
-export const SUBSIDY_LEVELS: readonly SubsidyLevel[] = ['central', 'provincial', 'municipal', 'district'];
 export const SUBSIDY_PURPOSES: readonly SubsidyPurpose[] = ['per-capita', 'hardship-contribution'];
 export const COLLECTORS: readonly Collector[] = ['self', 'school', 'agency'];
 export const SETTLEMENTS: readonly Settlement[] = ['direct', 'cash-advance'];

@@ -1,4 +1,5 @@
-import Decimal from 'decimal.js';
+import type Decimal from 'decimal.js';
+import { PolicyDecimal, ZERO as POLICY_ZERO } from '@ledger/policy';
 
 /**
  * Money is yuan held as a decimal.js Decimal inside the ledger and as a string with two
@@ -6,13 +7,12 @@ import Decimal from 'decimal.js';
  */
 export type Money = Decimal;
 
-// Amounts up to trillions of yuan with fen precision need ~16 significant digits; 40 leaves
-// headroom so that sums over millions of postings are exact.
-const MoneyDecimal = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+// One Decimal configuration for the whole ledger (40 significant digits, half-up): the policy's.
+const MoneyDecimal = PolicyDecimal;
 
 const MONEY_PATTERN = /^-?(0|[1-9]\d{0,14})(\.\d{1,2})?$/;
 
-export const ZERO: Money = new MoneyDecimal(0);
+export const ZERO: Money = POLICY_ZERO;
 
 /** True when `text` is a yuan amount with at most two fraction digits (no exponent, no spaces). */
 export function isMoneyText(text: unknown): text is string {

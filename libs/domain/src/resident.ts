@@ -1,3 +1,4 @@
+import { emptyAccumulations, type YearAccumulations } from '@ledger/policy';
 import type { BusinessDate } from './dates';
 import type {
   CareType,
@@ -62,24 +63,15 @@ export interface ReceiptRecord {
   reversed: boolean;
 }
 
-/** Year-to-date sums the one-stop settlement needs (insurance year = calendar year of admission). */
-export interface Accumulations {
+/**
+ * Year-to-date sums the one-stop settlement needs (insurance year = calendar year of admission):
+ * the policy's accumulations plus the compliant cost, shown on the resident view.
+ */
+export interface Accumulations extends YearAccumulations {
   compliantCost: Money;
-  basicFundPaid: Money;
-  personalBurdenInScope: Money;
-  criticalIllnessPaid: Money;
-  assistancePaid: Money;
-  outpatientCompliant: Money;
 }
 
-export const EMPTY_ACCUMULATIONS: Accumulations = {
-  compliantCost: ZERO,
-  basicFundPaid: ZERO,
-  personalBurdenInScope: ZERO,
-  criticalIllnessPaid: ZERO,
-  assistancePaid: ZERO,
-  outpatientCompliant: ZERO,
-};
+export const EMPTY_ACCUMULATIONS: Accumulations = { ...emptyAccumulations(), compliantCost: ZERO };
 
 export function initialResidentState(residentId: string): ResidentState {
   return {
@@ -284,4 +276,25 @@ export function foldResident(residentId: string, events: Iterable<DomainEvent>):
   let state = initialResidentState(residentId);
   for (const event of events) state = evolveResident(state, event);
   return state;
+}
+
+/**
+ * The funds a set of decided events would touch: where money lands or leaves, or, for facts
+ * that carry no fund (scheme changes, insurer records), the fund of the resident or claim.
+ */
+export function fundsTouchedBy(events: readonly DomainEvent[], state: ResidentState): Set<string> {
+  const funds = new Set<string>();
+  for (const event of events) {
+    const data = event.data as { fundId?: string; attributedFundId?: string | null; claimId?: string };
+    if (data.fundId) funds.add(data.fundId);
+    if (data.attributedFundId) funds.add(data.attributedFundId);
+    if (!data.fundId && data.claimId) {
+      const claim = state.claims.get(data.claimId);
+      if (claim) funds.add(claim.fundId);
+    }
+    if (!data.fundId && !data.claimId) {
+      for (const enrollment of state.years.values()) funds.add(enrollment.fundId);
+    }
+  }
+  return funds;
 }
