@@ -1,14 +1,18 @@
-import { adultEnrollment, startTestLedger, TestLedger, uid } from './ledger-app';
+import { adultEnrollment, AuthorizedClient, startTestLedger, TestLedger, uid } from './ledger-app';
 
 describe('ledger API (embedded store, end to end)', () => {
   let ledger: TestLedger;
+  let clerk: AuthorizedClient;
+  let bureau: AuthorizedClient;
   beforeAll(async () => {
     ledger = await startTestLedger();
+    clerk = await ledger.as('clerk');
+    bureau = await ledger.as('finance-bureau');
   });
   afterAll(async () => ledger.close());
 
-  const post = (path: string, body: unknown) => ledger.http().post(path).send(body as object);
-  const get = (path: string) => ledger.http().get(path);
+  const post = (path: string, body: unknown) => clerk.post(path, body);
+  const get = (path: string) => bureau.get(path);
 
   async function fund(fundId: string, asOf?: string) {
     const response = await get(`/v1/funds/${fundId}${asOf ? `?asOf=${asOf}` : ''}`).expect(200);
@@ -22,7 +26,7 @@ describe('ledger API (embedded store, end to end)', () => {
   }
 
   it('answers /health', async () => {
-    await get('/health').expect(200, { status: 'ok' });
+    await ledger.http().get('/health').expect(200, { status: 'ok' });
   });
 
   describe('attribution (opinions-2017 §四)', () => {
@@ -280,7 +284,7 @@ describe('ledger API (embedded store, end to end)', () => {
     });
 
     it('400 on malformed JSON and on query strings', async () => {
-      await ledger.http().post('/v1/enrollments').set('content-type', 'application/json').send('{"enrollmentId":').expect(400);
+      await ledger.http().post('/v1/enrollments').set('Authorization', `Bearer ${await ledger.token('clerk')}`).set('content-type', 'application/json').send('{"enrollmentId":').expect(400);
       await get('/v1/funds/municipal?asOf=2024-13-01').expect(400);
       await get('/v1/funds/municipal/statement?from=2024-01-01').expect(400);
     });

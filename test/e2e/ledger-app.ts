@@ -3,27 +3,49 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { issueToken, resolveSigningKey, Role } from '@ledger/access';
 import { createLedgerApp } from '../../apps/ledger-api/src/bootstrap';
 
 /** A real ledger app on a throwaway embedded store, for end-to-end tests over HTTP. */
 export interface TestLedger {
   app: NestExpressApplication;
   http: () => ReturnType<typeof request>;
+  /** Requests carrying a bearer token of the given role. */
+  as: (role: Role, fundId?: string) => Promise<AuthorizedClient>;
+  token: (role: Role, fundId?: string) => Promise<string>;
   dataDir: string;
   restart: () => Promise<void>;
   close: () => Promise<void>;
 }
 
+export interface AuthorizedClient {
+  get: (path: string) => request.Test;
+  post: (path: string, body?: unknown) => request.Test;
+}
+
+/** Test-only key, long enough for HS256; production keys come from configuration. */
+export const TEST_JWT_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';
+
 export async function startTestLedger(): Promise<TestLedger> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+  const keySource = { secret: TEST_JWT_SECRET, dataDir };
+  const key = resolveSigningKey(keySource);
   const boot = async () => {
-    const app = await createLedgerApp({ port: 0, dataDir }, { logger: false });
+    const app = await createLedgerApp({ port: 0, dataDir, keySource }, { logger: false });
     await app.init();
     return app;
   };
   const ledger: TestLedger = {
     app: await boot(),
     http: () => request(ledger.app.getHttpServer()),
+    token: (role, fundId) => issueToken(key, { subject: `test-${role}`, role, fundId }),
+    as: async (role, fundId) => {
+      const header = `Bearer ${await ledger.token(role, fundId)}`;
+      return {
+        get: (path) => ledger.http().get(path).set('Authorization', header),
+        post: (path, body) => ledger.http().post(path).set('Authorization', header).send(body as object),
+      };
+    },
     dataDir,
     restart: async () => {
       await ledger.app.close();

@@ -27,7 +27,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
 export async function createLedgerApp(config: LedgerConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(LedgerModule.forRoot(config), {
     bodyParser: false,
-    logger: options.logger ?? ['error', 'warn', 'log'],
+    logger: options.logger ?? ['error', 'warn'],
   });
   configureApp(app);
   return app;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { KeySource, keySourceFromEnv } from '@ledger/access';
 
 /** Everything the ledger reads from its environment, read once at start-up. */
 export interface LedgerConfig {
@@ -6,14 +7,18 @@ export interface LedgerConfig {
   dataDir: string;
   eventStoreConnectionString?: string;
   policyFile?: string;
+  /** Where the bearer-token key comes from (LEDGER_JWT_SECRET, LEDGER_JWT_SECRET_FILE, or a local file in dataDir). */
+  keySource: KeySource;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got ${env.PORT}`);
+  const dataDir = env.DATA_DIR ?? join(process.cwd(), 'data');
   return {
     port,
-    dataDir: env.DATA_DIR ?? join(process.cwd(), 'data'),
+    dataDir,
+    keySource: keySourceFromEnv(dataDir, env),
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     policyFile: env.POLICY_FILE || undefined,
   };

@@ -1,5 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { resolveSigningKey } from '@ledger/access';
 import { join } from 'node:path';
 import { decodeEvent, LedgerService } from '@ledger/application';
 import { EventStorePort, openEventStore } from '@ledger/event-store';
@@ -10,7 +12,8 @@ import { RecordFactHandler } from './cqrs/commands';
 import { QUERY_HANDLERS } from './cqrs/queries';
 import { CommandsController } from './http/commands.controller';
 import { QueriesController } from './http/queries.controller';
-import { EVENT_STORE, LEDGER_CONFIG, POLICY } from './tokens';
+import { AuthGuard } from './http/auth.guard';
+import { EVENT_STORE, LEDGER_CONFIG, POLICY, SIGNING_KEY } from './tokens';
 
 /** Starts the read models before the first request and stops everything in order on shutdown. */
 @Injectable()
@@ -39,6 +42,8 @@ export class LedgerModule {
       controllers: [CommandsController, QueriesController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
+        { provide: SIGNING_KEY, useFactory: () => resolveSigningKey(config.keySource) },
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         // Refuses to start on a malformed parameters file: the loader's error names the parameter.
         { provide: POLICY, useFactory: () => loadPolicy(config.policyFile) },

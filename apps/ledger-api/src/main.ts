@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { createLedgerApp } from './bootstrap';
 import { configFromEnv } from './config';
 
@@ -8,7 +7,7 @@ async function main(): Promise<void> {
   const app = await createLedgerApp(config);
   await app.listen(config.port);
   const store = config.eventStoreConnectionString ? 'EventStoreDB' : `embedded store in ${config.dataDir}`;
-  new Logger('ledger-api').log(`listening on http://localhost:${config.port} (${store})`);
+  console.log(`ledger-api listening on http://localhost:${config.port} (${store})`);
 }
 
 main().catch((error: Error) => {

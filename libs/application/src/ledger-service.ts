@@ -15,7 +15,10 @@ import {
   DecisionContext,
   DomainEvent,
   evolveResident,
+  forbidden,
   formatMoney,
+  FundId,
+  fundsTouchedBy,
   fundStream,
   initialResidentState,
   LedgerCommand,
@@ -95,13 +98,21 @@ export class LedgerService {
     return this.context.policy;
   }
 
-  async execute(command: LedgerCommand, recordedBy: RecordedBy): Promise<CommandOutcome> {
+  /**
+   * @param fundScope a district manager's fund: the command is refused (403, nothing written)
+   * when what it decides would touch any other fund.
+   */
+  async execute(command: LedgerCommand, recordedBy: RecordedBy, fundScope: FundId | null = null): Promise<CommandOutcome> {
     const businessKey = businessKeyOf(command);
     const requestDigest = commandDigest(command);
     let stream = '';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       const holder = await this.store.findByBusinessKey(businessKey);
-      if (holder) return this.replay(decodeEvent(holder), requestDigest);
+      if (holder) {
+        const first = decodeEvent(holder);
+        if (fundScope) assertWithinFund(fundScope, [first], await this.residentOrEmpty(holder.stream));
+        return this.replay(first, requestDigest);
+      }
 
       stream = await this.streamOf(command);
       const history = (await this.store.readStream(stream)).map(decodeEvent);
@@ -110,6 +121,7 @@ export class LedgerService {
         initialResidentState(residentIdOf(stream)),
       );
       const decided = this.decide(command, state);
+      if (fundScope) assertWithinFund(fundScope, decided, state);
       const revision = history.length - 1;
       const toAppend = encodeEvents(decided, {
         stream,
@@ -193,11 +205,21 @@ export class LedgerService {
   }
 
   /** The resident's history folded, or null when the ledger has never seen the resident. */
+  private async residentOrEmpty(stream: string): Promise<ResidentState> {
+    const events = (await this.store.readStream(stream)).map(decodeEvent);
+    return events.reduce(evolveResident, initialResidentState(residentIdOf(stream)));
+  }
+
   async residentState(residentId: string): Promise<{ state: ResidentState; events: LedgerEvent[] } | null> {
     const events = (await this.store.readStream(residentStream(residentId))).map(decodeEvent);
     if (events.length === 0) return null;
     return { state: events.reduce(evolveResident, initialResidentState(residentId)), events };
   }
+}
+
+function assertWithinFund(fundScope: FundId, events: DomainEvent[], state: ResidentState): void {
+  const outside = [...fundsTouchedBy(events, state)].filter((fundId) => fundId !== fundScope);
+  if (outside.length) throw forbidden(`this token may record only for fund ${fundScope}; the fact belongs to ${outside.join(', ')}`);
 }
 
 function residentIdOf(stream: string): string {

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { LedgerCommand, RecordedBy } from '@ledger/domain';
+import type { FundId, LedgerCommand, RecordedBy } from '@ledger/domain';
 import { CommandOutcome, LedgerService } from '@ledger/application';
 import { ProjectionRunner } from '@ledger/projections';
 
@@ -8,6 +8,8 @@ export class RecordFactCommand {
   constructor(
     readonly command: LedgerCommand,
     readonly recordedBy: RecordedBy,
+    /** A district manager's own fund; null for roles that record for every fund. */
+    readonly fundScope: FundId | null = null,
   ) {}
 }
 
@@ -18,8 +20,8 @@ export class RecordFactHandler implements ICommandHandler<RecordFactCommand, Com
     private readonly projections: ProjectionRunner,
   ) {}
 
-  async execute({ command, recordedBy }: RecordFactCommand): Promise<CommandOutcome> {
-    const outcome = await this.ledger.execute(command, recordedBy);
+  async execute({ command, recordedBy, fundScope }: RecordFactCommand): Promise<CommandOutcome> {
+    const outcome = await this.ledger.execute(command, recordedBy, fundScope);
     await this.projections.waitFor(outcome.position);
     return outcome;
   }

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { LedgerCommand, money, RecordedBy } from '@ledger/domain';
+import { fundScopeOf, Principal } from '@ledger/access';
+import { LedgerCommand, money } from '@ledger/domain';
 import type { CommandOutcome } from '@ledger/application';
 import { RecordFactCommand } from '../cqrs/commands';
-import { Actor } from './actor';
+import { CurrentPrincipal, Requires } from './auth.guard';
 import {
   ClaimDto,
   ContributionDto,
@@ -21,17 +22,20 @@ const optionalMoney = (text: string | undefined) => (text === undefined ? undefi
 
 /** POST endpoints: each turns its DTO into one domain command and sends it through the command bus. */
 @Controller('v1')
+@Requires('record')
 export class CommandsController {
   constructor(private readonly commandBus: CommandBus) {}
 
-  private async record(command: LedgerCommand, actor: RecordedBy, response: Response) {
-    const outcome = await this.commandBus.execute<RecordFactCommand, CommandOutcome>(new RecordFactCommand(command, actor));
+  private async record(command: LedgerCommand, actor: Principal, response: Response) {
+    const outcome = await this.commandBus.execute<RecordFactCommand, CommandOutcome>(
+      new RecordFactCommand(command, { subject: actor.subject, role: actor.role }, fundScopeOf(actor)),
+    );
     response.status(outcome.status === 'created' ? HttpStatus.CREATED : HttpStatus.OK);
     return resultOf(outcome.event);
   }
 
   @Post('enrollments')
-  enroll(@Body() body: EnrollmentDto, @Actor() actor: RecordedBy, @Res({ passthrough: true }) response: Response) {
+  enroll(@Body() body: EnrollmentDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
     return this.record(
       {
         kind: 'EnrollResident',
@@ -57,7 +61,7 @@ export class CommandsController {
   }
 
   @Post('contributions')
-  contribute(@Body() body: ContributionDto, @Actor() actor: RecordedBy, @Res({ passthrough: true }) response: Response) {
+  contribute(@Body() body: ContributionDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
     return this.record(
       {
         kind: 'RecordContribution',
@@ -75,7 +79,7 @@ export class CommandsController {
   }
 
   @Post('subsidies')
-  subsidise(@Body() body: SubsidyDto, @Actor() actor: RecordedBy, @Res({ passthrough: true }) response: Response) {
+  subsidise(@Body() body: SubsidyDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
     return this.record(
       {
         kind: 'GrantSubsidy',
@@ -94,7 +98,7 @@ export class CommandsController {
   }
 
   @Post('scheme-changes')
-  changeScheme(@Body() body: SchemeChangeDto, @Actor() actor: RecordedBy, @Res({ passthrough: true }) response: Response) {
+  changeScheme(@Body() body: SchemeChangeDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
     return this.record(
       { kind: 'ChangeScheme', changeId: body.changeId, residentId: body.residentId, to: body.to, effectiveAt: body.effectiveAt },
       actor,
@@ -103,7 +107,7 @@ export class CommandsController {
   }
 
   @Post('claims')
-  claim(@Body() body: ClaimDto, @Actor() actor: RecordedBy, @Res({ passthrough: true }) response: Response) {
+  claim(@Body() body: ClaimDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
     return this.record(
       {
         kind: 'SettleClaim',
@@ -130,7 +134,7 @@ export class CommandsController {
   insurerDecision(
     @Param('claimId') claimId: string,
     @Body() body: InsurerDecisionDto,
-    @Actor() actor: RecordedBy,
+    @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.record(
@@ -144,7 +148,7 @@ export class CommandsController {
   insurerPayment(
     @Param('claimId') claimId: string,
     @Body() body: InsurerPaymentDto,
-    @Actor() actor: RecordedBy,
+    @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.record({ kind: 'RecordInsurerPayment', claimId, paidAt: body.paidAt, amount: money(body.amount) }, actor, response);
@@ -154,7 +158,7 @@ export class CommandsController {
   reverseClaim(
     @Param('claimId') claimId: string,
     @Body() body: ReversalDto,
-    @Actor() actor: RecordedBy,
+    @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.record(
@@ -168,7 +172,7 @@ export class CommandsController {
   reverseContribution(
     @Param('receiptNo') receiptNo: string,
     @Body() body: ReversalDto,
-    @Actor() actor: RecordedBy,
+    @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.record(

@@ -14,6 +14,7 @@ import { ContentionError } from '@ledger/application';
 
 const STATUS_OF: Record<RefusalKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   rule: HttpStatus.UNPROCESSABLE_ENTITY,

@@ -1,7 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { FundId, invalid, isFundId, notFound } from '@ledger/domain';
+import { fundScopeOf, Principal } from '@ledger/access';
+import { forbidden, FundId, invalid, isFundId, notFound } from '@ledger/domain';
 import { GetFundQuery, GetResidentQuery, GetStatementQuery, ListFundsQuery } from '../cqrs/queries';
+import { assertFundVisible, CurrentPrincipal, Public, Requires } from './auth.guard';
 import { AsOfQueryDto, StatementQueryDto } from './dto';
 
 function knownFund(fundId: string): FundId {
@@ -14,29 +16,45 @@ export class QueriesController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('health')
+  @Public()
   health() {
     return { status: 'ok' };
   }
 
+  /** A district manager sees its own fund only; other readers see all six. */
   @Get('v1/funds')
-  funds() {
-    return this.queryBus.execute(new ListFundsQuery());
+  @Requires('read-funds')
+  async funds(@CurrentPrincipal() principal: Principal) {
+    const rows: Array<{ fundId: FundId }> = await this.queryBus.execute(new ListFundsQuery());
+    const scope = fundScopeOf(principal);
+    return scope ? rows.filter((row) => row.fundId === scope) : rows;
   }
 
   @Get('v1/funds/:fundId')
-  fund(@Param('fundId') fundId: string, @Query() query: AsOfQueryDto) {
-    return this.queryBus.execute(new GetFundQuery(knownFund(fundId), query.asOf));
+  @Requires('read-funds')
+  fund(@Param('fundId') fundId: string, @Query() query: AsOfQueryDto, @CurrentPrincipal() principal: Principal) {
+    const fund = knownFund(fundId);
+    assertFundVisible(principal, fund);
+    return this.queryBus.execute(new GetFundQuery(fund, query.asOf));
   }
 
   @Get('v1/funds/:fundId/statement')
-  statement(@Param('fundId') fundId: string, @Query() query: StatementQueryDto) {
+  @Requires('read-funds')
+  statement(@Param('fundId') fundId: string, @Query() query: StatementQueryDto, @CurrentPrincipal() principal: Principal) {
     const fund = knownFund(fundId);
+    assertFundVisible(principal, fund);
     if (query.to < query.from) throw invalid('to', 'is before from');
     return this.queryBus.execute(new GetStatementQuery(fund, query.from, query.to));
   }
 
   @Get('v1/residents/:residentId')
-  resident(@Param('residentId') residentId: string) {
-    return this.queryBus.execute(new GetResidentQuery(residentId));
+  @Requires('read-residents')
+  async resident(@Param('residentId') residentId: string, @CurrentPrincipal() principal: Principal) {
+    const view: { enrollments: Array<{ fundId: string }> } = await this.queryBus.execute(new GetResidentQuery(residentId));
+    const scope = fundScopeOf(principal);
+    if (scope && !view.enrollments.some((enrollment) => enrollment.fundId === scope)) {
+      throw forbidden(`this token may read only residents enrolled in fund ${scope}`);
+    }
+    return view;
   }
 }
