@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { issueToken, resolveSigningKey, Role, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@ledger/access';
+import { SqliteEventStore } from '@ledger/event-store';
+import { adultEnrollment, startTestLedger, TEST_JWT_SECRET, TestLedger, uid } from './ledger-app';
+
+describe('access control (bearer JWT, roles, fund scope)', () => {
+  let ledger: TestLedger;
+  beforeAll(async () => {
+    ledger = await startTestLedger();
+  });
+  afterAll(async () => ledger.close());
+
+  async function storedEventCount(): Promise<number> {
+    const store = new SqliteEventStore({ file: join(ledger.dataDir, 'events.sqlite') });
+    const head = await store.headPosition();
+    await store.close();
+    return Number(head ?? 0n);
+  }
+
+  const enrollment = (district: string) => adultEnrollment({ hukou: { local: true, district }, residenceDistrict: district });
+
+  it('401 without a token, with a malformed one, a forged one and an expired one — and writes nothing', async () => {
+    const before = await storedEventCount();
+    const body = enrollment('wuchang');
+    await ledger.http().post('/v1/enrollments').send(body).expect(401);
+    await ledger.http().post('/v1/enrollments').set('Authorization', 'Bearer nonsense').send(body).expect(401);
+    await ledger.http().post('/v1/enrollments').set('Authorization', 'Basic dXNlcjpwYXNz').send(body).expect(401);
+    const forged = await issueToken(new TextEncoder().encode('another-key-that-is-long-enough-0123456789'), { subject: 'x', role: 'clerk' });
+    await ledger.http().post('/v1/enrollments').set('Authorization', `Bearer ${forged}`).send(body).expect(401);
+    const expired = await new SignJWT({ role: 'clerk' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(resolveSigningKey({ secret: TEST_JWT_SECRET, dataDir: ledger.dataDir }));
+    const response = await ledger.http().get('/v1/funds').set('Authorization', `Bearer ${expired}`).expect(401);
+    expect(response.body.message).toContain('expired');
+    const none = await new SignJWT({ role: 'clerk' }).setProtectedHeader({ alg: 'HS512' }).setSubject('x').setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).sign(new TextEncoder().encode(TEST_JWT_SECRET + TEST_JWT_SECRET));
+    await ledger.http().get('/v1/funds').set('Authorization', `Bearer ${none}`).expect(401);
+    await ledger.http().get('/health').expect(200);
+    expect(await storedEventCount()).toBe(before);
+  });
+
+  it.each<[Role, string, string, number]>([
+    ['clerk', 'POST', '/v1/enrollments', 201],
+    ['finance-bureau', 'POST', '/v1/enrollments', 403],
+    ['auditor', 'POST', '/v1/enrollments', 403],
+    ['clerk', 'GET', '/v1/funds', 403],
+    ['finance-bureau', 'GET', '/v1/funds', 200],
+    ['auditor', 'GET', '/v1/funds/municipal', 200],
+    ['finance-bureau', 'GET', '/v1/funds/municipal/statement?from=2024-01-01&to=2024-02-01', 200],
+  ])('%s %s %s → %i', async (role, method, path, status) => {
+    const before = await storedEventCount();
+    const client = await ledger.as(role);
+    const response = method === 'POST' ? await client.post(path, enrollment('wuchang')) : await client.get(path);
+    expect(response.status).toBe(status);
+    if (status === 403) expect(await storedEventCount()).toBe(before);
+  });
+
+  it('keeps a district manager to its own fund, for reads and for records', async () => {
+    const manager = await ledger.as('district-manager', 'huangpi');
+    const list = await manager.get('/v1/funds').expect(200);
+    expect(list.body.map((row: { fundId: string }) => row.fundId)).toEqual(['huangpi']);
+    await manager.get('/v1/funds/huangpi').expect(200);
+    await manager.get('/v1/funds/caidian').expect(403);
+    await manager.get('/v1/funds/caidian/statement?from=2024-01-01&to=2024-02-01').expect(403);
+
+    const own = enrollment('huangpi');
+    await manager.post('/v1/enrollments', own).expect(201);
+    await manager.get(`/v1/residents/${own.residentId}`).expect(200);
+
+    const before = await storedEventCount();
+    const other = enrollment('caidian');
+    const refused = await manager.post('/v1/enrollments', other).expect(403);
+    expect(refused.body.message).toContain('huangpi');
+    await manager.post('/v1/contributions', { receiptNo: uid('RC'), residentId: own.residentId, year: 2024, amount: '380.00', paidAt: '2023-12-01', collector: 'self', fundId: 'caidian' }).expect(403);
+    expect(await storedEventCount()).toBe(before);
+
+    const clerk = await ledger.as('clerk');
+    await clerk.post('/v1/enrollments', other).expect(201);
+    await manager.get(`/v1/residents/${other.residentId}`).expect(403);
+  });
+
+  it('records who recorded each event', async () => {
+    const clerk = await ledger.as('clerk');
+    const body = enrollment('jiangxia');
+    await clerk.post('/v1/enrollments', body).expect(201);
+    const store = new SqliteEventStore({ file: join(ledger.dataDir, 'events.sqlite') });
+    const [event] = await store.readStream(`resident-${body.residentId}`);
+    await store.close();
+    expect(event.metadata.recordedBy).toEqual({ subject: 'test-clerk', role: 'clerk' });
+  });
+
+  it('refuses to issue a district-manager token without a fund', async () => {
+    await expect(ledger.token('district-manager')).rejects.toThrow('names its fund');
+  });
+});
