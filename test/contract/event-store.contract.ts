@@ -17,6 +17,8 @@ export interface ContractSubject {
   store: EventStorePort;
   /** Closes the store and reopens it on the same data (durability, resume after restart). */
   reopen?: () => Promise<EventStorePort>;
+  /** True when appendMany is one transaction over all its streams (the embedded store). */
+  atomicBatches?: boolean;
   dispose: () => Promise<void>;
 }
 
@@ -174,6 +176,29 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       await second.close();
       expect(seen.map((e) => e.type)).toEqual(['E1', 'E2', 'E3']);
       expect(resumed.map((e) => e.type)).toEqual(['E3', 'E4']);
+    });
+
+    it('appends to several streams in one call, in order', async () => {
+      const start = await store.headPosition();
+      await store.append(stream('m2'), [newEvent('B0')], 'no_stream');
+      const results = await store.appendMany([
+        { stream: stream('m1'), events: [newEvent('A1'), newEvent('A2')], expectedRevision: 'no_stream' },
+        { stream: stream('m2'), events: [newEvent('B1')], expectedRevision: 0 },
+      ]);
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 1]);
+      const all = await eventsAfter(store, start, new Set([stream('m1'), stream('m2')]));
+      expect(all.map((e) => e.type)).toEqual(['B0', 'A1', 'A2', 'B1']);
+    });
+
+    it('never writes a stream of a batch whose expected revision is stale', async () => {
+      await store.append(stream('n2'), [newEvent()], 'no_stream');
+      const attempt = store.appendMany([
+        { stream: stream('n1'), events: [newEvent()], expectedRevision: 'no_stream' },
+        { stream: stream('n2'), events: [newEvent()], expectedRevision: 'no_stream' },
+      ]);
+      await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.readStream(stream('n2'))).toHaveLength(1);
+      if (subject.atomicBatches) expect(await store.readStream(stream('n1'))).toEqual([]);
     });
 
     it('keeps what it acknowledged across a restart', async () => {

@@ -10,6 +10,7 @@ describeEventStoreContract('embedded SQLite', async () => {
   let store = new SqliteEventStore({ file, pollIntervalMs: 20 });
   return {
     store,
+    atomicBatches: true,
     reopen: async () => {
       await store.close();
       store = new SqliteEventStore({ file, pollIntervalMs: 20 });

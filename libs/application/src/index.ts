@@ -1,2 +1,4 @@
 export * from './event-codec';
 export * from './ledger-service';
+export * from './input';
+export * from './batch-importer';

@@ -32,6 +32,8 @@ import {
 import {
   BusinessKeyTakenError,
   EventStorePort,
+  EventToAppend,
+  ExpectedRevision,
   Position,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
@@ -45,6 +47,30 @@ export interface CommandOutcome {
   event: LedgerEvent;
   /** Where the store put it: read models are up to date for the caller once they reach it. */
   position: Position;
+}
+
+export interface StreamSnapshot {
+  stream: string;
+  state: ResidentState;
+  /** Revision of the stream's last event; -1 for a stream not yet written. */
+  revision: number;
+  lastHash: string;
+}
+
+export interface RequestContext {
+  recordedBy: RecordedBy;
+  requestDigest: string;
+  /** A district manager's fund; null for roles that act for every fund. */
+  fundScope: FundId | null;
+}
+
+export interface PreparedAppend {
+  toAppend: EventToAppend[];
+  after: StreamSnapshot;
+}
+
+export function expectedRevisionOf(snapshot: StreamSnapshot): ExpectedRevision {
+  return snapshot.revision < 0 ? 'no_stream' : snapshot.revision;
 }
 
 export interface LedgerServiceOptions {
@@ -110,34 +136,19 @@ export class LedgerService {
       const holder = await this.store.findByBusinessKey(businessKey);
       if (holder) {
         const first = decodeEvent(holder);
-        if (fundScope) assertWithinFund(fundScope, [first], await this.residentOrEmpty(holder.stream));
+        if (fundScope) assertWithinFund(fundScope, [first], (await this.loadSnapshot(holder.stream)).state);
         return this.replay(first, requestDigest);
       }
-
       stream = await this.streamOf(command);
-      const history = (await this.store.readStream(stream)).map(decodeEvent);
-      const state = history.reduce(
-        (folded, event) => evolveResident(folded, event),
-        initialResidentState(residentIdOf(stream)),
-      );
-      const decided = this.decide(command, state);
-      if (fundScope) assertWithinFund(fundScope, decided, state);
-      const revision = history.length - 1;
-      const toAppend = encodeEvents(decided, {
-        stream,
-        revision,
-        previousHash: lastHashOf(history),
-        recordedAt: this.clock().toISOString(),
-        recordedBy,
-        requestDigest,
-      });
+      const snapshot = await this.loadSnapshot(stream);
+      const prepared = this.prepare(command, snapshot, { recordedBy, requestDigest, fundScope });
       try {
-        const result = await this.store.append(stream, toAppend, revision < 0 ? 'no_stream' : revision);
-        const keyed = toAppend.findIndex((event) => event.businessKey === businessKey);
+        const result = await this.store.append(stream, prepared.toAppend, expectedRevisionOf(snapshot));
+        const keyed = prepared.toAppend.findIndex((event) => event.businessKey === businessKey);
         const event = decodeEvent({
-          ...toAppend[keyed],
+          ...prepared.toAppend[keyed],
           stream,
-          revision: revision + 1 + keyed,
+          revision: snapshot.revision + 1 + keyed,
           position: result.position,
         });
         return { status: 'created', event, position: result.position };
@@ -149,14 +160,55 @@ export class LedgerService {
     throw new ContentionError(stream, this.maxAttempts);
   }
 
-  private replay(event: LedgerEvent, requestDigest: string): CommandOutcome {
+  /** A stream folded to what decide() needs, with the revision and hash to append after. */
+  async loadSnapshot(stream: string): Promise<StreamSnapshot> {
+    const history = (await this.store.readStream(stream)).map(decodeEvent);
+    return {
+      stream,
+      state: history.reduce(evolveResident, initialResidentState(residentIdOf(stream))),
+      revision: history.length - 1,
+      lastHash: lastHashOf(history),
+    };
+  }
+
+  /**
+   * decide + encode against a snapshot, without touching the store: the events to append and the
+   * snapshot as it will be once they are. Refusals are thrown as CommandRefused.
+   */
+  prepare(command: LedgerCommand, snapshot: StreamSnapshot, request: RequestContext): PreparedAppend {
+    const decided = this.decide(command, snapshot.state);
+    if (request.fundScope) assertWithinFund(request.fundScope, decided, snapshot.state);
+    const toAppend = encodeEvents(decided, {
+      stream: snapshot.stream,
+      revision: snapshot.revision,
+      previousHash: snapshot.lastHash,
+      recordedAt: this.clock().toISOString(),
+      recordedBy: request.recordedBy,
+      requestDigest: request.requestDigest,
+    });
+    return {
+      toAppend,
+      after: {
+        stream: snapshot.stream,
+        state: decided.reduce(evolveResident, snapshot.state),
+        revision: snapshot.revision + toAppend.length,
+        lastHash: (toAppend[toAppend.length - 1]?.metadata.hash as string | undefined) ?? snapshot.lastHash,
+      },
+    };
+  }
+
+  replay(event: LedgerEvent, requestDigest: string): CommandOutcome {
     if (event.metadata.requestDigest !== requestDigest) {
       throw conflict(`${event.businessKey} was already recorded with a different payload (event ${event.eventId})`);
     }
     return { status: 'replayed', event, position: event.position };
   }
 
-  private async streamOf(command: LedgerCommand): Promise<string> {
+  /**
+   * The stream a command writes to. `pendingStreamOf` lets a batch resolve business keys it has
+   * decided but not yet appended (a claim and its insurer decision in one import batch).
+   */
+  async streamOf(command: LedgerCommand, pendingStreamOf?: (businessKey: string) => string | undefined): Promise<string> {
     switch (command.kind) {
       case 'GrantSubsidy':
         if (command.purpose === 'per-capita' || !command.residentId) {
@@ -167,15 +219,21 @@ export class LedgerService {
       case 'RecordInsurerDecision':
       case 'RecordInsurerPayment':
       case 'ReverseClaim':
-        return this.streamHolding(`claim:${command.claimId}`, `claim ${command.claimId} is not recorded`);
+        return this.streamHolding(`claim:${command.claimId}`, `claim ${command.claimId} is not recorded`, pendingStreamOf);
       case 'ReverseContribution':
-        return this.streamHolding(`contribution:${command.receiptNo}`, `contribution ${command.receiptNo} is not recorded`);
+        return this.streamHolding(`contribution:${command.receiptNo}`, `contribution ${command.receiptNo} is not recorded`, pendingStreamOf);
       default:
         return residentStream(command.residentId);
     }
   }
 
-  private async streamHolding(businessKey: string, missing: string): Promise<string> {
+  private async streamHolding(
+    businessKey: string,
+    missing: string,
+    pendingStreamOf?: (businessKey: string) => string | undefined,
+  ): Promise<string> {
+    const pending = pendingStreamOf?.(businessKey);
+    if (pending) return pending;
     const holder = await this.store.findByBusinessKey(businessKey);
     if (!holder) throw notFound(missing);
     return holder.stream;
@@ -205,11 +263,6 @@ export class LedgerService {
   }
 
   /** The resident's history folded, or null when the ledger has never seen the resident. */
-  private async residentOrEmpty(stream: string): Promise<ResidentState> {
-    const events = (await this.store.readStream(stream)).map(decodeEvent);
-    return events.reduce(evolveResident, initialResidentState(residentIdOf(stream)));
-  }
-
   async residentState(residentId: string): Promise<{ state: ResidentState; events: LedgerEvent[] } | null> {
     const events = (await this.store.readStream(residentStream(residentId))).map(decodeEvent);
     if (events.length === 0) return null;

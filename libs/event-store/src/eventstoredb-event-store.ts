@@ -35,6 +35,7 @@ import {
   Position,
   ReadAllOptions,
   StoredEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
   WrongExpectedRevisionError,
@@ -387,6 +388,13 @@ export class EventStoreDbEventStore implements EventStorePort {
 
   // ---------------------------------------------------------------------------------------------
   // reads
+
+  /** Stream by stream: EventStoreDB has no transaction across streams (see the port). */
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const { stream, events, expectedRevision } of appends) results.push(await this.append(stream, events, expectedRevision));
+    return results;
+  }
 
   async readStream(stream: string): Promise<StoredEvent[]> {
     this.assertOpen();

@@ -38,6 +38,12 @@ export interface AppendResult {
   position: Position;
 }
 
+export interface StreamAppend {
+  stream: string;
+  events: EventToAppend[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface ReadAllOptions {
   /** Read events strictly after this position; omitted, from the first event. */
   after?: Position | null;
@@ -62,6 +68,14 @@ export interface SubscribeOptions {
 export interface EventStorePort {
   /** Atomically appends all events to one stream, or nothing. */
   append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams in order, for imports. Each stream's append is atomic and checked
+   * against its expected revision as in `append`. The embedded store makes the whole batch one
+   * transaction (all streams or none); EventStoreDB has no multi-stream transaction, so a failure
+   * there leaves the earlier streams appended — importers rely on business-key idempotency to
+   * resume.
+   */
+  appendMany(appends: StreamAppend[]): Promise<AppendResult[]>;
   /** The stream's events in revision order; [] when the stream does not exist. */
   readStream(stream: string): Promise<StoredEvent[]>;
   /** All events in position order, in pages, lazily. */

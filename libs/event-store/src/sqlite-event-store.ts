@@ -13,6 +13,7 @@ import {
   Position,
   ReadAllOptions,
   StoredEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
   WrongExpectedRevisionError,
@@ -71,6 +72,7 @@ export class SqliteEventStore implements EventStorePort {
   private readonly selectPage: Database.Statement<[bigint, number], EventRow>;
   private readonly selectHead: Database.Statement<[], { position: number | bigint | null }>;
   private readonly appendTransaction: (stream: string, events: EventToAppend[], expected: ExpectedRevision) => AppendResult;
+  private readonly appendManyTransaction: (appends: StreamAppend[]) => AppendResult[];
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -95,6 +97,9 @@ export class SqliteEventStore implements EventStorePort {
     // IMMEDIATE takes the write lock up front, so the revision check and the inserts see the same state
     // even when another process writes the same file.
     this.appendTransaction = this.db.transaction((stream, events, expected) => this.appendInsideTransaction(stream, events, expected)).immediate;
+    this.appendManyTransaction = this.db.transaction((appends: StreamAppend[]) =>
+      appends.map((append) => this.appendInsideTransaction(append.stream, append.events, append.expectedRevision)),
+    ).immediate;
   }
 
   async append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -102,6 +107,14 @@ export class SqliteEventStore implements EventStorePort {
     const result = this.appendTransaction(stream, events, expectedRevision);
     this.appended.emit('appended');
     return result;
+  }
+
+  /** One transaction and one fsync for the whole batch: all streams are appended or none. */
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    const results = this.appendManyTransaction(appends);
+    this.appended.emit('appended');
+    return results;
   }
 
   private appendInsideTransaction(stream: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {

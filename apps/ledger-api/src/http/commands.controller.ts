@@ -2,23 +2,30 @@ import { Body, Controller, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { fundScopeOf, Principal } from '@ledger/access';
-import { LedgerCommand, money } from '@ledger/domain';
-import type { CommandOutcome } from '@ledger/application';
-import { RecordFactCommand } from '../cqrs/commands';
-import { CurrentPrincipal, Requires } from './auth.guard';
+import type { LedgerCommand } from '@ledger/domain';
 import {
   ClaimDto,
+  claimCommand,
+  claimReversalCommand,
+  CommandOutcome,
   ContributionDto,
+  contributionCommand,
+  contributionReversalCommand,
   EnrollmentDto,
+  enrollmentCommand,
   InsurerDecisionDto,
+  insurerDecisionCommand,
   InsurerPaymentDto,
+  insurerPaymentCommand,
   ReversalDto,
   SchemeChangeDto,
+  schemeChangeCommand,
   SubsidyDto,
-} from './dto';
+  subsidyCommand,
+} from '@ledger/application';
+import { RecordFactCommand } from '../cqrs/commands';
+import { CurrentPrincipal, Requires } from './auth.guard';
 import { resultOf } from './results';
-
-const optionalMoney = (text: string | undefined) => (text === undefined ? undefined : money(text));
 
 /** POST endpoints: each turns its DTO into one domain command and sends it through the command bus. */
 @Controller('v1')
@@ -36,98 +43,27 @@ export class CommandsController {
 
   @Post('enrollments')
   enroll(@Body() body: EnrollmentDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
-    return this.record(
-      {
-        kind: 'EnrollResident',
-        enrollmentId: body.enrollmentId,
-        residentId: body.residentId,
-        year: body.year,
-        birthDate: body.birthDate,
-        category: body.category,
-        hukou: { local: body.hukou.local, ...(body.hukou.district ? { district: body.hukou.district } : {}) },
-        residenceDistrict: body.residenceDistrict,
-        hardship: [...new Set(body.hardship ?? [])].sort(),
-        parents: (body.parents ?? []).map((parent) => ({
-          scheme: parent.scheme,
-          insured: parent.insured,
-          hukou: { local: parent.hukou.local, ...(parent.hukou.district ? { district: parent.hukou.district } : {}) },
-          residenceDistrict: parent.residenceDistrict,
-        })),
-        enrolledAt: body.enrolledAt,
-      },
-      actor,
-      response,
-    );
+    return this.record(enrollmentCommand(body), actor, response);
   }
 
   @Post('contributions')
   contribute(@Body() body: ContributionDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
-    return this.record(
-      {
-        kind: 'RecordContribution',
-        receiptNo: body.receiptNo,
-        residentId: body.residentId,
-        year: body.year,
-        amount: money(body.amount),
-        paidAt: body.paidAt,
-        collector: body.collector,
-        fundId: body.fundId,
-      },
-      actor,
-      response,
-    );
+    return this.record(contributionCommand(body), actor, response);
   }
 
   @Post('subsidies')
   subsidise(@Body() body: SubsidyDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
-    return this.record(
-      {
-        kind: 'GrantSubsidy',
-        subsidyId: body.subsidyId,
-        level: body.level,
-        purpose: body.purpose,
-        year: body.year,
-        amount: money(body.amount),
-        grantedAt: body.grantedAt,
-        fundId: body.fundId,
-        residentId: body.residentId,
-      },
-      actor,
-      response,
-    );
+    return this.record(subsidyCommand(body), actor, response);
   }
 
   @Post('scheme-changes')
   changeScheme(@Body() body: SchemeChangeDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
-    return this.record(
-      { kind: 'ChangeScheme', changeId: body.changeId, residentId: body.residentId, to: body.to, effectiveAt: body.effectiveAt },
-      actor,
-      response,
-    );
+    return this.record(schemeChangeCommand(body), actor, response);
   }
 
   @Post('claims')
   claim(@Body() body: ClaimDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
-    return this.record(
-      {
-        kind: 'SettleClaim',
-        claimId: body.claimId,
-        residentId: body.residentId,
-        careType: body.careType,
-        institution: { id: body.institution.id, level: body.institution.level, designated: body.institution.designated, district: body.institution.district },
-        admittedAt: body.admittedAt,
-        dischargedAt: body.dischargedAt,
-        totalCost: money(body.totalCost),
-        compliantCost: money(body.compliantCost),
-        settlement: body.settlement,
-        filedAt: body.filedAt,
-        basicFundPayment: optionalMoney(body.basicFundPayment),
-        criticalIllnessPayment: optionalMoney(body.criticalIllnessPayment),
-        assistancePayment: optionalMoney(body.assistancePayment),
-      },
-      actor,
-      response,
-    );
+    return this.record(claimCommand(body), actor, response);
   }
 
   @Post('claims/:claimId/insurer-decision')
@@ -137,11 +73,7 @@ export class CommandsController {
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.record(
-      { kind: 'RecordInsurerDecision', claimId, receivedAt: body.receivedAt, decidedAt: body.decidedAt, covered: body.covered },
-      actor,
-      response,
-    );
+    return this.record(insurerDecisionCommand(claimId, body), actor, response);
   }
 
   @Post('claims/:claimId/insurer-payment')
@@ -151,7 +83,7 @@ export class CommandsController {
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.record({ kind: 'RecordInsurerPayment', claimId, paidAt: body.paidAt, amount: money(body.amount) }, actor, response);
+    return this.record(insurerPaymentCommand(claimId, body), actor, response);
   }
 
   @Post('claims/:claimId/reversal')
@@ -161,11 +93,7 @@ export class CommandsController {
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.record(
-      { kind: 'ReverseClaim', reversalId: body.reversalId, claimId, reversedAt: body.reversedAt, reason: body.reason },
-      actor,
-      response,
-    );
+    return this.record(claimReversalCommand(claimId, body), actor, response);
   }
 
   @Post('contributions/:receiptNo/reversal')
@@ -175,10 +103,6 @@ export class CommandsController {
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.record(
-      { kind: 'ReverseContribution', reversalId: body.reversalId, receiptNo, reversedAt: body.reversedAt, reason: body.reason },
-      actor,
-      response,
-    );
+    return this.record(contributionReversalCommand(receiptNo, body), actor, response);
   }
 }

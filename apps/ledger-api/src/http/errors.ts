@@ -9,8 +9,8 @@ import {
   ValidationError,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { CommandRefused, FieldProblem, RefusalKind } from '@ledger/domain';
-import { ContentionError } from '@ledger/application';
+import { CommandRefused, RefusalKind } from '@ledger/domain';
+import { ContentionError, validationProblems } from '@ledger/application';
 
 const STATUS_OF: Record<RefusalKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -19,15 +19,6 @@ const STATUS_OF: Record<RefusalKind, number> = {
   conflict: HttpStatus.CONFLICT,
   rule: HttpStatus.UNPROCESSABLE_ENTITY,
 };
-
-/** Flattens class-validator's tree into `field.path: reason` problems. */
-export function validationProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
-    return [...own, ...validationProblems(error.children ?? [], field)];
-  });
-}
 
 export function validationException(errors: ValidationError[]): BadRequestException {
   const problems = validationProblems(errors);

@@ -1,0 +1,82 @@
+import { LedgerCommand, money } from '@ledger/domain';
+import { SqliteEventStore } from '@ledger/event-store';
+import { loadPolicy } from '@ledger/policy';
+import { BatchImporter } from './batch-importer';
+import { LedgerService } from './ledger-service';
+
+const clerk = { subject: 'import-test', role: 'clerk' };
+
+function residentCommands(id: string): LedgerCommand[] {
+  return [
+    {
+      kind: 'EnrollResident', enrollmentId: `E-${id}`, residentId: id, year: 2024, birthDate: '1970-01-01', category: 'adult',
+      hukou: { local: true, district: 'xinzhou' }, residenceDistrict: 'xinzhou', hardship: [], parents: [], enrolledAt: '2023-10-01',
+    },
+    { kind: 'RecordContribution', receiptNo: `RC-${id}`, residentId: id, year: 2024, amount: money('380.00'), paidAt: '2023-11-01', collector: 'self' },
+    {
+      kind: 'SettleClaim', claimId: `C-${id}`, residentId: id, careType: 'inpatient', institution: { id: 'H', level: 2, designated: true, district: 'xinzhou' },
+      admittedAt: '2024-02-01', dischargedAt: '2024-02-03', totalCost: money('5000.00'), compliantCost: money('4000.00'), settlement: 'direct', filedAt: '2024-02-03',
+      basicFundPayment: money('2000.00'), criticalIllnessPayment: money('0.00'), assistancePayment: money('0.00'),
+    },
+    { kind: 'RecordInsurerDecision', claimId: `C-${id}`, receivedAt: '2024-02-05', decidedAt: '2024-02-10', covered: true },
+  ];
+}
+
+describe('BatchImporter', () => {
+  let store: SqliteEventStore;
+  let importer: BatchImporter;
+  let ledger: LedgerService;
+  beforeEach(() => {
+    store = new SqliteEventStore({ file: ':memory:' });
+    ledger = new LedgerService({ store, policy: loadPolicy(), clock: () => new Date('2024-06-01T00:00:00Z') });
+    importer = new BatchImporter(ledger, store);
+  });
+  afterEach(() => store.close());
+
+  it('decides a whole batch, including facts that depend on earlier ones in the same batch', async () => {
+    const outcome = await importer.importBatch([...residentCommands('R1'), ...residentCommands('R2')], clerk);
+    expect(outcome).toMatchObject({ created: 8, replayed: 0, refused: [] });
+    const events = await store.readStream('resident-R1');
+    expect(events.map((e) => e.type)).toEqual(['ResidentEnrolled', 'ContributionPaid', 'ClaimSettled', 'InsurerDecisionRecorded']);
+    expect(events[1].data).toMatchObject({ benefitStart: '2024-01-01' });
+    expect(await store.headPosition()).toBe(outcome.position);
+  });
+
+  it('records nothing twice when the same batch is imported again', async () => {
+    await importer.importBatch(residentCommands('R1'), clerk);
+    const head = await store.headPosition();
+    const again = await importer.importBatch(residentCommands('R1'), clerk);
+    expect(again).toMatchObject({ created: 0, replayed: 4, refused: [], position: null });
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('reports refused commands by index and still records the rest', async () => {
+    const [enroll, contribute] = residentCommands('R1');
+    const orphan: LedgerCommand = { ...(contribute as Extract<LedgerCommand, { kind: 'RecordContribution' }>), receiptNo: 'RC-X', residentId: 'nobody' };
+    const clash: LedgerCommand = { ...(contribute as Extract<LedgerCommand, { kind: 'RecordContribution' }>), amount: money('1.00') };
+    const outcome = await importer.importBatch([enroll, orphan, contribute, clash], clerk);
+    expect(outcome.created).toBe(2);
+    expect(outcome.refused.map((r) => [r.index, r.error.kind])).toEqual([
+      [1, 'not-found'],
+      [3, 'conflict'],
+    ]);
+    expect(await store.readStream('resident-R1')).toHaveLength(2);
+  });
+
+  it('falls back to one command at a time when another writer moved a stream', async () => {
+    const [enroll, contribute] = residentCommands('R1');
+    await ledger.execute(enroll, clerk);
+    const moveUnder = store.appendMany.bind(store);
+    let first = true;
+    store.appendMany = async (appends) => {
+      if (first) {
+        first = false;
+        await ledger.execute({ kind: 'ChangeScheme', changeId: 'SC-1', residentId: 'R1', to: 'employee', effectiveAt: '2024-05-01' }, clerk);
+      }
+      return moveUnder(appends);
+    };
+    const outcome = await importer.importBatch([contribute], clerk);
+    expect(outcome).toMatchObject({ created: 1, refused: [] });
+    expect((await store.readStream('resident-R1')).map((e) => e.type)).toEqual(['ResidentEnrolled', 'SchemeChanged', 'ContributionPaid']);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './dto';
+export * from './validators';
+export * from './to-command';
