@@ -199,8 +199,8 @@ describe('ledger API (embedded store, end to end)', () => {
       await post('/v1/scheme-changes', { changeId: uid('SC'), residentId: enrollment.residentId, to: 'employee', effectiveAt: '2024-03-01' }).expect(201);
       const resident = await get(`/v1/residents/${enrollment.residentId}`).expect(200);
       expect(resident.body.schemeHistory).toEqual([
-        { scheme: 'resident', from: '2023-11-15' },
-        { scheme: 'employee', from: '2024-03-01' },
+        { scheme: 'resident', from: '2023-11-15', to: '2024-02-29' },
+        { scheme: 'employee', from: '2024-03-01', to: null },
       ]);
       await post('/v1/scheme-changes', { changeId: uid('SC'), residentId: 'nobody', to: 'employee', effectiveAt: '2024-03-01' }).expect(404);
     });

@@ -2,6 +2,9 @@ import Decimal from 'decimal.js';
 import {
   businessKeyOf,
   canonicalJson,
+  ClaimQuote,
+  quoteClaim,
+  SettleClaim,
   conflict,
   decideClaim,
   decideClaimReversal,
@@ -260,6 +263,16 @@ export class LedgerService {
       case 'ReverseClaim':
         return decideClaimReversal(command, state);
     }
+  }
+
+  /** How a claim would be settled now, from the resident's history; writes nothing. */
+  async quote(command: SettleClaim, fundScope: FundId | null = null): Promise<ClaimQuote> {
+    const snapshot = await this.loadSnapshot(residentStream(command.residentId));
+    const quote = quoteClaim(command, snapshot.state, this.context);
+    if (fundScope && quote.fundId !== fundScope) {
+      throw forbidden(`this token may quote only for fund ${fundScope}; the resident belongs to ${quote.fundId}`);
+    }
+    return quote;
   }
 
   /** The resident's history folded, or null when the ledger has never seen the resident. */

@@ -4,6 +4,7 @@ import {
   Policy,
   settleClaim,
   type HardshipCode,
+  type SettlementBasis,
 } from '@ledger/policy';
 import type {
   ChangeScheme,
@@ -20,13 +21,14 @@ import { businessKeyOf } from './commands';
 import { daysBetween, yearOf } from './dates';
 import type { DomainEvent, ResidentEnrolledV1 } from './events';
 import { conflict, invalid, notFound, ruleBroken } from './errors';
-import { attributedFund } from './funds';
+import { attributedFund, type FundId } from './funds';
 import { formatMoney, Money, ZERO } from './money';
 import {
   currentScheme,
   EMPTY_ACCUMULATIONS,
   EnrollmentYear,
   isKnownResident,
+  latestEnrollment,
   ResidentState,
   schemeOn,
 } from './resident';
@@ -247,53 +249,75 @@ export function entitledToBasicBenefits(state: ResidentState, year: number, on: 
   );
 }
 
-export function decideClaim(command: SettleClaim, state: ResidentState, { policy }: DecisionContext): DomainEvent[] {
+/** How a claim would be settled: the split, its fund, and the policy basis, without deciding anything. */
+export interface ClaimQuote {
+  year: number;
+  fundId: FundId;
+  basicFundPayment: Money;
+  criticalIllnessPayment: Money;
+  assistancePayment: Money;
+  personalPayment: Money;
+  burdenInScope: Money;
+  paymentsSource: 'recorded' | 'computed';
+  basis: SettlementBasis;
+}
+
+export function quoteClaim(command: SettleClaim, state: ResidentState, { policy }: DecisionContext): ClaimQuote {
   requireResident(state);
   if (command.dischargedAt < command.admittedAt) throw invalid('dischargedAt', 'is before admittedAt');
   if (command.filedAt < command.dischargedAt) throw invalid('filedAt', 'is before dischargedAt');
   if (command.compliantCost.greaterThan(command.totalCost)) throw invalid('compliantCost', 'exceeds totalCost');
   const year = yearOf(command.admittedAt);
-  const enrollment = state.years.get(year) ?? [...state.years.values()].sort((a, b) => b.year - a.year)[0];
-  const recorded =
-    command.basicFundPayment !== undefined ||
-    command.criticalIllnessPayment !== undefined ||
-    command.assistancePayment !== undefined;
+  const enrollment = state.years.get(year) ?? latestEnrollment(state)!;
+  const reported = [command.basicFundPayment, command.criticalIllnessPayment, command.assistancePayment];
+  const recorded = reported.some((part) => part !== undefined);
 
-  let basic: Money;
-  let criticalIllness: Money;
-  let assistance: Money;
   if (recorded) {
-    // The settlement platform already paid: record its split as reported; the auditor judges it.
-    basic = command.basicFundPayment ?? ZERO;
-    criticalIllness = command.criticalIllnessPayment ?? ZERO;
-    assistance = command.assistancePayment ?? ZERO;
-    if (basic.plus(criticalIllness).plus(assistance).greaterThan(command.totalCost)) {
+    // The settlement platform already paid: its parts are recorded as reported (the auditor
+    // judges them) and only the omitted parts are computed, in the policy's order.
+    const reportedTotal = reported.reduce<Money>((total, part) => total.plus(part ?? ZERO), ZERO);
+    if (reportedTotal.greaterThan(command.totalCost)) {
       throw ruleBroken('basicFundPayment + criticalIllnessPayment + assistancePayment exceed totalCost', 'totalCost');
     }
-  } else {
+  } else if (command.settlement === 'cash-advance') {
     const universityStudent = state.years.get(year)?.category === 'university-student';
-    if (command.settlement === 'cash-advance') {
-      const window = policy.cashAdvanceWindowDays(universityStudent, command.dischargedAt);
-      if (daysBetween(command.dischargedAt, command.filedAt) > window) {
-        throw ruleBroken(`a cash-advance claim is filed within ${window} days of the end of treatment`, 'filedAt');
-      }
+    const window = policy.cashAdvanceWindowDays(universityStudent, command.dischargedAt);
+    if (daysBetween(command.dischargedAt, command.filedAt) > window) {
+      throw ruleBroken(`a cash-advance claim is filed within ${window} days of the end of treatment (opinions-2017 §十(四))`, 'filedAt');
     }
-    const split = settleClaim(policy, {
-      on: command.admittedAt,
-      careType: command.careType,
-      institutionLevel: command.institution.level,
-      designated: command.institution.designated,
-      totalCost: command.totalCost,
-      compliantCost: command.compliantCost,
-      hardship: state.hardship as HardshipCode[],
-      entitledToBasic: entitledToBasicBenefits(state, year, command.admittedAt),
-      accumulations: state.accumulations.get(year) ?? EMPTY_ACCUMULATIONS,
-    });
-    basic = split.basicFundPayment;
-    criticalIllness = split.criticalIllnessPayment;
-    assistance = split.assistancePayment;
   }
-  const personal = command.totalCost.minus(basic).minus(criticalIllness).minus(assistance);
+  const before = state.accumulations.get(year) ?? EMPTY_ACCUMULATIONS;
+  const split = settleClaim(policy, {
+    on: command.admittedAt,
+    careType: command.careType,
+    institutionLevel: command.institution.level,
+    designated: command.institution.designated,
+    totalCost: command.totalCost,
+    compliantCost: command.compliantCost,
+    hardship: state.hardship as HardshipCode[],
+    entitledToBasic: entitledToBasicBenefits(state, year, command.admittedAt),
+    accumulations: before,
+    reported: {
+      basicFundPayment: command.basicFundPayment,
+      criticalIllnessPayment: command.criticalIllnessPayment,
+      assistancePayment: command.assistancePayment,
+    },
+  });
+  return {
+    year,
+    fundId: enrollment.fundId,
+    basicFundPayment: split.basicFundPayment,
+    criticalIllnessPayment: split.criticalIllnessPayment,
+    assistancePayment: split.assistancePayment,
+    personalPayment: split.personalPayment,
+    burdenInScope: split.accumulations.personalBurdenInScope.minus(before.personalBurdenInScope),
+    paymentsSource: recorded ? 'recorded' : 'computed',
+    basis: split.basis,
+  };
+}
+
+export function decideClaim(command: SettleClaim, state: ResidentState, context: DecisionContext): DomainEvent[] {
+  const quote = quoteClaim(command, state, context);
   return [
     {
       type: 'ClaimSettled',
@@ -302,8 +326,8 @@ export function decideClaim(command: SettleClaim, state: ResidentState, { policy
       data: {
         claimId: command.claimId,
         residentId: command.residentId,
-        year,
-        fundId: enrollment.fundId,
+        year: quote.year,
+        fundId: quote.fundId,
         careType: command.careType,
         institution: command.institution,
         admittedAt: command.admittedAt,
@@ -312,12 +336,13 @@ export function decideClaim(command: SettleClaim, state: ResidentState, { policy
         compliantCost: formatMoney(command.compliantCost),
         settlement: command.settlement,
         filedAt: command.filedAt,
-        basicFundPayment: formatMoney(basic),
-        criticalIllnessPayment: formatMoney(criticalIllness),
-        assistancePayment: formatMoney(assistance),
-        personalPayment: formatMoney(personal),
-        paymentsSource: recorded ? 'recorded' : 'computed',
-        policyVersion: policy.version,
+        basicFundPayment: formatMoney(quote.basicFundPayment),
+        criticalIllnessPayment: formatMoney(quote.criticalIllnessPayment),
+        assistancePayment: formatMoney(quote.assistancePayment),
+        personalPayment: formatMoney(quote.personalPayment),
+        burdenInScope: formatMoney(quote.burdenInScope),
+        paymentsSource: quote.paymentsSource,
+        policyVersion: context.policy.version,
       },
     },
   ];
@@ -401,6 +426,7 @@ export function decideClaimReversal(command: ReverseClaim, state: ResidentState)
         criticalIllnessPayment: s.criticalIllnessPayment,
         assistancePayment: s.assistancePayment,
         compliantCost: s.compliantCost,
+        burdenInScope: s.burdenInScope,
         reversedAt: command.reversedAt,
         reason: command.reason,
       },

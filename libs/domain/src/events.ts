@@ -108,6 +108,8 @@ export interface ClaimSettledV1 {
   criticalIllnessPayment: MoneyText;
   assistancePayment: MoneyText;
   personalPayment: MoneyText;
+  /** What this claim adds to the year's personal burden within the critical-illness scope. */
+  burdenInScope: MoneyText;
   /** 'recorded': as the settlement platform reported it; 'computed': settled one-stop by the ledger's policy. */
   paymentsSource: 'recorded' | 'computed';
   policyVersion: string;
@@ -151,6 +153,7 @@ export interface ClaimReversedV1 {
   criticalIllnessPayment: MoneyText;
   assistancePayment: MoneyText;
   compliantCost: MoneyText;
+  burdenInScope: MoneyText;
   reversedAt: BusinessDate;
   reason: string;
 }

@@ -122,13 +122,13 @@ function addClaimToAccumulations(acc: Accumulations, claim: {
   basicFundPayment: Money;
   criticalIllnessPayment: Money;
   assistancePayment: Money;
+  burdenInScope: Money;
 }, sign: 1 | -1): Accumulations {
   const s = (amount: Money) => amount.times(sign);
-  const burden = claim.compliantCost.minus(claim.basicFundPayment);
   return {
     compliantCost: acc.compliantCost.plus(s(claim.compliantCost)),
     basicFundPaid: acc.basicFundPaid.plus(s(claim.basicFundPayment)),
-    personalBurdenInScope: acc.personalBurdenInScope.plus(s(burden.isNegative() ? ZERO : burden)),
+    personalBurdenInScope: acc.personalBurdenInScope.plus(s(claim.burdenInScope)),
     criticalIllnessPaid: acc.criticalIllnessPaid.plus(s(claim.criticalIllnessPayment)),
     assistancePaid: acc.assistancePaid.plus(s(claim.assistancePayment)),
     outpatientCompliant:
@@ -143,6 +143,7 @@ function claimAmounts(settled: ClaimSettledV1) {
     basicFundPayment: money(settled.basicFundPayment),
     criticalIllnessPayment: money(settled.criticalIllnessPayment),
     assistancePayment: money(settled.assistancePayment),
+    burdenInScope: money(settled.burdenInScope),
   };
 }
 

@@ -50,6 +50,7 @@ export {
 } from './parameters';
 export { type BenefitStartInput, type NewbornEnrollmentInput, type NewbornYear, benefitStart, newbornYears } from './enrollment';
 export {
+  type ReportedPayments,
   type Settlement,
   type SettlementBasis,
   type SettlementInput,

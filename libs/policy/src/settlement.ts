@@ -60,6 +60,17 @@ export interface SettlementInput {
   hardship: HardshipCode[];
   entitledToBasic: boolean;
   accumulations: YearAccumulations;
+  /**
+   * Parts the settlement platform already paid and reported: each is taken as given instead of
+   * computed, and the later steps build on it, so the omitted parts follow the policy in order.
+   */
+  reported?: ReportedPayments;
+}
+
+export interface ReportedPayments {
+  basicFundPayment?: Decimal;
+  criticalIllnessPayment?: Decimal;
+  assistancePayment?: Decimal;
 }
 
 /** Which parameters the settlement applied, so a reader can retrace it. */
@@ -93,24 +104,35 @@ export function settleClaim(policy: Policy, input: SettlementInput): Settlement 
   }
   const before = checkedAccumulations(input.accumulations);
 
+  const reported = input.reported ?? {};
+
   // 1. Basic insurance.
-  const basic = basicInsurance(policy, input, compliantCost, before);
+  const computedBasic = basicInsurance(policy, input, compliantCost, before);
+  const basic = reported.basicFundPayment ? { ...computedBasic, payment: fenAmount(reported.basicFundPayment, 'basicFundPayment') } : computedBasic;
 
   // 2. Critical-illness insurance on the year's cumulative personal burden within scope.
   const inCriticalIllnessScope = entitledToBasic && policy.criticalIllnessCareTypes(on).includes(careType);
-  const burdenWithinScope = compliantCost.minus(basic.payment);
+  const burdenWithinScope = clampNonNegative(compliantCost.minus(basic.payment));
   const cumulativeAfter = inCriticalIllnessScope ? before.personalBurdenInScope.plus(burdenWithinScope) : before.personalBurdenInScope;
-  const criticalIllness = inCriticalIllnessScope
-    ? criticalIllnessTierPayment(policy, hardship, before.personalBurdenInScope, cumulativeAfter, before.criticalIllnessPaid, on)
-    : ZERO;
+  const criticalIllness = reported.criticalIllnessPayment
+    ? fenAmount(reported.criticalIllnessPayment, 'criticalIllnessPayment')
+    : inCriticalIllnessScope
+      ? criticalIllnessTierPayment(policy, hardship, before.personalBurdenInScope, cumulativeAfter, before.criticalIllnessPaid, on)
+      : ZERO;
 
   // 3. Medical assistance on what insurance left of the compliant cost.
   const outpatientCompliantAfter = isOutpatientCare(careType) ? before.outpatientCompliant.plus(compliantCost) : before.outpatientCompliant;
   const assistanceBase = compliantCost.minus(basic.payment).minus(criticalIllness);
-  const assistance = medicalAssistance(policy, input, assistanceBase, outpatientCompliantAfter, before.assistancePaid);
+  const computedAssistance = medicalAssistance(policy, input, assistanceBase, outpatientCompliantAfter, before.assistancePaid);
+  const assistance = reported.assistancePayment
+    ? { ...computedAssistance, payment: fenAmount(reported.assistancePayment, 'assistancePayment') }
+    : computedAssistance;
 
   // 4. The patient pays the rest.
   const personal = totalCost.minus(basic.payment).minus(criticalIllness).minus(assistance.payment);
+  if (personal.isNegative()) {
+    throw new RangeError(`the reported payments exceed totalCost ${totalCost.toFixed(2)}`);
+  }
 
   return {
     basicFundPayment: basic.payment,

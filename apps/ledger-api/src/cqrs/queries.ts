@@ -5,7 +5,10 @@ import {
   formatMoney,
   shanghaiDateOf,
   notFound,
+  SchemePeriod,
+  SettleClaim,
 } from '@ledger/domain';
+import { addDays } from '@ledger/policy';
 import { LedgerService } from '@ledger/application';
 import { incomeOf, incomeToJson, outflowOf, outflowToJson, ProjectionRunner } from '@ledger/projections';
 
@@ -90,6 +93,17 @@ export class GetStatementHandler implements IQueryHandler<GetStatementQuery> {
   }
 }
 
+/**
+ * Coverage periods with both ends: a change closes the old scheme the day before it takes effect
+ * and opens the new one that day, so periods never overlap and leave no gap (opinions-2017 §七).
+ */
+function schemeHistoryOf(periods: readonly SchemePeriod[]) {
+  return periods.map((period, index) => {
+    const next = periods[index + 1];
+    return { scheme: period.scheme, from: period.from, to: next ? addDays(next.from, -1) : null };
+  });
+}
+
 @QueryHandler(GetResidentQuery)
 export class GetResidentHandler implements IQueryHandler<GetResidentQuery> {
   constructor(private readonly ledger: LedgerService) {}
@@ -112,12 +126,13 @@ export class GetResidentHandler implements IQueryHandler<GetResidentQuery> {
           category: year.category,
           fundId: year.fundId,
           enrolledAt: year.enrolledAt,
+          universityStudent: year.category === 'university-student',
           contributionExempt: year.contributionExempt,
           contributionDue: formatMoney(year.contributionDue),
           contributionPaid: formatMoney(year.paid),
           benefitStart: year.benefitStart,
         })),
-      schemeHistory: state.schemes.map((period) => ({ scheme: period.scheme, from: period.from })),
+      schemeHistory: schemeHistoryOf(state.schemes),
       yearToDate: [...state.accumulations.entries()]
         .sort(([a], [b]) => a - b)
         .map(([year, acc]) => ({
@@ -143,4 +158,39 @@ export class GetResidentHandler implements IQueryHandler<GetResidentQuery> {
   }
 }
 
-export const QUERY_HANDLERS = [ListFundsHandler, GetFundHandler, GetStatementHandler, GetResidentHandler];
+
+export class QuoteSettlementQuery {
+  constructor(
+    readonly claim: SettleClaim,
+    readonly fundScope: FundId | null,
+  ) {}
+}
+
+@QueryHandler(QuoteSettlementQuery)
+export class QuoteSettlementHandler implements IQueryHandler<QuoteSettlementQuery> {
+  constructor(private readonly ledger: LedgerService) {}
+
+  async execute({ claim, fundScope }: QuoteSettlementQuery) {
+    const quote = await this.ledger.quote(claim, fundScope);
+    return {
+      residentId: claim.residentId,
+      fundId: quote.fundId,
+      year: quote.year,
+      basicFundPayment: formatMoney(quote.basicFundPayment),
+      criticalIllnessPayment: formatMoney(quote.criticalIllnessPayment),
+      assistancePayment: formatMoney(quote.assistancePayment),
+      personalPayment: formatMoney(quote.personalPayment),
+      paymentsSource: quote.paymentsSource,
+      basis: {
+        deductible: formatMoney(quote.basis.deductible),
+        deductibleWaived: quote.basis.deductibleWaived,
+        basicRatio: quote.basis.basicRatio.toString(),
+        criticalIllnessSchedule: quote.basis.criticalIllnessSchedule,
+        assistanceGroup: quote.basis.assistanceGroup,
+        assistanceRatio: quote.basis.assistanceRatio.toString(),
+      },
+    };
+  }
+}
+
+export const QUERY_HANDLERS = [ListFundsHandler, GetFundHandler, GetStatementHandler, GetResidentHandler, QuoteSettlementHandler];

@@ -1,10 +1,11 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { claimCommand } from '@ledger/application';
 import { QueryBus } from '@nestjs/cqrs';
 import { fundScopeOf, Principal } from '@ledger/access';
 import { forbidden, FundId, invalid, isFundId, notFound } from '@ledger/domain';
-import { GetFundQuery, GetResidentQuery, GetStatementQuery, ListFundsQuery } from '../cqrs/queries';
+import { GetFundQuery, GetResidentQuery, GetStatementQuery, ListFundsQuery, QuoteSettlementQuery } from '../cqrs/queries';
 import { assertFundVisible, CurrentPrincipal, Public, Requires } from './auth.guard';
-import { AsOfQueryDto, StatementQueryDto } from './dto';
+import { AsOfQueryDto, QuoteDto, StatementQueryDto } from './dto';
 
 function knownFund(fundId: string): FundId {
   if (!isFundId(fundId)) throw notFound(`fund ${fundId} does not exist; funds are municipal, caidian, jiangxia, dongxihu, huangpi, xinzhou`);
@@ -56,5 +57,14 @@ export class QueriesController {
       throw forbidden(`this token may read only residents enrolled in fund ${scope}`);
     }
     return view;
+  }
+
+  /** The split a claim would get now (one-stop settlement), recording nothing. */
+  @Post('v1/settlements/quote')
+  @HttpCode(HttpStatus.OK)
+  @Requires('record')
+  quote(@Body() body: QuoteDto, @CurrentPrincipal() principal: Principal) {
+    const claim = claimCommand({ ...body, claimId: 'quote' });
+    return this.queryBus.execute(new QuoteSettlementQuery(claim, fundScopeOf(principal)));
   }
 }
