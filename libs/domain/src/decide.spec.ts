@@ -204,4 +204,19 @@ describe('claims', () => {
     expect(decideClaim(claim({ settlement: 'cash-advance', filedAt: onTime }), state, context)).toHaveLength(1);
     expect(refusal(() => decideClaim(claim({ settlement: 'cash-advance', filedAt: late }), state, context)).kind).toBe('rule');
   });
+
+  it('gives assistance to the uninsured in one natural year only (linkage-2018 §二(二)2)', () => {
+    let state = given(
+      ...enrolled({ hardship: ['low-income'] }),
+      ...decideEnrollment(enroll({ enrollmentId: 'E-2025', year: 2025, hardship: ['low-income'] }), initialResidentState(RESIDENT), context),
+    );
+    const [first] = decideClaim(claim(), state, context) as [EventOf<'ClaimSettled'>];
+    expect(first.data.assistanceGroup).toBe('uninsured');
+    expect(money(first.data.assistancePayment).greaterThan(0)).toBe(true);
+    state = evolveResident(state, first);
+    const sameYear = decideClaim(claim({ claimId: 'C-2', admittedAt: '2024-06-01', dischargedAt: '2024-06-02', filedAt: '2024-06-02' }), state, context) as [EventOf<'ClaimSettled'>];
+    expect(money(sameYear[0].data.assistancePayment).greaterThan(0)).toBe(true);
+    const nextYear = decideClaim(claim({ claimId: 'C-3', admittedAt: '2025-03-01', dischargedAt: '2025-03-05', filedAt: '2025-03-05' }), state, context) as [EventOf<'ClaimSettled'>];
+    expect(nextYear[0].data.assistancePayment).toBe('0.00');
+  });
 });

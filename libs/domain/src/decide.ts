@@ -297,6 +297,7 @@ export function quoteClaim(command: SettleClaim, state: ResidentState, { policy 
     hardship: state.hardship as HardshipCode[],
     entitledToBasic: entitledToBasicBenefits(state, year, command.admittedAt),
     accumulations: before,
+    uninsuredAssistanceYearsUsed: [...state.uninsuredAssistanceYears].filter((used) => used !== year).length,
     reported: {
       basicFundPayment: command.basicFundPayment,
       criticalIllnessPayment: command.criticalIllnessPayment,
@@ -341,6 +342,7 @@ export function decideClaim(command: SettleClaim, state: ResidentState, context:
         assistancePayment: formatMoney(quote.assistancePayment),
         personalPayment: formatMoney(quote.personalPayment),
         burdenInScope: formatMoney(quote.burdenInScope),
+        assistanceGroup: quote.basis.assistanceGroup,
         paymentsSource: quote.paymentsSource,
         policyVersion: context.policy.version,
       },

@@ -110,6 +110,8 @@ export interface ClaimSettledV1 {
   personalPayment: MoneyText;
   /** What this claim adds to the year's personal burden within the critical-illness scope. */
   burdenInScope: MoneyText;
+  /** The medical-assistance target group the settlement applied (null: none). */
+  assistanceGroup: string | null;
   /** 'recorded': as the settlement platform reported it; 'computed': settled one-stop by the ledger's policy. */
   paymentsSource: 'recorded' | 'computed';
   policyVersion: string;

@@ -25,6 +25,8 @@ export interface ResidentState {
   claims: ReadonlyMap<string, ClaimRecord>;
   receipts: ReadonlyMap<string, ReceiptRecord>;
   accumulations: ReadonlyMap<number, Accumulations>;
+  /** Natural years in which assistance was paid as uninsured / not entitled to basic benefits. */
+  uninsuredAssistanceYears: ReadonlySet<number>;
 }
 
 export interface EnrollmentYear {
@@ -86,6 +88,7 @@ export function initialResidentState(residentId: string): ResidentState {
     claims: new Map(),
     receipts: new Map(),
     accumulations: new Map(),
+    uninsuredAssistanceYears: new Set(),
   };
 }
 
@@ -236,6 +239,10 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
           reversed: false,
         }),
         accumulations: withEntry(state.accumulations, e.year, addClaimToAccumulations(acc, claimAmounts(e), 1)),
+        uninsuredAssistanceYears:
+          e.assistanceGroup === 'uninsured' && !money(e.assistancePayment).isZero()
+            ? new Set([...state.uninsuredAssistanceYears, e.year])
+            : state.uninsuredAssistanceYears,
       };
     }
     case 'ClaimReversed': {

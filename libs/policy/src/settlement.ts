@@ -65,6 +65,11 @@ export interface SettlementInput {
    * computed, and the later steps build on it, so the omitted parts follow the policy in order.
    */
   reported?: ReportedPayments;
+  /**
+   * Earlier natural years in which the person already had assistance as uninsured / not entitled:
+   * that assistance is given in principle for one natural year only (linkage-2018 §二(二)2).
+   */
+  uninsuredAssistanceYearsUsed?: number;
 }
 
 export interface ReportedPayments {
@@ -240,6 +245,9 @@ function medicalAssistance(
   const { on, careType, hardship, entitledToBasic } = input;
   const { group, ratio: groupRatio, annualCap } = policy.assistanceGroup(hardship, entitledToBasic, on);
   if (group === null) return { payment: ZERO, group, ratio: ZERO };
+  if (group === 'uninsured' && (input.uninsuredAssistanceYearsUsed ?? 0) >= policy.uninsuredAssistanceMaxYears(on)) {
+    return { payment: ZERO, group, ratio: ZERO };
+  }
 
   // Outpatient assistance shares the inpatient ratio and cap only once the year's compliant
   // outpatient cost reaches the critical-illness deductible (linkage-2018 §二(二)2). The uninsured
