@@ -10,6 +10,8 @@ import { ProjectionRunner } from '@ledger/projections';
 import { LedgerConfig } from './config';
 import { RecordFactHandler } from './cqrs/commands';
 import { QUERY_HANDLERS } from './cqrs/queries';
+import { RunAuditHandler } from './cqrs/audit';
+import { AuditsController } from './http/audits.controller';
 import { CommandsController } from './http/commands.controller';
 import { QueriesController } from './http/queries.controller';
 import { AuthGuard } from './http/auth.guard';
@@ -39,7 +41,7 @@ export class LedgerModule {
     return {
       module: LedgerModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CommandsController, QueriesController],
+      controllers: [CommandsController, QueriesController, AuditsController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: SIGNING_KEY, useFactory: () => resolveSigningKey(config.keySource) },
@@ -61,6 +63,7 @@ export class LedgerModule {
         LedgerLifecycle,
         RecordFactHandler,
         ...QUERY_HANDLERS,
+        RunAuditHandler,
       ],
       exports: [LedgerService, ProjectionRunner, EVENT_STORE, POLICY],
     };

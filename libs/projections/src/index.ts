@@ -1,2 +1,3 @@
 export * from './fund-ledger';
 export * from './projection-runner';
+export * from './read-model-file';

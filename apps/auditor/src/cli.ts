@@ -1,0 +1,152 @@
+import { CommanderError, Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Auditor, type LiveProjection, replayStore, serializeReport } from '@ledger/audit';
+import { isBusinessDate } from '@ledger/domain';
+import { EMBEDDED_EVENTS_FILE, type EventStorePort, openEventStore, parsePosition, type Position } from '@ledger/event-store';
+import { loadPolicy } from '@ledger/policy';
+import { readFundLedgerFile } from '@ledger/projections';
+import { checkContentHashesInline, type ContentHashCheck, parallelHashCheckAvailable, recordSuspects, startContentHashCheck } from './content-hash-check';
+import { renderInspectionHtml } from './html-report';
+
+/**
+ * The auditor's command line (API.md: `npm run audit -- --as-of YYYY-MM-DD --out DIR`):
+ *
+ *   node dist/apps/auditor/src/cli.js --as-of YYYY-MM-DD --out DIR [--data-dir DIR] [--position N]
+ *
+ * Replays the history in DATA_DIR (or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set) up to
+ * the end of the --as-of date (and at most to --position), reconciles with the live read model in
+ * DATA_DIR/projections.sqlite when there is one, and writes DIR/inspection-<as-of>.json and .html.
+ *
+ * Exit codes: 0 whatever the audit finds; 2 bad arguments; 1 the audit could not run (no or
+ * unreadable store, unreadable parameters, unwritable output). Errors go to stderr; a progress bar
+ * goes to stderr only when it is a terminal.
+ */
+export interface AuditCliIo {
+  stdout?: { write(text: string): unknown };
+  stderr?: { write(text: string): unknown; isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_COULD_NOT_RUN = 1;
+export const EXIT_BAD_ARGUMENTS = 2;
+
+class UsageError extends Error {}
+
+interface CliOptions {
+  asOf: string;
+  out: string;
+  dataDir?: string;
+  position?: string;
+}
+
+/** Runs the CLI in-process. `argv`: the arguments after the script name. Resolves to the exit code. */
+export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const env = io.env ?? process.env;
+  const cwd = io.cwd ?? process.cwd();
+
+  const program = new Command('audit')
+    .description('Replay the ledger history up to a cut-off and write the supervision inspection report (JSON and HTML).')
+    .requiredOption('--as-of <date>', 'business-date cut-off YYYY-MM-DD: events up to the end of that date')
+    .requiredOption('--out <dir>', 'folder for inspection-<date>.json and .html')
+    .option('--data-dir <dir>', 'ledger data folder (default: $DATA_DIR or ./data)')
+    .option('--position <n>', 'also stop at this store position')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
+
+  let options: CliOptions;
+  let throughPosition: Position | null = null;
+  try {
+    program.parse([...argv], { from: 'user' });
+    options = program.opts<CliOptions>();
+    if (!isBusinessDate(options.asOf)) throw new UsageError(`--as-of must be a calendar date YYYY-MM-DD, got ${JSON.stringify(options.asOf)}`);
+    if (options.position !== undefined) {
+      try {
+        throughPosition = parsePosition(options.position);
+      } catch {
+        throw new UsageError(`--position must be a non-negative whole number, got ${JSON.stringify(options.position)}`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_OK : EXIT_BAD_ARGUMENTS;
+    stderr.write(`auditor: ${(error as Error).message}\n`);
+    return EXIT_BAD_ARGUMENTS;
+  }
+
+  const dataDir = resolve(cwd, options.dataDir ?? env.DATA_DIR ?? 'data');
+  const outDir = resolve(cwd, options.out);
+  const connectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
+  let store: EventStorePort | undefined;
+  try {
+    if (!connectionString && !existsSync(join(dataDir, EMBEDDED_EVENTS_FILE))) {
+      throw new Error(`no event store at ${join(dataDir, EMBEDDED_EVENTS_FILE)} (set --data-dir or DATA_DIR, or EVENTSTORE_CONNECTION_STRING)`);
+    }
+    const policy = loadPolicy(env.POLICY_FILE || undefined);
+    const projection = readFundLedgerFile(join(dataDir, 'projections.sqlite'));
+    store = await openEventStore({ dataDir, eventStoreConnectionString: connectionString });
+    // The audit reads the store as it is now: events appended while it runs are not in it.
+    const head = await store.headPosition();
+    const readThrough = head === null ? 0n : throughPosition !== null && throughPosition < head ? throughPosition : head;
+
+    let hashCheck: ContentHashCheck | null = null;
+    if (!connectionString && readThrough > 0n && parallelHashCheckAvailable()) {
+      hashCheck = startContentHashCheck(join(dataDir, EMBEDDED_EVENTS_FILE), readThrough);
+      await hashCheck.ready.catch(async () => {
+        await hashCheck?.stop();
+        hashCheck = null;
+      });
+    }
+    const auditor = new Auditor({
+      policy,
+      asOf: options.asOf,
+      throughPosition,
+      projectionCheckpoint: projection ? projection.checkpoint : undefined,
+      contentHashes: hashCheck ? 'elsewhere' : 'verify',
+    });
+    const bar = stderr.isTTY ? new SingleBar({ stream: stderr as NodeJS.WritableStream, format: 'auditing [{bar}] {percentage}% | position {value}/{total}', hideCursor: true }) : null;
+    bar?.start(Number(readThrough), 0);
+    await replayStore(store, auditor, { through: readThrough, onProgress: (progress) => bar?.update(Number(progress.position)) });
+    bar?.stop();
+    if (hashCheck) await collectHashCheck(hashCheck, store, auditor, readThrough);
+
+    const live: LiveProjection | null = projection ? { ledger: projection.ledger, checkpoint: projection.checkpoint } : null;
+    const report = auditor.report(live);
+    mkdirSync(outDir, { recursive: true });
+    const base = join(outDir, `inspection-${options.asOf}`);
+    writeFileSync(`${base}.json`, serializeReport(report));
+    writeFileSync(`${base}.html`, renderInspectionHtml(report));
+    stdout.write(
+      `inspection as of ${options.asOf}: ${report.eventsReplayed} events replayed (${report.eventsRead} read), ${report.summary.findings} finding(s); wrote ${base}.json and ${base}.html\n`,
+    );
+    return EXIT_OK;
+  } catch (error) {
+    stderr.write(`auditor: could not run: ${(error as Error).message}\n`);
+    return EXIT_COULD_NOT_RUN;
+  } finally {
+    await store?.close().catch(() => undefined);
+  }
+}
+
+/** The worker's verdicts, or — if it failed or had too much to say — the main thread's own check. */
+async function collectHashCheck(hashCheck: ContentHashCheck, store: EventStorePort, auditor: Auditor, readThrough: Position): Promise<void> {
+  try {
+    const result = await hashCheck.done;
+    if (result.overflow) await checkContentHashesInline(store, auditor, readThrough);
+    else recordSuspects(auditor, result.mismatches);
+  } catch {
+    await checkContentHashesInline(store, auditor, readThrough);
+  } finally {
+    await hashCheck.stop();
+  }
+}
+
+if (require.main === module) {
+  void runAuditCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * The inspection report a bureau is handed (HTML, self-contained: no script, no external CSS, no
+ * CDN). Rendered with eta; every `<%= %>` interpolation is HTML-escaped by eta. The only raw
+ * insertions (`<%~ %>`) are the SVG charts, which html-report.ts builds from escaped parts.
+ * Kept as a TypeScript string so the compiled CLI (dist/) carries it without a copy step.
+ */
+export const INSPECTION_TEMPLATE = `<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title><%= it.title %></title>
+<style>
+  body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2rem; color: #1d1d1f; }
+  h1 { font-size: 1.5rem; margin-bottom: 0.25rem; }
+  h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; padding-bottom: 0.25rem; }
+  h3 { font-size: 1.05rem; margin-top: 1.5rem; }
+  table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+  th, td { border: 1px solid #bbb; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
+  td.money, th.money { text-align: right; font-variant-numeric: tabular-nums; }
+  dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
+  dl.facts dt { font-weight: bold; }
+  code { font-size: 0.85rem; word-break: break-all; }
+  .none { color: #2e7d32; }
+  .count { color: #b00020; font-weight: bold; }
+  .basis { color: #555; font-size: 0.9rem; }
+  ol.findings li { margin-bottom: 0.6rem; }
+  .meta { color: #555; font-size: 0.9rem; }
+  figure { display: inline-block; margin: 0 1rem 1rem 0; }
+  figcaption { font-weight: bold; }
+</style>
+</head>
+<body>
+<h1><%= it.title %></h1>
+<p class="meta">武汉市城乡居民基本医疗保险基金 — supervision inspection (监督检查) replayed from the ledger's event history</p>
+
+<h2>Scope</h2>
+<dl class="facts">
+  <dt>Cut-off (business date)</dt><dd><%= it.asOf %></dd>
+  <dt>Cut-off (position)</dt><dd><%= it.cutOffPosition %></dd>
+  <dt>Events read (integrity checked)</dt><dd><%= it.eventsRead %></dd>
+  <dt>Events replayed</dt><dd><%= it.eventsReplayed %></dd>
+  <dt>Digest of the replayed events</dt><dd><code><%= it.digest %></code></dd>
+  <dt>Policy parameters</dt><dd>version <%= it.policyVersion %> (<code><%= it.policyDigest %></code>)</dd>
+  <dt>Live read model</dt><dd><%= it.reconciliation %></dd>
+  <dt>Findings</dt><dd><% if (it.totalFindings === 0) { %><span class="none">none</span><% } else { %><span class="count"><%= it.totalFindings %></span><% } %></dd>
+</dl>
+
+<h2>Funds as of <%= it.asOf %></h2>
+<table>
+  <thead><tr><th>Fund</th><th class="money">Income</th><th class="money">Outflow</th><th class="money">Balance</th><th class="money">Findings</th></tr></thead>
+  <tbody>
+<% it.funds.forEach(function (fund) { %>
+    <tr><td><%= fund.label %> (<code><%= fund.fundId %></code>)</td><td class="money"><%= fund.income %></td><td class="money"><%= fund.outflow %></td><td class="money"><%= fund.balance %></td><td class="money"><%= fund.findings %></td></tr>
+<% }) %>
+  </tbody>
+  <tfoot><tr><th>All funds</th><th class="money"><%= it.totals.income %></th><th class="money"><%= it.totals.outflow %></th><th class="money"><%= it.totals.balance %></th><th class="money"><%= it.totals.findings %></th></tr></tfoot>
+</table>
+<% if (it.withoutFund > 0) { %><p><%= it.withoutFund %> finding(s) concern the history itself rather than one fund.</p><% } %>
+
+<h2>Month-end balances</h2>
+<% it.charts.forEach(function (chart) { %>
+<figure>
+  <figcaption><%= chart.label %></figcaption>
+  <%~ chart.svg %>
+</figure>
+<% }) %>
+
+<h2>Findings by rule</h2>
+<table>
+  <thead><tr><th>Rule</th><th>Finding</th><th class="money">Count</th></tr></thead>
+  <tbody>
+<% it.rules.forEach(function (rule) { %>
+    <tr><td><code><%= rule.id %></code></td><td><%= rule.title %></td><td class="money"><%= rule.count %></td></tr>
+<% }) %>
+  </tbody>
+</table>
+<% it.rules.forEach(function (rule) { %>
+<% if (rule.count > 0) { %>
+<h3><code><%= rule.id %></code> — <%= rule.title %> (<%= rule.count %>)</h3>
+<p class="basis">Basis: <%= rule.basis %></p>
+<ol class="findings">
+<% rule.findings.forEach(function (f) { %>
+  <li><strong><%= f.subject %></strong><br><%= f.message %><br><span class="meta">Evidence (event positions): <%= f.evidence %></span></li>
+<% }) %>
+</ol>
+<% } %>
+<% }) %>
+
+<% if (it.notEvaluated.length > 0) { %>
+<h2>Checks that could not be made</h2>
+<table>
+  <thead><tr><th>Rule</th><th>Reason</th><th class="money">Events</th></tr></thead>
+  <tbody>
+<% it.notEvaluated.forEach(function (n) { %>
+    <tr><td><code><%= n.rule %></code></td><td><%= n.reason %></td><td class="money"><%= n.count %></td></tr>
+<% }) %>
+  </tbody>
+</table>
+<% } %>
+</body>
+</html>
+`;

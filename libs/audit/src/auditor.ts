@@ -1,0 +1,274 @@
+import { formatMoney, FUND_IDS, type FundId, isBusinessDate } from '@ledger/domain';
+import type { Position, StoredEvent } from '@ledger/event-store';
+import { type Policy, PolicyNotInForceError } from '@ledger/policy';
+import { ReplayDigest } from './digest';
+import { compareFindings, type Finding, type PendingFinding } from './findings';
+import { AuditFold, type Folded } from './fold/audit-fold';
+import { isCalendarDate } from './fold/event-shapes';
+import { rememberingPolicy } from './fold/memo-policy';
+import { balanceOfFigures, type FundBooks, incomeOfFigures, outflowOfFigures } from './fold/fund-books';
+import { type MonthEnd, monthEndSeries, monthsOfPaymentText, reportMonths } from './fold/fund-series';
+import { ASSISTANCE_PAYMENT, inspectAssistance } from './inspections/assistance-payment';
+import { BENEFIT_OUTSIDE_COVERAGE, inspectBenefitCoverage } from './inspections/benefit-outside-coverage';
+import { CASH_ADVANCE_LATE, inspectCashAdvance } from './inspections/cash-advance-late';
+import type { InspectionContext } from './inspections/context';
+import { CRITICAL_ILLNESS_PAYMENT, inspectCriticalIllness } from './inspections/critical-illness-payment';
+import { DEDUCTIBLE_WAIVER, inspectDeductibleWaiver } from './inspections/deductible-waiver';
+import { inspectDualScheme } from './inspections/dual-scheme-benefit';
+import { inspectDuplicateStudent } from './inspections/duplicate-student-benefit';
+import { FUND_DEFICIT, inspectMonthsOfPayment, inspectNegativeBalances } from './inspections/fund-deficit';
+import { FUND_ATTRIBUTION, inspectFundAttribution } from './inspections/fund-attribution';
+import { INSURER_DECISION_LATE, INSURER_PAYMENT_LATE, inspectInsurerDecision, inspectInsurerPayment } from './inspections/insurer-timeliness';
+import { reconcileFunds } from './inspections/ledger-reconciliation';
+import { inspectNewbornExemption, NEWBORN_EXEMPTION } from './inspections/newborn-exemption';
+import { StreamIntegrityInspection } from './inspections/stream-integrity';
+import type { LiveProjection } from './live-projection';
+import { type InspectionReport, type NotEvaluatedJson, findingToJson, positionJson } from './report';
+import { RULE_IDS, type RuleId } from './rules';
+
+export interface AuditorOptions {
+  policy: Policy;
+  /**
+   * Business-date cut-off (YYYY-MM-DD): the events whose business date (metadata.occurredAt) is on
+   * or before it — "up to the end of that date" — are replayed. null/omitted: no date cut-off.
+   */
+  asOf?: string | null;
+  /** Position cut-off: events after it are not read at all. null/omitted: through the last event. */
+  throughPosition?: Position | null;
+  /**
+   * The checkpoint of the live projection that report() will be given, when it is known before the
+   * replay (the CLI reads it from the read model's file first). Lets the auditor also keep its books
+   * at that point, so a read model that is behind the store is still compared event for event.
+   */
+  projectionCheckpoint?: Position | null;
+  /**
+   * 'verify' (default): recompute every event's content hash here. 'elsewhere': the caller has them
+   * checked in parallel and reports mismatches with recordContentMismatch() before report().
+   */
+  contentHashes?: 'verify' | 'elsewhere';
+}
+
+type ReplayInspection = { rule: RuleId; inspect: (folded: Folded, context: InspectionContext) => void };
+
+/** The inspections judged event by event, in settlement order (one module per rule). */
+const REPLAY_INSPECTIONS: readonly ReplayInspection[] = [
+  { rule: FUND_ATTRIBUTION, inspect: inspectFundAttribution },
+  { rule: NEWBORN_EXEMPTION, inspect: inspectNewbornExemption },
+  { rule: CASH_ADVANCE_LATE, inspect: inspectCashAdvance },
+  { rule: DEDUCTIBLE_WAIVER, inspect: inspectDeductibleWaiver },
+  { rule: CRITICAL_ILLNESS_PAYMENT, inspect: inspectCriticalIllness },
+  { rule: ASSISTANCE_PAYMENT, inspect: inspectAssistance },
+  { rule: INSURER_DECISION_LATE, inspect: inspectInsurerDecision },
+  { rule: INSURER_PAYMENT_LATE, inspect: inspectInsurerPayment },
+];
+
+/**
+ * The supervision auditor (SPEC.md "Inspections the auditor must produce"): replays stored events in
+ * position order with its own fold and reports findings with the positions that prove them.
+ *
+ * Cut-off: every event up to the position cut-off is read and checked for integrity (hash chain,
+ * revisions, duplicates, known types); of those, the events whose business date is on or before
+ * `asOf` are replayed — folded, judged, counted in `eventsReplayed` and added to `digest`.
+ * Pure: no I/O, no clock; feed it with replay(), then ask for report().
+ */
+export class Auditor {
+  private readonly policy: Policy;
+  private readonly asOf: string | null;
+  private readonly throughPosition: Position | null;
+  private readonly projectionCheckpoint: Position | null | undefined;
+  private readonly integrity: StreamIntegrityInspection;
+  private readonly fold: AuditFold;
+  private readonly digest = new ReplayDigest();
+  private readonly findings: PendingFinding[] = [];
+  private readonly withdrawn = new Set<string>();
+  private readonly notEvaluated = new Map<string, NotEvaluatedJson>();
+  private readonly context: InspectionContext;
+  private eventsRead = 0;
+  private lastPositionRead: Position | null = null;
+
+  constructor(options: AuditorOptions) {
+    if (options.asOf !== undefined && options.asOf !== null && !isBusinessDate(options.asOf)) {
+      throw new RangeError(`asOf must be a YYYY-MM-DD calendar date, got ${JSON.stringify(options.asOf)}`);
+    }
+    this.policy = rememberingPolicy(options.policy);
+    this.asOf = options.asOf ?? null;
+    this.throughPosition = options.throughPosition ?? null;
+    this.projectionCheckpoint = options.projectionCheckpoint;
+    this.fold = new AuditFold(this.policy, options.projectionCheckpoint);
+    this.integrity = new StreamIntegrityInspection(options.contentHashes !== 'elsewhere');
+    this.context = { policy: this.policy, raise: (finding) => this.findings.push(finding) };
+  }
+
+  /** The position cut-off, if any: a reader can stop once it passes it. */
+  get cutOffPosition(): Position | null {
+    return this.throughPosition;
+  }
+
+  /**
+   * Replays one stored event (call in position order). Returns false, ignoring the event, when it
+   * lies after the position cut-off.
+   */
+  replay(stored: StoredEvent): boolean {
+    if (this.throughPosition !== null && stored.position > this.throughPosition) return false;
+    this.eventsRead += 1;
+    this.lastPositionRead = stored.position;
+    const outcome = this.integrity.check(stored);
+
+    const occurredAt = (stored.metadata as { occurredAt?: unknown } | null)?.occurredAt;
+    // An event with no readable business date cannot be placed after the cut-off: it is replayed.
+    const included = this.asOf === null || !isCalendarDate(occurredAt) || occurredAt <= this.asOf;
+    if (!included) return true;
+    this.digest.add(stored.eventId, (stored.metadata as { hash?: unknown } | null)?.hash);
+    if (!outcome.event) return true;
+
+    const folded = this.fold.apply(outcome.event);
+    if (folded.type === 'ClaimReversed') this.withdrawn.add(`claim:${folded.data.claimId}`);
+    if (folded.type === 'ContributionReversed') this.withdrawn.add(`receipt:${folded.data.receiptNo}`);
+    for (const inspection of REPLAY_INSPECTIONS) {
+      try {
+        inspection.inspect(folded, this.context);
+      } catch (error) {
+        countNotEvaluated(this.notEvaluated, inspection.rule, error);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * An event (read by this auditor) whose content a parallel verifier found not to match its hash:
+   * see AuditorOptions.contentHashes. Events after the last one read are not this audit's.
+   */
+  recordContentMismatch(stored: Pick<StoredEvent, 'eventId' | 'type' | 'stream' | 'revision' | 'position' | 'data'>): void {
+    if (this.lastPositionRead === null || stored.position > this.lastPositionRead) return;
+    this.integrity.addContentMismatch(stored);
+  }
+
+  /**
+   * The report as of the cut-off. `live`: the live read model to reconcile with, held still while
+   * this runs (it is read synchronously); omitted, reconciliation is skipped and the report says so.
+   */
+  report(live?: LiveProjection | null): InspectionReport {
+    // Report-time checks count what they could not judge here, so report() can be asked again.
+    const notEvaluated = new Map([...this.notEvaluated].map(([key, entry]) => [key, { ...entry }]));
+    const atReport = <T extends Finding>(rule: RuleId, inspect: () => T[]): T[] => {
+      try {
+        return inspect();
+      } catch (error) {
+        countNotEvaluated(notEvaluated, rule, error);
+        return [];
+      }
+    };
+    const months = reportMonths(this.fold.books, this.asOf);
+    const pending: PendingFinding[] = [
+      ...this.findings,
+      ...this.integrity.findings(),
+      ...atReport(BENEFIT_OUTSIDE_COVERAGE, () =>
+        inspectBenefitCoverage(this.fold, this.policy, (error) => countNotEvaluated(notEvaluated, BENEFIT_OUTSIDE_COVERAGE, error)),
+      ),
+      ...atReport('dual-scheme-benefit', () => inspectDualScheme(this.fold)),
+      ...atReport('duplicate-student-benefit', () => inspectDuplicateStudent(this.fold)),
+    ];
+    const findings: Finding[] = pending
+      .filter((f) => !(f.withdrawnByReversalOf && this.withdrawn.has(f.withdrawnByReversalOf)))
+      .map(({ withdrawnByReversalOf: _withdrawn, ...rest }) => rest);
+
+    const series = new Map<FundId, MonthEnd[]>();
+    for (const fundId of FUND_IDS) {
+      series.set(fundId, monthEndSeries(this.fold.books, fundId, months, this.asOf));
+      findings.push(...atReport(FUND_DEFICIT, () => inspectNegativeBalances(this.fold.books, fundId, this.asOf)));
+      findings.push(...atReport(FUND_DEFICIT, () => inspectMonthsOfPayment(this.policy, fundId, series.get(fundId)!)));
+    }
+
+    const reconciliation = this.reconcile(live);
+    if (reconciliation.books) findings.push(...atReport('ledger-reconciliation', () => reconcileFunds(reconciliation.books!, live!, this.asOf, months)));
+    findings.sort(compareFindings);
+
+    const byRule = Object.fromEntries(RULE_IDS.map((rule) => [rule, 0])) as Record<RuleId, number>;
+    const byFund = Object.fromEntries(FUND_IDS.map((fundId) => [fundId, 0])) as Record<FundId, number>;
+    let withoutFund = 0;
+    for (const f of findings) {
+      byRule[f.rule] += 1;
+      if (f.fundId === null) withoutFund += 1;
+      else byFund[f.fundId] += 1;
+    }
+
+    return {
+      asOf: this.asOf,
+      cutOffPosition: positionJson(this.throughPosition),
+      lastPositionRead: positionJson(this.lastPositionRead),
+      eventsRead: this.eventsRead,
+      eventsReplayed: this.digest.events,
+      digest: this.digest.value,
+      policyVersion: this.policy.version,
+      policyDigest: this.policy.digest,
+      reconciliation: reconciliation.status,
+      projectionCheckpoint: live ? positionJson(live.checkpoint) : null,
+      funds: FUND_IDS.map((fundId) => {
+        const figures = this.fold.books.figuresThrough(fundId, this.asOf);
+        return {
+          fundId,
+          income: formatMoney(incomeOfFigures(figures)),
+          outflow: formatMoney(outflowOfFigures(figures)),
+          balance: formatMoney(balanceOfFigures(figures)),
+          findings: byFund[fundId],
+          monthEndBalances: series.get(fundId)!.map((m) => ({
+            month: m.month,
+            balance: formatMoney(m.balance),
+            monthsOfPayment: m.monthsOfPayment === null ? null : monthsOfPaymentText(m.monthsOfPayment),
+          })),
+        };
+      }),
+      summary: {
+        findings: findings.length,
+        byRule,
+        byFund,
+        withoutFund,
+        notEvaluated: [...notEvaluated.values()].sort((a, b) =>
+          a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0,
+        ),
+      },
+      findings: findings.map(findingToJson),
+    };
+  }
+
+  /** Which books can be compared with the live model, event for event, or why none can. */
+  private reconcile(live: LiveProjection | null | undefined): { status: string; books: FundBooks | null } {
+    if (!live) return { status: 'no live projection found', books: null };
+    const checkpoint = live.checkpoint;
+    const last = this.lastPositionRead;
+    let books: FundBooks;
+    let status: string;
+    if (checkpoint === last) {
+      books = this.fold.books;
+      status = `compared with the live projection at position ${checkpoint ?? 'none (empty)'}`;
+    } else if (this.fold.booksAtCheckpoint && this.projectionCheckpoint === checkpoint && last !== null && (checkpoint === null || checkpoint < last)) {
+      books = this.fold.booksAtCheckpoint;
+      status = `compared with the live projection at position ${checkpoint ?? 'none (empty)'}, which is behind the history read (through position ${last}): events after its checkpoint are not in the comparison`;
+    } else if (checkpoint !== null && (last === null || checkpoint > last)) {
+      return {
+        status: `not compared: the live projection (position ${checkpoint}) includes events after the last position audited (${last ?? 'none'})`,
+        books: null,
+      };
+    } else {
+      return {
+        status: `not compared: the live projection is at position ${checkpoint ?? 'none'} but the audit read through ${last ?? 'none'} and did not keep its books at that point`,
+        books: null,
+      };
+    }
+    return { status, books };
+  }
+}
+
+/** Counts a check that could not be made, by rule and reason (e.g. a parameter not in force yet). */
+function countNotEvaluated(counts: Map<string, NotEvaluatedJson>, rule: RuleId, error: unknown): void {
+  const reason =
+    error instanceof PolicyNotInForceError
+      ? `policy parameter "${error.parameterPath}" not in force on the event's date (first in force ${error.firstEffectiveDate})`
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
+  const key = `${rule}\n${reason}`;
+  const entry = counts.get(key);
+  if (entry) entry.count += 1;
+  else counts.set(key, { rule, reason, count: 1 });
+}

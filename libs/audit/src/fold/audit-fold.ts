@@ -1,0 +1,306 @@
+import {
+  type ClaimReversedV1,
+  type ClaimSettledV1,
+  type ContributionPaidV1,
+  type ContributionReversedV1,
+  type DomainEvent,
+  type FundId,
+  type InsurerDecisionRecordedV1,
+  type InsurerPaymentRecordedV1,
+  money,
+  type Money,
+  type ResidentEnrolledV1,
+  type SchemeChangedV1,
+  type SubsidyGrantedV1,
+  yearOf,
+  ZERO,
+} from '@ledger/domain';
+import type { Position } from '@ledger/event-store';
+import type { Policy } from '@ledger/policy';
+import { entitledOn } from './coverage';
+import { intern } from './event-shapes';
+import { FundBooks } from './fund-books';
+import {
+  type ClaimFact,
+  type ClaimRecord,
+  type EnrollmentFact,
+  knownHardshipCodes,
+  type PaymentFact,
+  ResidentRecord,
+  type YearTotals,
+} from './records';
+
+/** Most amounts on claims are nil: one shared zero instead of a Decimal each. */
+function amountOf(text: string): Money {
+  return text === '0.00' ? ZERO : money(text);
+}
+
+function plus(total: Money, amount: Money): Money {
+  return amount.isZero() ? total : total.plus(amount);
+}
+
+/** A decoded, shape-checked event the auditor folds. */
+export type AuditedEvent = DomainEvent & { position: Position; eventId: string; stream: string };
+
+type EventData<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>['data'];
+
+/** What folding one event produced, handed to the inspections that judge it. */
+export type Folded =
+  | { type: 'ResidentEnrolled'; position: Position; data: ResidentEnrolledV1; resident: ResidentRecord; enrollment: EnrollmentFact }
+  | { type: 'ContributionPaid'; position: Position; data: ContributionPaidV1; resident: ResidentRecord; payment: PaymentFact }
+  | { type: 'SubsidyGranted'; position: Position; data: SubsidyGrantedV1; resident: ResidentRecord | null; payment: PaymentFact | null }
+  | { type: 'SchemeChanged'; position: Position; data: SchemeChangedV1; resident: ResidentRecord }
+  | {
+      type: 'ClaimSettled';
+      position: Position;
+      data: ClaimSettledV1;
+      resident: ResidentRecord;
+      claim: ClaimFact;
+      record: ClaimRecord;
+      /** The year's accumulations before this claim: the one-stop settlement works visit by visit (按次结算). */
+      totalsBefore: YearTotals;
+      /** Entitled to basic benefits on admission by the auditor's own reckoning of the facts so far. */
+      entitledByFacts: boolean;
+      /** Entitled as the claim should be judged: by the facts, or because the basic fund did pay. */
+      entitled: boolean;
+      inCriticalIllnessScope: boolean;
+    }
+  | { type: 'InsurerDecisionRecorded'; position: Position; data: InsurerDecisionRecordedV1; claim: ClaimRecord | undefined }
+  | { type: 'InsurerPaymentRecorded'; position: Position; data: InsurerPaymentRecordedV1; claim: ClaimRecord | undefined }
+  | { type: 'ContributionReversed'; position: Position; data: ContributionReversedV1; resident: ResidentRecord; original: PaymentFact | undefined }
+  | { type: 'ClaimReversed'; position: Position; data: ClaimReversedV1; claim: ClaimRecord | undefined };
+
+/**
+ * The auditor's fold of the whole history: residents, claims and the funds' books. Written apart
+ * from the ledger's evolveResident and the projections on purpose — an auditor that shares the
+ * ledger's code shares its mistakes.
+ */
+export class AuditFold {
+  readonly residents = new Map<string, ResidentRecord>();
+  readonly claims = new Map<string, ClaimRecord>();
+  /** Contributions by receipt number, for the reversals that name them. */
+  readonly receipts = new Map<string, PaymentFact>();
+  readonly books = new FundBooks();
+  /** The books restricted to events at or before `booksCheckpoint` (a stale live projection's point). */
+  readonly booksAtCheckpoint: FundBooks | null;
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly booksCheckpoint: Position | null | undefined,
+  ) {
+    this.booksAtCheckpoint = booksCheckpoint === undefined ? null : new FundBooks();
+  }
+
+  resident(residentId: string): ResidentRecord {
+    let record = this.residents.get(residentId);
+    if (!record) this.residents.set(residentId, (record = new ResidentRecord(residentId)));
+    return record;
+  }
+
+  private post(fundId: FundId, date: string, category: Parameters<FundBooks['post']>[2], amount: Money, position: Position): void {
+    if (amount.isZero()) return; // moves nothing (a claim the basic fund paid nothing on)
+    this.books.post(fundId, date, category, amount, position);
+    if (this.booksAtCheckpoint && this.booksCheckpoint !== null && this.booksCheckpoint !== undefined && position <= this.booksCheckpoint) {
+      this.booksAtCheckpoint.post(fundId, date, category, amount, position);
+    }
+  }
+
+  apply(event: AuditedEvent): Folded {
+    const position = event.position;
+    switch (event.type) {
+      case 'ResidentEnrolled':
+        return this.enrolled(event.data, position);
+      case 'ContributionPaid': {
+        const e = event.data;
+        const resident = this.resident(e.residentId);
+        const payment: PaymentFact = {
+          position,
+          kind: 'contribution',
+          year: e.year,
+          date: intern(e.paidAt),
+          amount: e.amount,
+          fundId: intern(e.fundId),
+          recordedBenefitStart: e.benefitStart ?? null,
+        };
+        this.addPayment(resident, payment);
+        this.receipts.set(e.receiptNo, payment);
+        this.post(e.fundId, e.paidAt, 'contributions', amountOf(e.amount), position);
+        return { type: 'ContributionPaid', position, data: e, resident, payment };
+      }
+      case 'SubsidyGranted': {
+        const e = event.data;
+        this.post(e.fundId, e.grantedAt, `subsidies:${e.level}`, amountOf(e.amount), position);
+        if (e.purpose !== 'hardship-contribution' || !e.residentId) {
+          return { type: 'SubsidyGranted', position, data: e, resident: null, payment: null };
+        }
+        const resident = this.resident(e.residentId);
+        const payment: PaymentFact = {
+          position,
+          kind: 'hardship-aid',
+          year: e.year,
+          date: intern(e.grantedAt),
+          amount: e.amount,
+          fundId: intern(e.fundId),
+          recordedBenefitStart: e.benefitStart ?? null,
+        };
+        this.addPayment(resident, payment);
+        return { type: 'SubsidyGranted', position, data: e, resident, payment };
+      }
+      case 'ContributionReversed': {
+        const e = event.data;
+        const resident = this.resident(e.residentId);
+        const original = this.receipts.get(e.receiptNo);
+        this.addPayment(resident, {
+          position,
+          kind: 'reversal',
+          year: e.year,
+          date: e.reversedAt,
+          amount: money(e.amount).negated().toFixed(2),
+          fundId: e.fundId,
+          recordedBenefitStart: null,
+        });
+        this.post(e.fundId, e.reversedAt, 'contributions', amountOf(e.amount).negated(), position);
+        return { type: 'ContributionReversed', position, data: e, resident, original };
+      }
+      case 'SchemeChanged': {
+        const e = event.data;
+        const resident = this.resident(e.residentId);
+        resident.schemes.push({ position, to: e.to, effectiveAt: e.effectiveAt });
+        return { type: 'SchemeChanged', position, data: e, resident };
+      }
+      case 'ClaimSettled':
+        return this.claimSettled(event.data, position);
+      case 'InsurerDecisionRecorded': {
+        const e = event.data;
+        const claim = this.claims.get(e.claimId);
+        if (claim && !claim.decision) claim.decision = { position, receivedAt: e.receivedAt, decidedAt: e.decidedAt, covered: e.covered };
+        return { type: 'InsurerDecisionRecorded', position, data: e, claim };
+      }
+      case 'InsurerPaymentRecorded': {
+        const e = event.data;
+        return { type: 'InsurerPaymentRecorded', position, data: e, claim: this.claims.get(e.claimId) };
+      }
+      case 'ClaimReversed': {
+        const e = event.data;
+        const claim = this.claims.get(e.claimId);
+        this.post(e.fundId, e.reversedAt, `claims:${e.careType}`, amountOf(e.basicFundPayment).negated(), position);
+        if (claim && !claim.reversed) {
+          claim.reversed = true;
+          const resident = this.resident(claim.residentId);
+          const totals = resident.totalsOf(claim.year);
+          totals.basicFundPaid = totals.basicFundPaid.minus(money(claim.basicFundPayment));
+          totals.criticalIllnessPaid = totals.criticalIllnessPaid.minus(money(claim.criticalIllnessPayment));
+          totals.assistancePaid = totals.assistancePaid.minus(money(claim.assistancePayment));
+          if (claim.careType !== 'inpatient') totals.outpatientCompliant = totals.outpatientCompliant.minus(money(claim.compliantCost));
+          if (claim.burdenInScope !== null) totals.personalBurdenInScope = totals.personalBurdenInScope.minus(money(claim.burdenInScope));
+        }
+        return { type: 'ClaimReversed', position, data: e, claim };
+      }
+    }
+  }
+
+  private addPayment(resident: ResidentRecord, payment: PaymentFact): void {
+    resident.benefitStarts.delete(payment.year);
+    const list = resident.payments.get(payment.year);
+    if (list) list.push(payment);
+    else resident.payments.set(payment.year, [payment]);
+  }
+
+  private enrolled(e: EventData<'ResidentEnrolled'>, position: Position): Folded {
+    const resident = this.resident(e.residentId);
+    const enrollment: EnrollmentFact = {
+      position,
+      enrollmentId: e.enrollmentId,
+      year: e.year,
+      category: e.category,
+      birthDate: e.birthDate,
+      hukou: e.hukou,
+      residenceDistrict: e.residenceDistrict,
+      hardship: knownHardshipCodes(e.hardship),
+      parents: Array.isArray(e.parents) ? e.parents : [],
+      enrolledAt: e.enrolledAt,
+      recordedFundId: e.fundId,
+      contributionExempt: e.contributionExempt,
+      contributionDue: e.contributionDue,
+      recordedBenefitStart: e.benefitStart ?? null,
+    };
+    resident.benefitStarts.delete(e.year);
+    const list = resident.enrollments.get(e.year);
+    if (list) list.push(enrollment);
+    else resident.enrollments.set(e.year, [enrollment]);
+    return { type: 'ResidentEnrolled', position, data: e, resident, enrollment };
+  }
+
+  private claimSettled(e: EventData<'ClaimSettled'>, position: Position): Folded {
+    const resident = this.resident(e.residentId);
+    // The insurance year is the calendar year of admission, whatever the event says.
+    const year = yearOf(e.admittedAt);
+    const claim: ClaimFact = {
+      position,
+      claimId: e.claimId,
+      residentId: e.residentId,
+      year,
+      fundId: e.fundId,
+      careType: e.careType,
+      institution: e.institution,
+      admittedAt: e.admittedAt,
+      dischargedAt: e.dischargedAt,
+      filedAt: e.filedAt,
+      settlement: e.settlement,
+      totalCost: amountOf(e.totalCost),
+      compliantCost: amountOf(e.compliantCost),
+      basicFundPayment: amountOf(e.basicFundPayment),
+      criticalIllnessPayment: amountOf(e.criticalIllnessPayment),
+      assistancePayment: amountOf(e.assistancePayment),
+      paymentsSource: String(e.paymentsSource),
+    };
+    const record: ClaimRecord = {
+      position,
+      claimId: e.claimId,
+      residentId: resident.residentId,
+      year,
+      fundId: intern(e.fundId),
+      careType: intern(e.careType),
+      admittedAt: intern(e.admittedAt),
+      basicFundPayment: e.basicFundPayment,
+      criticalIllnessPayment: e.criticalIllnessPayment,
+      assistancePayment: e.assistancePayment,
+      compliantCost: e.compliantCost,
+      burdenInScope: null,
+      reversed: false,
+      decision: null,
+    };
+    if (!this.claims.has(e.claimId)) this.claims.set(e.claimId, record);
+    resident.claims.push(record);
+
+    let entitledByFacts: boolean;
+    try {
+      entitledByFacts = entitledOn(this.policy, resident, year, e.admittedAt);
+    } catch {
+      // A parameter not in force on the date: the facts cannot be judged; trust what was paid.
+      entitledByFacts = claim.basicFundPayment.greaterThan(0);
+    }
+    const entitled = entitledByFacts || claim.basicFundPayment.greaterThan(0);
+    let inCriticalIllnessScope = false;
+    try {
+      inCriticalIllnessScope = entitled && this.policy.criticalIllnessCareTypes(e.admittedAt).includes(e.careType);
+    } catch {
+      inCriticalIllnessScope = false;
+    }
+
+    const totals = resident.totalsOf(year);
+    const totalsBefore = { ...totals };
+    totals.basicFundPaid = plus(totals.basicFundPaid, claim.basicFundPayment);
+    totals.criticalIllnessPaid = plus(totals.criticalIllnessPaid, claim.criticalIllnessPayment);
+    totals.assistancePaid = plus(totals.assistancePaid, claim.assistancePayment);
+    if (claim.careType !== 'inpatient') totals.outpatientCompliant = plus(totals.outpatientCompliant, claim.compliantCost);
+    if (inCriticalIllnessScope) {
+      const burden = claim.compliantCost.minus(claim.basicFundPayment);
+      const counted = burden.isNegative() ? money('0') : burden;
+      totals.personalBurdenInScope = totals.personalBurdenInScope.plus(counted);
+      record.burdenInScope = counted.toFixed(2);
+    }
+    this.post(e.fundId, e.dischargedAt, `claims:${e.careType}`, claim.basicFundPayment, position);
+    return { type: 'ClaimSettled', position, data: e, resident, claim, record, totalsBefore, entitledByFacts, entitled, inCriticalIllnessScope };
+  }
+}

@@ -1,0 +1,169 @@
+import {
+  CARE_TYPES,
+  CATEGORIES,
+  DomainEvent,
+  isBusinessDate,
+  isFundId,
+  isMoneyText,
+  SCHEMES,
+  SETTLEMENTS,
+  SUBSIDY_LEVELS,
+  SUBSIDY_PURPOSES,
+} from '@ledger/domain';
+import { INSTITUTION_LEVELS } from '@ledger/policy';
+
+/**
+ * The auditor does not trust stored data to have the shape its type promises: a row edited by
+ * hand, or an event written by a faulty tool, must become a finding, not a crash. These checks
+ * cover every field the auditor's own fold reads.
+ */
+type FieldKind =
+  | 'string'
+  | 'string?'
+  | 'date'
+  | 'date?'
+  | 'money'
+  | 'year'
+  | 'boolean'
+  | 'fund'
+  | 'fund?'
+  | 'object'
+  | 'array'
+  | { oneOf: readonly unknown[] };
+
+const SHAPES: Record<DomainEvent['type'], Record<string, FieldKind>> = {
+  ResidentEnrolled: {
+    enrollmentId: 'string',
+    residentId: 'string',
+    year: 'year',
+    birthDate: 'date',
+    category: { oneOf: CATEGORIES },
+    hukou: 'object',
+    residenceDistrict: 'string',
+    hardship: 'array',
+    parents: 'array',
+    enrolledAt: 'date',
+    fundId: 'fund',
+    contributionExempt: 'boolean',
+    contributionDue: 'money',
+    benefitStart: 'date?',
+  },
+  ContributionPaid: {
+    receiptNo: 'string',
+    residentId: 'string',
+    year: 'year',
+    amount: 'money',
+    paidAt: 'date',
+    fundId: 'fund',
+    benefitStart: 'date?',
+  },
+  SubsidyGranted: {
+    subsidyId: 'string',
+    level: { oneOf: SUBSIDY_LEVELS },
+    purpose: { oneOf: SUBSIDY_PURPOSES },
+    year: 'year',
+    amount: 'money',
+    grantedAt: 'date',
+    fundId: 'fund',
+    residentId: 'string?',
+    benefitStart: 'date?',
+  },
+  SchemeChanged: { changeId: 'string', residentId: 'string', to: { oneOf: SCHEMES }, effectiveAt: 'date' },
+  ClaimSettled: {
+    claimId: 'string',
+    residentId: 'string',
+    fundId: 'fund',
+    careType: { oneOf: CARE_TYPES },
+    institution: 'object',
+    admittedAt: 'date',
+    dischargedAt: 'date',
+    totalCost: 'money',
+    compliantCost: 'money',
+    settlement: { oneOf: SETTLEMENTS },
+    filedAt: 'date',
+    basicFundPayment: 'money',
+    criticalIllnessPayment: 'money',
+    assistancePayment: 'money',
+  },
+  InsurerDecisionRecorded: { claimId: 'string', residentId: 'string', receivedAt: 'date', decidedAt: 'date', covered: 'boolean' },
+  InsurerPaymentRecorded: { claimId: 'string', residentId: 'string', paidAt: 'date', amount: 'money' },
+  ContributionReversed: { receiptNo: 'string', residentId: 'string', year: 'year', amount: 'money', fundId: 'fund', reversedAt: 'date' },
+  ClaimReversed: { claimId: 'string', residentId: 'string', fundId: 'fund', careType: { oneOf: CARE_TYPES }, basicFundPayment: 'money', reversedAt: 'date' },
+};
+
+/**
+ * isBusinessDate, remembered: a history holds a few thousand distinct dates and millions of
+ * events, and the calendar check is the costly part of reading them.
+ */
+const knownDates = new Map<string, boolean>();
+const KNOWN_DATES_LIMIT = 100_000;
+
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  let valid = knownDates.get(value);
+  if (valid === undefined) {
+    valid = isBusinessDate(value);
+    if (knownDates.size < KNOWN_DATES_LIMIT) knownDates.set(value, valid);
+  }
+  return valid;
+}
+
+/** One string per distinct date, fund or code, however many events repeat it (memory, not meaning). */
+const interned = new Map<string, string>();
+export function intern<T extends string>(value: T): T {
+  const known = interned.get(value);
+  if (known !== undefined) return known as T;
+  if (interned.size < KNOWN_DATES_LIMIT) interned.set(value, value);
+  return value;
+}
+
+const FIELD_LISTS = Object.fromEntries(Object.entries(SHAPES).map(([type, fields]) => [type, Object.entries(fields)])) as Record<
+  DomainEvent['type'],
+  Array<[string, FieldKind]>
+>;
+
+function fits(value: unknown, kind: FieldKind): boolean {
+  if (typeof kind === 'object') return kind.oneOf.includes(value);
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string' && value.length > 0;
+    case 'string?':
+      return value === null || value === undefined || (typeof value === 'string' && value.length > 0);
+    case 'date':
+      return isCalendarDate(value);
+    case 'date?':
+      return value === null || value === undefined || isCalendarDate(value);
+    case 'money':
+      return isMoneyText(value);
+    case 'year':
+      return Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'fund':
+      return isFundId(value);
+    case 'fund?':
+      return value === null || value === undefined || isFundId(value);
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    case 'array':
+      return Array.isArray(value);
+  }
+}
+
+/** The fields of `data` that do not have the shape the auditor needs ([] when it is sound). */
+export function malformedFields(type: DomainEvent['type'], data: unknown): string[] {
+  if (data === null || typeof data !== 'object') return ['data'];
+  const record = data as Record<string, unknown>;
+  const bad: string[] = [];
+  for (const [field, kind] of FIELD_LISTS[type]) if (!fits(record[field], kind)) bad.push(field);
+  if (type === 'ClaimSettled' && !bad.includes('institution')) {
+    const institution = record.institution as Record<string, unknown>;
+    if (!(INSTITUTION_LEVELS as readonly unknown[]).includes(institution.level)) bad.push('institution.level');
+    if (typeof institution.designated !== 'boolean') bad.push('institution.designated');
+  }
+  if (type === 'ResidentEnrolled' && !bad.includes('hukou')) {
+    const hukou = record.hukou as Record<string, unknown>;
+    if (typeof hukou.local !== 'boolean') bad.push('hukou.local');
+  }
+  return bad;
+}

@@ -1,0 +1,133 @@
+import {
+  CARE_TYPES,
+  type CareType,
+  FUND_IDS,
+  type FundId,
+  type Money,
+  monthOf,
+  SUBSIDY_LEVELS,
+  type SubsidyLevel,
+  ZERO,
+} from '@ledger/domain';
+import type { Position } from '@ledger/event-store';
+
+/**
+ * The auditor's own books: every money fact summed per fund, business day and category, from the
+ * events (its own posting rules, not postings.ts). Only the basic fund payment of a claim leaves
+ * the resident fund (SPEC.md: critical illness and assistance are paid by others).
+ */
+export type BookCategory = 'contributions' | `subsidies:${SubsidyLevel}` | `claims:${CareType}`;
+
+export interface FundFiguresAudited {
+  contributions: Money;
+  subsidies: Record<SubsidyLevel, Money>;
+  claims: Record<CareType, Money>;
+}
+
+export function emptyFigures(): FundFiguresAudited {
+  return {
+    contributions: ZERO,
+    subsidies: { central: ZERO, provincial: ZERO, municipal: ZERO, district: ZERO },
+    claims: { outpatient: ZERO, 'chronic-outpatient': ZERO, inpatient: ZERO },
+  };
+}
+
+export function incomeOfFigures(figures: FundFiguresAudited): Money {
+  return SUBSIDY_LEVELS.reduce((total, level) => total.plus(figures.subsidies[level]), figures.contributions);
+}
+
+export function outflowOfFigures(figures: FundFiguresAudited): Money {
+  return CARE_TYPES.reduce((total, careType) => total.plus(figures.claims[careType]), ZERO);
+}
+
+export function balanceOfFigures(figures: FundFiguresAudited): Money {
+  return incomeOfFigures(figures).minus(outflowOfFigures(figures));
+}
+
+function addInto(target: FundFiguresAudited, source: FundFiguresAudited): void {
+  target.contributions = target.contributions.plus(source.contributions);
+  for (const level of SUBSIDY_LEVELS) target.subsidies[level] = target.subsidies[level].plus(source.subsidies[level]);
+  for (const careType of CARE_TYPES) target.claims[careType] = target.claims[careType].plus(source.claims[careType]);
+}
+
+export interface BookDay {
+  date: string;
+  figures: FundFiguresAudited;
+  /** Positions of the events that moved the fund that day (the first few: enough to point at them). */
+  positions: Position[];
+  /** Positions of that day's claim payments (outflow), the first few. */
+  outflowPositions: Position[];
+}
+
+/** How many positions a day keeps as evidence; a finding names these and says how many there were. */
+export const EVIDENCE_POSITIONS_PER_DAY = 10;
+
+export class FundBooks {
+  private readonly days = new Map<FundId, Map<string, BookDay & { eventCount: number }>>();
+
+  constructor() {
+    for (const fundId of FUND_IDS) this.days.set(fundId, new Map());
+  }
+
+  /** `amount` increases the category (a reversal posts a negative amount). */
+  post(fundId: FundId, date: string, category: BookCategory, amount: Money, position: Position): void {
+    const byDay = this.days.get(fundId)!;
+    let day = byDay.get(date);
+    if (!day) byDay.set(date, (day = { date, figures: emptyFigures(), positions: [], outflowPositions: [], eventCount: 0 }));
+    const figures = day.figures;
+    if (category === 'contributions') figures.contributions = figures.contributions.plus(amount);
+    else if (category.startsWith('subsidies:')) {
+      const level = category.slice('subsidies:'.length) as SubsidyLevel;
+      figures.subsidies[level] = figures.subsidies[level].plus(amount);
+    } else {
+      const careType = category.slice('claims:'.length) as CareType;
+      figures.claims[careType] = figures.claims[careType].plus(amount);
+      if (day.outflowPositions.length < EVIDENCE_POSITIONS_PER_DAY) day.outflowPositions.push(position);
+    }
+    day.eventCount += 1;
+    if (day.positions.length < EVIDENCE_POSITIONS_PER_DAY) day.positions.push(position);
+  }
+
+  /** The fund's days in date order, through `through` (inclusive; null = all). */
+  daysOf(fundId: FundId, through: string | null): Array<BookDay & { eventCount: number }> {
+    return [...this.days.get(fundId)!.values()]
+      .filter((day) => through === null || day.date <= through)
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+
+  figuresThrough(fundId: FundId, through: string | null): FundFiguresAudited {
+    const total = emptyFigures();
+    for (const day of this.days.get(fundId)!.values()) if (through === null || day.date <= through) addInto(total, day.figures);
+    return total;
+  }
+
+  /** Figures per calendar month (YYYY-MM) through `through`. */
+  monthsOf(fundId: FundId, through: string | null): Map<string, { figures: FundFiguresAudited; positions: Position[]; eventCount: number }> {
+    const months = new Map<string, { figures: FundFiguresAudited; positions: Position[]; eventCount: number }>();
+    for (const day of this.daysOf(fundId, through)) {
+      const month = monthOf(day.date);
+      let entry = months.get(month);
+      if (!entry) months.set(month, (entry = { figures: emptyFigures(), positions: [], eventCount: 0 }));
+      addInto(entry.figures, day.figures);
+      entry.positions.push(...day.positions);
+      entry.eventCount += day.eventCount;
+    }
+    return months;
+  }
+
+  /** The first and last business dates any fund was moved on (through `through`), or null. */
+  dateRange(through: string | null): { first: string; last: string } | null {
+    let first: string | null = null;
+    let last: string | null = null;
+    for (const byDay of this.days.values()) {
+      for (const date of byDay.keys()) {
+        if (through !== null && date > through) continue;
+        if (first === null || date < first) first = date;
+        if (last === null || date > last) last = date;
+      }
+    }
+    return first === null || last === null ? null : { first, last };
+  }
+}
+
+export { addInto as addFiguresInto };

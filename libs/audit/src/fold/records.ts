@@ -1,0 +1,184 @@
+import type {
+  CareType,
+  Category,
+  FundId,
+  Hukou,
+  InstitutionFacts,
+  Money,
+  MoneyText,
+  ParentFacts,
+  Scheme,
+  Settlement,
+} from '@ledger/domain';
+import { ZERO } from '@ledger/domain';
+import type { Position } from '@ledger/event-store';
+import { type HardshipCode, isHardshipCode } from '@ledger/policy';
+import type { BenefitStart } from './coverage';
+
+/**
+ * The auditor's own picture of the history, folded from the events by its own code (not the
+ * ledger's evolveResident): what it needs to judge every rule, and nothing the ledger decided
+ * for it. Every fact remembers the position of the event it came from, for the evidence.
+ */
+export interface EnrollmentFact {
+  position: Position;
+  enrollmentId: string;
+  year: number;
+  category: Category;
+  birthDate: string;
+  hukou: Hukou;
+  residenceDistrict: string;
+  /** Hardship codes the policy knows; unknown codes are ignored for the rules. */
+  hardship: HardshipCode[];
+  parents: ParentFacts[];
+  enrolledAt: string;
+  /** The fund the ledger recorded for the year (the auditor recomputes attribution itself). */
+  recordedFundId: FundId;
+  contributionExempt: boolean;
+  /** Money is kept as the event's text (a history holds millions of facts); parsed when a rule needs it. */
+  contributionDue: MoneyText;
+  recordedBenefitStart: string | null;
+}
+
+/** Money that pays a resident's contribution for a year: own payment, hardship aid, or a reversal (negative). */
+export interface PaymentFact {
+  position: Position;
+  kind: 'contribution' | 'hardship-aid' | 'reversal';
+  year: number;
+  date: string;
+  /** Signed: a reversal is negative. */
+  amount: MoneyText;
+  fundId: FundId;
+  recordedBenefitStart: string | null;
+}
+
+export interface SchemeFact {
+  position: Position;
+  to: Scheme;
+  effectiveAt: string;
+}
+
+/**
+ * What the auditor keeps of every claim, for the rules judged at the end of the replay and for the
+ * later events that refer to it (insurer decisions, reversals). Compact on purpose: money as text.
+ */
+export interface ClaimRecord {
+  position: Position;
+  claimId: string;
+  residentId: string;
+  year: number;
+  fundId: FundId;
+  careType: CareType;
+  admittedAt: string;
+  basicFundPayment: MoneyText;
+  criticalIllnessPayment: MoneyText;
+  assistancePayment: MoneyText;
+  compliantCost: MoneyText;
+  /** What the claim added to its year's critical-illness base (null: nothing), to take back on reversal. */
+  burdenInScope: MoneyText | null;
+  reversed: boolean;
+  decision: { position: Position; receivedAt: string; decidedAt: string; covered: boolean } | null;
+}
+
+/** The full claim while its own event is judged (amounts as Decimals). */
+export interface ClaimFact {
+  position: Position;
+  claimId: string;
+  residentId: string;
+  /** Insurance year: the calendar year of admission (the ledger's rule, kept by the auditor). */
+  year: number;
+  fundId: FundId;
+  careType: CareType;
+  institution: InstitutionFacts;
+  admittedAt: string;
+  dischargedAt: string;
+  filedAt: string;
+  settlement: Settlement;
+  totalCost: Money;
+  compliantCost: Money;
+  basicFundPayment: Money;
+  criticalIllnessPayment: Money;
+  assistancePayment: Money;
+  paymentsSource: string;
+}
+
+/** What a resident's claims of one insurance year have accumulated, in the order they were settled. */
+export interface YearTotals {
+  basicFundPaid: Money;
+  /** Σ (compliant − basic) of claims in the critical-illness scope while entitled (linkage-2018 §二(三)1). */
+  personalBurdenInScope: Money;
+  criticalIllnessPaid: Money;
+  assistancePaid: Money;
+  /** Σ compliant cost of outpatient and chronic-outpatient claims (linkage-2018 §二(二)2 threshold). */
+  outpatientCompliant: Money;
+}
+
+export function emptyYearTotals(): YearTotals {
+  return { basicFundPaid: ZERO, personalBurdenInScope: ZERO, criticalIllnessPaid: ZERO, assistancePaid: ZERO, outpatientCompliant: ZERO };
+}
+
+export class ResidentRecord {
+  /** Every enrollment event per year, in position order (the ledger allows one; written history may hold more). */
+  readonly enrollments = new Map<number, EnrollmentFact[]>();
+  readonly payments = new Map<number, PaymentFact[]>();
+  readonly schemes: SchemeFact[] = [];
+  readonly totals = new Map<number, YearTotals>();
+  /** Claims in position order. */
+  readonly claims: ClaimRecord[] = [];
+  /** Natural years in which assistance was paid under the uninsured rule, with the first claim of each. */
+  readonly uninsuredAssistanceYears = new Map<number, ClaimRecord>();
+
+  /** Benefit starts per year, recomputed only when the year's enrollments or payments change. */
+  readonly benefitStarts = new Map<number, BenefitStart[]>();
+
+  constructor(readonly residentId: string) {}
+
+  enrollmentsOf(year: number): readonly EnrollmentFact[] {
+    return this.enrollments.get(year) ?? [];
+  }
+
+  /** The latest enrollment recorded for the year (the one the ledger itself would act on). */
+  latestEnrollment(year: number): EnrollmentFact | undefined {
+    const list = this.enrollments.get(year);
+    return list ? list[list.length - 1] : undefined;
+  }
+
+  /** The latest enrollment of any year, for facts that do not depend on the year. */
+  latestOfAnyYear(): EnrollmentFact | undefined {
+    let latest: EnrollmentFact | undefined;
+    for (const list of this.enrollments.values()) {
+      const last = list[list.length - 1];
+      if (!latest || last.position > latest.position) latest = last;
+    }
+    return latest;
+  }
+
+  paymentsOf(year: number): readonly PaymentFact[] {
+    return this.payments.get(year) ?? [];
+  }
+
+  totalsOf(year: number): YearTotals {
+    let totals = this.totals.get(year);
+    if (!totals) this.totals.set(year, (totals = emptyYearTotals()));
+    return totals;
+  }
+
+  /** The hardship groups that apply to care in `year`: that year's enrollment, else the latest one. */
+  hardshipFor(year: number): HardshipCode[] {
+    return (this.latestEnrollment(year) ?? this.latestOfAnyYear())?.hardship ?? [];
+  }
+
+  /** The scheme on a date by effective date (the resident scheme unless a change says otherwise). */
+  schemeOn(date: string): { scheme: Scheme; change: SchemeFact | null } {
+    let current: { scheme: Scheme; change: SchemeFact | null } = { scheme: 'resident', change: null };
+    const ordered = [...this.schemes].sort((a, b) =>
+      a.effectiveAt < b.effectiveAt ? -1 : a.effectiveAt > b.effectiveAt ? 1 : a.position < b.position ? -1 : 1,
+    );
+    for (const change of ordered) if (change.effectiveAt <= date) current = { scheme: change.to, change };
+    return current;
+  }
+}
+
+export function knownHardshipCodes(codes: readonly unknown[]): HardshipCode[] {
+  return [...new Set(codes.filter(isHardshipCode))].sort();
+}

@@ -1,0 +1,57 @@
+import { formatMoney, money, ZERO } from '@ledger/domain';
+import type { Policy } from '@ledger/policy';
+import { finding, type PendingFinding } from '../findings';
+import type { AuditFold } from '../fold/audit-fold';
+import { coverageOn } from '../fold/coverage';
+
+/**
+ * benefit-outside-coverage — opinions-2017 §三 (居民 … 按时足额缴纳居民医保费) and §五(三) (when
+ * benefits start): the basic fund pays only for care that began on or after the benefit start of
+ * an enrollment for the claim's insurance year (the year of admission).
+ *
+ * Judged at the end of the replay, with every fact of the audited history (a contribution recorded
+ * late but paid before admission does cover the claim), for each claim that paid from the basic
+ * fund and was not reversed:
+ * - not enrolled: no enrollment for the year;
+ * - not paid up: contributions + hardship aid − reversals never reached the contribution due
+ *   (an exempt newborn year counts as paid);
+ * - before the benefit start: admitted before the start the auditor computes (fold/coverage.ts).
+ */
+export const BENEFIT_OUTSIDE_COVERAGE = 'benefit-outside-coverage' as const;
+
+export function inspectBenefitCoverage(fold: AuditFold, policy: Policy, notEvaluated: (error: unknown) => void): PendingFinding[] {
+  const findings: PendingFinding[] = [];
+  for (const resident of fold.residents.values()) {
+    for (const claim of resident.claims) {
+      if (claim.reversed || !money(claim.basicFundPayment).greaterThan(ZERO)) continue;
+      let coverage;
+      try {
+        coverage = coverageOn(policy, resident, claim.year, claim.admittedAt);
+      } catch (error) {
+        notEvaluated(error);
+        continue;
+      }
+      if (coverage.gap === null) continue;
+      const paid = `claim ${claim.claimId} paid ${formatMoney(money(claim.basicFundPayment))} from the basic fund for care admitted ${claim.admittedAt}`;
+      let why: string;
+      const evidence = [claim.position, ...coverage.enrollments.map((e) => e.position)];
+      if (coverage.gap === 'not-enrolled') {
+        why = `resident ${claim.residentId} is not enrolled for ${claim.year} (opinions-2017 §三)`;
+      } else if (coverage.gap === 'not-paid-up') {
+        const latest = coverage.enrollments[coverage.enrollments.length - 1];
+        const paidSoFar = coverage.starts[coverage.starts.length - 1].paid;
+        why = `resident ${claim.residentId}'s ${claim.year} contribution is not paid up: ${paidSoFar.toFixed(2)} paid of ${formatMoney(money(latest.contributionDue))} due (enrollment ${latest.enrollmentId}; opinions-2017 §三)`;
+        evidence.push(...resident.paymentsOf(claim.year).map((p) => p.position));
+      } else {
+        const completing = coverage.starts.find((s) => s.start === coverage.benefitStart);
+        why = `resident ${claim.residentId}'s ${claim.year} benefits start on ${coverage.benefitStart} (paid up on ${completing?.paidUpOn ?? '?'}), after the admission (opinions-2017 §五(三); benefit-start parameters)`;
+        if (completing?.completedBy) evidence.push(completing.completedBy.position);
+      }
+      findings.push({
+        ...finding(BENEFIT_OUTSIDE_COVERAGE, claim.fundId, { residentId: claim.residentId, claimId: claim.claimId }, `${paid}, but ${why}.`, evidence),
+        withdrawnByReversalOf: `claim:${claim.claimId}`,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,34 @@
+import { daysBetween } from '@ledger/policy';
+import { finding } from '../findings';
+import type { Folded } from '../fold/audit-fold';
+import type { InspectionContext } from './context';
+
+/**
+ * cash-advance-late — opinions-2017 §十(四): cash-advance (现金垫付) costs of non-designated or
+ * out-of-town care are settled when filed "普通居民在治疗结束30日内、大学生在治疗结束90日内".
+ * Windows come from cash-advance.filing-window-days.{ordinary,university-student}, in force on the
+ * discharge date. A resident counts as a university student when an enrollment of the claim's
+ * insurance year (year of admission) is in that category. Every cash-advance claim settled in the
+ * ledger is judged, whatever it paid: settling it is what the window governs.
+ */
+export const CASH_ADVANCE_LATE = 'cash-advance-late' as const;
+
+export function inspectCashAdvance(folded: Folded, context: InspectionContext): void {
+  if (folded.type !== 'ClaimSettled' || folded.claim.settlement !== 'cash-advance') return;
+  const { claim, resident } = folded;
+  const universityStudent = resident.enrollmentsOf(claim.year).some((enrollment) => enrollment.category === 'university-student');
+  const window = context.policy.cashAdvanceWindowDays(universityStudent, claim.dischargedAt);
+  const days = daysBetween(claim.dischargedAt, claim.filedAt);
+  if (days <= window) return;
+  const who = universityStudent ? 'a university student' : 'an ordinary resident';
+  context.raise({
+    ...finding(
+      CASH_ADVANCE_LATE,
+      claim.fundId,
+      { residentId: claim.residentId, claimId: claim.claimId },
+      `cash-advance claim ${claim.claimId} of ${who} was filed on ${claim.filedAt}, ${days} days after discharge on ${claim.dischargedAt}; the window is ${window} days (opinions-2017 §十(四)). It paid ${claim.basicFundPayment.toFixed(2)} from the basic fund.`,
+      [claim.position],
+    ),
+    withdrawnByReversalOf: `claim:${claim.claimId}`,
+  });
+}

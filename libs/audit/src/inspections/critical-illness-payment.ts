@@ -1,0 +1,62 @@
+import { ZERO } from '@ledger/domain';
+import { criticalIllnessTierPayment } from '@ledger/policy';
+import { finding } from '../findings';
+import type { Folded } from '../fold/audit-fold';
+import type { InspectionContext } from './context';
+
+/**
+ * critical-illness-payment — linkage-2018 §二(二)1 for 建档立卡农村贫困人口: deductible 4800, "一个保险
+ * 年度内，符合大病保险保障范围的个人负担金额累计计算、分段报销、按次结算" at 65% / 75% / 85%, at most
+ * 500000 a year (policy critical-illness.registered-poor.*), and §二(三)1: the base is the personal
+ * burden within scope (compliant cost − basic fund payment) accumulated over the insurance year.
+ *
+ * Per claim, in settlement order: the expected payment is the tier amount on the new cumulative
+ * burden (capped) minus what the year already paid (the policy library's tier function on the
+ * auditor's own accumulations); the recorded payment must equal it, and the year's payments must
+ * stay within the annual cap. Care types outside critical-illness.care-types-in-scope, or care
+ * while not entitled to basic benefits, add nothing and must be paid nothing.
+ */
+export const CRITICAL_ILLNESS_PAYMENT = 'critical-illness-payment' as const;
+
+export function inspectCriticalIllness(folded: Folded, context: InspectionContext): void {
+  if (folded.type !== 'ClaimSettled') return;
+  const { claim, resident, totalsBefore } = folded;
+  const { policy } = context;
+  const on = claim.admittedAt;
+  const hardship = resident.hardshipFor(claim.year);
+  if (hardship.length === 0) return; // no hardship group, so not registered-poor
+  const schedule = policy.criticalIllnessSchedule(hardship, on);
+  if (schedule.schedule !== 'registered-poor') return;
+
+  const recorded = claim.criticalIllnessPayment;
+  const burden = claim.compliantCost.minus(claim.basicFundPayment);
+  const before = totalsBefore.personalBurdenInScope;
+  const after = folded.inCriticalIllnessScope ? before.plus(burden.isNegative() ? ZERO : burden) : before;
+  const expected = folded.inCriticalIllnessScope
+    ? criticalIllnessTierPayment(policy, hardship, before, after, totalsBefore.criticalIllnessPaid, on)
+    : ZERO;
+  const paidThisYear = totalsBefore.criticalIllnessPaid.plus(recorded);
+
+  const problems: string[] = [];
+  if (!recorded.equals(expected)) {
+    problems.push(
+      folded.inCriticalIllnessScope
+        ? `paid ${recorded.toFixed(2)} but the registered-poor tiers give ${expected.toFixed(2)} on a cumulative personal burden of ${before.toFixed(2)} → ${after.toFixed(2)} with ${totalsBefore.criticalIllnessPaid.toFixed(2)} already paid this year (deductible ${schedule.deductible.toFixed(2)})`
+        : `paid ${recorded.toFixed(2)} although the claim is outside critical-illness insurance (care type ${claim.careType}${folded.entitled ? '' : ', not entitled to basic benefits'}) and should pay nothing`,
+    );
+  }
+  if (paidThisYear.greaterThan(schedule.annualCap)) {
+    problems.push(`brings the ${claim.year} critical-illness payments to ${paidThisYear.toFixed(2)}, over the annual cap of ${schedule.annualCap.toFixed(2)}`);
+  }
+  if (problems.length === 0) return;
+  context.raise({
+    ...finding(
+      CRITICAL_ILLNESS_PAYMENT,
+      claim.fundId,
+      { residentId: claim.residentId, claimId: claim.claimId },
+      `registered-poor resident ${claim.residentId}'s claim ${claim.claimId} (admitted ${on}): critical-illness insurance ${problems.join('; ')} (linkage-2018 §二(二)1).`,
+      [claim.position, resident.latestEnrollment(claim.year)?.position],
+    ),
+    withdrawnByReversalOf: `claim:${claim.claimId}`,
+  });
+}

@@ -1,0 +1,52 @@
+import { finding } from '../findings';
+import type { Folded } from '../fold/audit-fold';
+import { basicPaymentFor } from '../fold/basic-payment';
+import type { InspectionContext } from './context';
+
+/**
+ * deductible-waiver — linkage-2018 §二(二)1: "特困供养人员、孤儿、最低生活保障家庭成员、特困优抚对象和
+ * 丧失劳动能力的残疾人，免除其居民基本医疗保险住院起付标准费用" (groups: policy parameter
+ * basic.inpatient.deductible-waived-groups, in force on the admission date).
+ *
+ * How it is judged: for every inpatient claim of an entitled resident — computed by the ledger or
+ * recorded from the settlement platform alike — the auditor recomputes the basic fund payment twice
+ * with its own arithmetic (see fold/basic-payment.ts): once with the deductible and once without,
+ * with the year's basic fund payments so far against the annual cap. The recorded payment
+ * matching the waived figure for someone not entitled, or the unwaived figure for someone entitled,
+ * is a finding. A payment matching neither is a different error, not a waiver, and is left to the
+ * other rules; when both figures agree (cost under the cap either way…) there is nothing to judge.
+ */
+export const DEDUCTIBLE_WAIVER = 'deductible-waiver' as const;
+
+export function inspectDeductibleWaiver(folded: Folded, context: InspectionContext): void {
+  if (folded.type !== 'ClaimSettled' || folded.claim.careType !== 'inpatient') return;
+  const { claim, resident, totalsBefore } = folded;
+  if (!folded.entitled) return;
+  const { policy } = context;
+  const hardship = resident.hardshipFor(claim.year);
+  const entitledToWaiver = policy.deductibleWaived(hardship, claim.admittedAt);
+  const withDeductible = basicPaymentFor(policy, claim, hardship, false, totalsBefore.basicFundPaid);
+  const waived = basicPaymentFor(policy, claim, hardship, true, totalsBefore.basicFundPaid);
+  if (withDeductible.equals(waived)) return;
+  const recorded = claim.basicFundPayment;
+  const deductible = policy.basicDeductible('inpatient', claim.institution.level, claim.admittedAt);
+  const groups = hardship.length ? hardship.join(', ') : 'no hardship group';
+  let message: string | null = null;
+  if (entitledToWaiver && recorded.equals(withDeductible)) {
+    message =
+      `inpatient claim ${claim.claimId} (admitted ${claim.admittedAt}, compliant ${claim.compliantCost.toFixed(2)}) paid ${recorded.toFixed(2)} from the basic fund after a deductible of ${deductible.toFixed(2)}, ` +
+      `but the resident (${groups}) is entitled to have it waived (linkage-2018 §二(二)1); the waived payment is ${waived.toFixed(2)}.`;
+  } else if (!entitledToWaiver && recorded.equals(waived)) {
+    message =
+      `inpatient claim ${claim.claimId} (admitted ${claim.admittedAt}, compliant ${claim.compliantCost.toFixed(2)}) paid ${recorded.toFixed(2)} from the basic fund as if the deductible of ${deductible.toFixed(2)} were waived, ` +
+      `but the resident (${groups}) is not in a group entitled to the waiver (linkage-2018 §二(二)1); the payment with the deductible is ${withDeductible.toFixed(2)}.`;
+  }
+  if (message === null) return;
+  context.raise({
+    ...finding(DEDUCTIBLE_WAIVER, claim.fundId, { residentId: claim.residentId, claimId: claim.claimId }, message, [
+      claim.position,
+      resident.latestEnrollment(claim.year)?.position,
+    ]),
+    withdrawnByReversalOf: `claim:${claim.claimId}`,
+  });
+}

@@ -1,0 +1,60 @@
+import { formatMoney, money, ZERO } from '@ledger/domain';
+import { finding, type PendingFinding } from '../findings';
+import type { AuditFold } from '../fold/audit-fold';
+import type { ClaimRecord, EnrollmentFact } from '../fold/records';
+
+/**
+ * duplicate-student-benefit — opinions-2017 §八: a new university student "按规定享受大学生居民医保待遇，
+ * 不再重复享受当年的普通居民医保待遇".
+ *
+ * The ledger refuses a second enrollment for a year, so this can only arise from written history.
+ * Definition: a resident has, for one insurance year, both a university-student enrollment and an
+ * ordinary (any other category) enrollment. Each claim of that year that paid from the basic fund
+ * (not reversed) is taken as paid under the enrollment in force on its admission date — the one
+ * registered last on or before that date (ties: the later event); a claim admitted before every
+ * registration falls to the earliest. If claims were paid under both kinds, the resident drew
+ * both benefits that year: one finding per resident and year, with both enrollments and all
+ * those claims as evidence, charged to the fund that paid the ordinary-resident benefits.
+ */
+export const DUPLICATE_STUDENT_BENEFIT = 'duplicate-student-benefit' as const;
+
+function enrollmentInForce(enrollments: readonly EnrollmentFact[], date: string): EnrollmentFact {
+  const ordered = [...enrollments].sort((a, b) =>
+    a.enrolledAt < b.enrolledAt ? -1 : a.enrolledAt > b.enrolledAt ? 1 : a.position < b.position ? -1 : 1,
+  );
+  let inForce = ordered[0];
+  for (const enrollment of ordered) if (enrollment.enrolledAt <= date) inForce = enrollment;
+  return inForce;
+}
+
+export function inspectDuplicateStudent(fold: AuditFold): PendingFinding[] {
+  const findings: PendingFinding[] = [];
+  for (const resident of fold.residents.values()) {
+    for (const [year, enrollments] of resident.enrollments) {
+      const university = enrollments.filter((e) => e.category === 'university-student');
+      const ordinary = enrollments.filter((e) => e.category !== 'university-student');
+      if (university.length === 0 || ordinary.length === 0) continue;
+      const underUniversity: ClaimRecord[] = [];
+      const underOrdinary: ClaimRecord[] = [];
+      for (const claim of resident.claims) {
+        if (claim.year !== year || claim.reversed || !money(claim.basicFundPayment).greaterThan(ZERO)) continue;
+        const inForce = enrollmentInForce(enrollments, claim.admittedAt);
+        (inForce.category === 'university-student' ? underUniversity : underOrdinary).push(claim);
+      }
+      if (underUniversity.length === 0 || underOrdinary.length === 0) continue;
+      const list = (claims: ClaimRecord[]) => claims.map((c) => `${c.claimId} (${c.admittedAt}, ${formatMoney(money(c.basicFundPayment))})`).join(', ');
+      findings.push(
+        finding(
+          DUPLICATE_STUDENT_BENEFIT,
+          underOrdinary[0].fundId,
+          { residentId: resident.residentId },
+          `resident ${resident.residentId} was enrolled for ${year} both as a university student (${university.map((e) => `${e.enrollmentId} on ${e.enrolledAt}`).join(', ')}) ` +
+            `and as an ordinary resident (${ordinary.map((e) => `${e.enrollmentId} on ${e.enrolledAt}`).join(', ')}), and the basic fund paid under both: ` +
+            `university-student claims ${list(underUniversity)}; ordinary-resident claims ${list(underOrdinary)}. A new university student does not also receive ordinary-resident benefits in the same year (opinions-2017 §八).`,
+          [...enrollments.map((e) => e.position), ...underUniversity.map((c) => c.position), ...underOrdinary.map((c) => c.position)],
+        ),
+      );
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,94 @@
+import { CARE_TYPES, FUND_IDS, type FundId, type Money, SUBSIDY_LEVELS, ZERO } from '@ledger/domain';
+import type { Position } from '@ledger/event-store';
+import { finding, type Finding } from '../findings';
+import { type FundBooks, type FundFiguresAudited, balanceOfFigures } from '../fold/fund-books';
+import { lastDayOfMonth } from '../fold/fund-series';
+import type { LiveFundFigures, LiveProjection } from '../live-projection';
+
+/**
+ * ledger-reconciliation — SPEC.md: auditors "replay the whole event history, independently of the
+ * live read models"; opinions-2017 §二: each fund answers for its balance, so the figures the
+ * bureaus read must be the history's.
+ *
+ * For every fund, the auditor's own books as of the cut-off date (contributions, subsidies by
+ * level, claims by care type, balance) are compared with the live projection's figures as of the
+ * same date, over the same events (the projection's checkpoint; see Auditor for a stale one). Any
+ * difference, or projection entries whose debits and credits do not balance, is one finding per
+ * fund. Evidence: the events of the first month in which the two disagree.
+ */
+export const LEDGER_RECONCILIATION = 'ledger-reconciliation' as const;
+
+type Line = { label: string; audited: Money; live: Money };
+
+function lines(audited: FundFiguresAudited, live: LiveFundFigures): Line[] {
+  return [
+    { label: 'contributions', audited: audited.contributions, live: live.contributions },
+    ...SUBSIDY_LEVELS.map((level) => ({ label: `${level} subsidies`, audited: audited.subsidies[level], live: live.subsidies[level] })),
+    ...CARE_TYPES.map((careType) => ({ label: `${careType} claims`, audited: audited.claims[careType], live: live.claims[careType] })),
+    { label: 'balance', audited: balanceOfFigures(audited), live: live.balance },
+  ];
+}
+
+function differingLines(audited: FundFiguresAudited, live: LiveFundFigures): Line[] {
+  return lines(audited, live).filter((line) => !line.audited.equals(line.live));
+}
+
+export function reconcileFunds(
+  books: FundBooks,
+  live: LiveProjection,
+  asOf: string | null,
+  months: readonly string[],
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const fundId of FUND_IDS) {
+    const audited = books.figuresThrough(fundId, asOf);
+    const figures = asOf === null ? live.ledger.current(fundId) : live.ledger.asOf(fundId, asOf);
+    const differences = differingLines(audited, figures);
+    const unbalanced = !figures.imbalance.isZero();
+    if (differences.length === 0 && !unbalanced) continue;
+    const parts: string[] = [];
+    if (differences.length) {
+      parts.push(
+        `the live read model differs from the replayed history: ${differences
+          .map((line) => `${line.label} ${line.live.toFixed(2)} in the read model vs ${line.audited.toFixed(2)} replayed`)
+          .join('; ')}`,
+      );
+    }
+    if (unbalanced) parts.push(`the read model's entries do not balance (debits − credits = ${figures.imbalance.toFixed(2)})`);
+    const { month, evidence } = firstDisagreement(books, live, fundId, asOf, months);
+    const where = month ? ` The first month that disagrees is ${month}.` : '';
+    findings.push(
+      finding(
+        LEDGER_RECONCILIATION,
+        fundId,
+        {},
+        `fund ${fundId} as of ${asOf ?? 'the last event'}: ${parts.join('; ')}.${where} Rebuild the read model from the history and find what changed it.`,
+        evidence,
+      ),
+    );
+  }
+  return findings;
+}
+
+/** The first month whose movements (or balance) differ between the books and the read model. */
+function firstDisagreement(
+  books: FundBooks,
+  live: LiveProjection,
+  fundId: FundId,
+  asOf: string | null,
+  months: readonly string[],
+): { month: string | null; evidence: Position[] } {
+  if (months.length === 0) return { month: null, evidence: [] };
+  const lastDay = lastDayOfMonth(months[months.length - 1]);
+  const to = asOf !== null && asOf < lastDay ? asOf : lastDay;
+  const rows = live.ledger.statement(fundId, `${months[0]}-01`, to);
+  const audited = books.monthsOf(fundId, asOf);
+  if (rows.length && !rows[0].opening.equals(ZERO)) return { month: `before ${months[0]}`, evidence: [] };
+  for (const row of rows) {
+    const mine = audited.get(row.month);
+    const empty = { contributions: ZERO, subsidies: { central: ZERO, provincial: ZERO, municipal: ZERO, district: ZERO }, claims: { outpatient: ZERO, 'chronic-outpatient': ZERO, inpatient: ZERO } };
+    const differs = differingLines(mine?.figures ?? empty, row.figures).length > 0 || !row.figures.imbalance.isZero();
+    if (differs) return { month: row.month, evidence: mine?.positions ?? [] };
+  }
+  return { month: null, evidence: [] };
+}

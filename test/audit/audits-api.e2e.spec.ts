@@ -1,0 +1,71 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAuditCli } from '../../apps/auditor/src/cli';
+import { adultEnrollment, startTestLedger, type AuthorizedClient, type TestLedger, uid } from '../e2e/ledger-app';
+
+describe('POST /v1/audits (end to end)', () => {
+  let ledger: TestLedger;
+  let clerk: AuthorizedClient;
+  let auditor: AuthorizedClient;
+  let closed = false;
+  let misdirected: { residentId: string };
+
+  beforeAll(async () => {
+    ledger = await startTestLedger();
+    clerk = await ledger.as('clerk');
+    auditor = await ledger.as('auditor');
+    await clerk.post('/v1/subsidies', { subsidyId: uid('S'), level: 'central', purpose: 'per-capita', year: 2024, amount: '500000.00', grantedAt: '2024-01-02', fundId: 'municipal' }).expect(201);
+    const ok = adultEnrollment();
+    await clerk.post('/v1/enrollments', ok).expect(201);
+    await clerk.post('/v1/contributions', { receiptNo: uid('RC'), residentId: ok.residentId, year: 2024, amount: '380.00', paidAt: '2023-12-01', collector: 'self' }).expect(201);
+    await clerk
+      .post('/v1/claims', { claimId: uid('C'), residentId: ok.residentId, careType: 'outpatient', institution: { id: 'H-1', level: 2, designated: true, district: 'wuchang' }, admittedAt: '2024-03-01', dischargedAt: '2024-03-01', totalCost: '500.00', compliantCost: '400.00', settlement: 'direct', filedAt: '2024-03-01' })
+      .expect(201);
+    misdirected = adultEnrollment({ hukou: { local: true, district: 'huangpi' }, residenceDistrict: 'huangpi' });
+    await clerk.post('/v1/enrollments', misdirected).expect(201);
+    await clerk.post('/v1/contributions', { receiptNo: uid('RC'), residentId: misdirected.residentId, year: 2024, amount: '380.00', paidAt: '2023-12-02', collector: 'agency', fundId: 'municipal' }).expect(201);
+  });
+
+  afterAll(async () => {
+    if (!closed) await ledger.close();
+  });
+
+  it('answers 200 with the inspection report, reconciled with the live read model', async () => {
+    const response = await auditor.post('/v1/audits', { asOf: '2024-12-31' }).expect(200);
+    const report = response.body;
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['asOf', 'eventsReplayed', 'digest', 'funds', 'findings']));
+    expect(report).toMatchObject({ asOf: '2024-12-31', eventsReplayed: 6, reconciliation: 'compared with the live projection at position 6' });
+    expect(report.funds).toHaveLength(6);
+    expect(report.funds.find((f: { fundId: string }) => f.fundId === 'municipal')).toMatchObject({ income: '500760.00', outflow: '160.00', balance: '500600.00', findings: 1 });
+    expect(report.findings).toEqual([
+      expect.objectContaining({ rule: 'fund-attribution', fundId: 'municipal', residentId: misdirected.residentId, evidence: [5, 6] }),
+    ]);
+  });
+
+  it('is deterministic and cut off by the date', async () => {
+    const first = await auditor.post('/v1/audits', { asOf: '2024-12-31' }).expect(200);
+    const second = await auditor.post('/v1/audits', { asOf: '2024-12-31' }).expect(200);
+    expect(JSON.stringify(second.body)).toBe(JSON.stringify(first.body));
+    const before = await auditor.post('/v1/audits', { asOf: '2023-11-30' }).expect(200);
+    expect(before.body).toMatchObject({ eventsRead: 6, eventsReplayed: 2, findings: [] });
+  });
+
+  it('validates the body and the role', async () => {
+    await auditor.post('/v1/audits', { asOf: '2024-13-01' }).expect(400);
+    await auditor.post('/v1/audits', {}).expect(400);
+    await clerk.post('/v1/audits', { asOf: '2024-12-31' }).expect(403);
+    await ledger.http().post('/v1/audits').send({ asOf: '2024-12-31' }).expect(401);
+  });
+
+  it('returns the same JSON as the CLI on the same data', async () => {
+    const response = await auditor.post('/v1/audits', { asOf: '2024-12-31' }).expect(200);
+    await ledger.app.close();
+    closed = true;
+    const out = join(ledger.dataDir, 'reports');
+    const quiet = { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false }, env: {} };
+    expect(await runAuditCli(['--as-of', '2024-12-31', '--out', out, '--data-dir', ledger.dataDir], quiet)).toBe(0);
+    const fromCli = JSON.parse(readFileSync(join(out, 'inspection-2024-12-31.json'), 'utf8'));
+    expect(fromCli).toEqual(response.body);
+    rmSync(ledger.dataDir, { recursive: true, force: true });
+  });
+});

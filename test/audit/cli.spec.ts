@@ -1,0 +1,114 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { decodeEvent, LedgerService } from '@ledger/application';
+import { SqliteEventStore } from '@ledger/event-store';
+import { ProjectionRunner, readFundLedgerFile } from '@ledger/projections';
+import { runAuditCli } from '../../apps/auditor/src/cli';
+import { CLERK, claim, FIXED_CLOCK, fundSubsidy, enrollment, contribution, policy } from './support';
+
+/** Captures what the CLI writes. */
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    streams: { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text), isTTY: false }, env: {} as NodeJS.ProcessEnv },
+  };
+}
+
+describe('auditor CLI (runAuditCli)', () => {
+  let dataDir: string;
+  let outDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'audit-cli-data-'));
+    outDir = mkdtempSync(join(tmpdir(), 'audit-cli-out-'));
+    const store = new SqliteEventStore({ file: join(dataDir, 'events.sqlite') });
+    const ledger = new LedgerService({ store, policy, clock: FIXED_CLOCK });
+    const run = (command: Parameters<LedgerService['execute']>[0]) => ledger.execute(command, CLERK);
+    await run(fundSubsidy('caidian'));
+    const resident = enrollment({ hukou: { local: true, district: 'caidian' }, residenceDistrict: 'caidian' });
+    await run(resident);
+    await run(contribution(resident.residentId, '380.00'));
+    await run(claim(resident.residentId, { admittedAt: '2024-05-01', dischargedAt: '2024-05-01', filedAt: '2024-05-01' }));
+    await run(claim(resident.residentId, { admittedAt: '2025-02-01', dischargedAt: '2025-02-01', filedAt: '2025-02-01', basicFundPayment: '10.00' }));
+    // The live read model, persisted as the API keeps it.
+    const runner = new ProjectionRunner({ store, file: join(dataDir, 'projections.sqlite'), decode: decodeEvent });
+    await runner.start();
+    await runner.stop();
+    await store.close();
+  });
+
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('writes inspection-<date>.json and .html and exits 0', async () => {
+    const { out, err, streams } = io();
+    const code = await runAuditCli(['--as-of', '2024-12-31', '--out', outDir, '--data-dir', dataDir], streams);
+    expect({ code, err: err.join('') }).toEqual({ code: 0, err: '' });
+    const json = JSON.parse(readFileSync(join(outDir, 'inspection-2024-12-31.json'), 'utf8'));
+    expect(json).toMatchObject({ asOf: '2024-12-31', eventsRead: 5, eventsReplayed: 4, findings: [], reconciliation: 'compared with the live projection at position 5' });
+    expect(json.funds.find((f: { fundId: string }) => f.fundId === 'caidian')).toMatchObject({ income: '1000380.00', outflow: '160.00', balance: '1000220.00' });
+    const html = readFileSync(join(outDir, 'inspection-2024-12-31.html'), 'utf8');
+    expect(html).toContain('<title>Inspection report as of 2024-12-31</title>');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(out.join('')).toContain('0 finding(s)');
+  });
+
+  it('reads DATA_DIR from the environment and finds a drifted read model', async () => {
+    const file = join(dataDir, 'projections.sqlite');
+    const db = new Database(file);
+    db.prepare("UPDATE fund_day_account SET credit = '161.00' WHERE fund_id = 'caidian' AND account = 'bank' AND date = '2024-05-01'").run();
+    db.close();
+    expect(readFundLedgerFile(file)?.checkpoint).toBe(5n);
+    const { streams } = io();
+    const code = await runAuditCli(['--as-of', '2024-12-31', '--out', join(outDir, 'drift')], { ...streams, env: { DATA_DIR: dataDir } });
+    expect(code).toBe(0);
+    const json = JSON.parse(readFileSync(join(outDir, 'drift', 'inspection-2024-12-31.json'), 'utf8'));
+    expect(json.findings.map((f: { rule: string; fundId: string }) => `${f.rule}:${f.fundId}`)).toEqual(['ledger-reconciliation:caidian']);
+  });
+
+  it('skips reconciliation, and says so, when there is no read model', async () => {
+    rmSync(join(dataDir, 'projections.sqlite'));
+    const { streams } = io();
+    expect(await runAuditCli(['--as-of', '2025-03-01', '--out', outDir, '--data-dir', dataDir], streams)).toBe(0);
+    const json = JSON.parse(readFileSync(join(outDir, 'inspection-2025-03-01.json'), 'utf8'));
+    expect(json).toMatchObject({ reconciliation: 'no live projection found', eventsReplayed: 5 });
+  });
+
+  it('honours --position', async () => {
+    const { streams } = io();
+    expect(await runAuditCli(['--as-of', '2025-03-01', '--out', join(outDir, 'pos'), '--data-dir', dataDir, '--position', '3'], streams)).toBe(0);
+    const json = JSON.parse(readFileSync(join(outDir, 'pos', 'inspection-2025-03-01.json'), 'utf8'));
+    expect(json).toMatchObject({ cutOffPosition: 3, lastPositionRead: 3, eventsRead: 3, eventsReplayed: 3 });
+  });
+
+  it.each([
+    ['an impossible --as-of', ['--as-of', '2024-02-30', '--out', 'x'], /--as-of must be a calendar date/],
+    ['a malformed --as-of', ['--as-of', '31/12/2024', '--out', 'x'], /--as-of must be a calendar date/],
+    ['no --as-of', ['--out', 'x'], /required option '--as-of <date>' not specified/],
+    ['a bad --position', ['--as-of', '2024-12-31', '--out', 'x', '--position', '-1'], /--position must be a non-negative whole number/],
+  ])('exits non-zero on %s, with a message on stderr and nothing written', async (_label, argv, message) => {
+    const { err, streams } = io();
+    const code = await runAuditCli(argv as string[], { ...streams, cwd: outDir });
+    expect(code).not.toBe(0);
+    expect(err.join('')).toMatch(message);
+    expect(existsSync(join(outDir, 'x'))).toBe(false);
+  });
+
+  it('exits non-zero when there is no store to read', async () => {
+    const { err, streams } = io();
+    const empty = mkdtempSync(join(tmpdir(), 'audit-cli-empty-'));
+    const code = await runAuditCli(['--as-of', '2024-12-31', '--out', join(empty, 'out'), '--data-dir', empty], streams);
+    expect(code).toBe(1);
+    expect(err.join('')).toMatch(/could not run: no event store at/);
+    expect(existsSync(join(empty, 'events.sqlite'))).toBe(false);
+    rmSync(empty, { recursive: true, force: true });
+  });
+});
