@@ -1,8 +1,9 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory, Reflector } from '@nestjs/core';
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { LedgerConfig } from './config';
 import { LedgerExceptionFilter, validationException } from './http/errors';
+import { RequestShapeInterceptor, StrictValidationPipe } from './http/strict-input';
 import { LedgerModule } from './ledger.module';
 
 /** Request bodies above this are refused with 413 before any parsing work. */
@@ -11,8 +12,9 @@ export const BODY_LIMIT = '64kb';
 export function configureApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalFilters(new LedgerExceptionFilter());
+  app.useGlobalInterceptors(new RequestShapeInterceptor(app.get(Reflector)));
   app.useGlobalPipes(
-    new ValidationPipe({
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
@@ -24,8 +26,20 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   return app;
 }
 
+/**
+ * The Express instance, configured before Nest adds anything to it (Express fixes its query
+ * parser when the first middleware is added): query strings are parsed flat (node:querystring),
+ * so `a[b]=` builds no nested objects and keys like `__proto__` reach validation and are refused,
+ * instead of being dropped silently by qs.
+ */
+function expressAdapter(): ExpressAdapter {
+  const adapter = new ExpressAdapter();
+  adapter.set('query parser', 'simple');
+  return adapter;
+}
+
 export async function createLedgerApp(config: LedgerConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(LedgerModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(LedgerModule.forRoot(config), expressAdapter(), {
     bodyParser: false,
     logger: options.logger ?? ['error', 'warn'],
   });

@@ -12,7 +12,10 @@ import { addDays } from '@ledger/policy';
 import { LedgerService } from '@ledger/application';
 import { incomeOf, incomeToJson, outflowOf, outflowToJson, ProjectionRunner } from '@ledger/projections';
 
-export class ListFundsQuery {}
+export class ListFundsQuery {
+  /** Figures of every posting dated on or before this day; undefined, everything recorded. */
+  constructor(readonly asOf?: string) {}
+}
 
 export class GetFundQuery {
   constructor(
@@ -37,9 +40,9 @@ export class GetResidentQuery {
 export class ListFundsHandler implements IQueryHandler<ListFundsQuery> {
   constructor(private readonly projections: ProjectionRunner) {}
 
-  async execute() {
+  async execute({ asOf }: ListFundsQuery) {
     return FUND_IDS.map((fundId) => {
-      const figures = this.projections.ledger.current(fundId);
+      const figures = asOf ? this.projections.ledger.asOf(fundId, asOf) : this.projections.ledger.current(fundId);
       return {
         fundId,
         balance: formatMoney(figures.balance),

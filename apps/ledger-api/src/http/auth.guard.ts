@@ -5,7 +5,9 @@ import type { RecordedBy } from '@ledger/domain';
 import { SIGNING_KEY } from '../tokens';
 
 const PERMISSION = 'ledger:permission';
-const PUBLIC = 'ledger:public';
+/** Metadata key of `@Public()` routes (read by the guard and by the request-shape interceptor). */
+export const IS_PUBLIC = 'ledger:public';
+const PUBLIC = IS_PUBLIC;
 
 /** The permission a route needs; a route with none is open to no one but `@Public()` ones. */
 export const Requires = (permission: Permission) => SetMetadata(PERMISSION, permission);

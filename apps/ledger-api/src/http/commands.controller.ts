@@ -26,6 +26,7 @@ import {
 import { RecordFactCommand } from '../cqrs/commands';
 import { CurrentPrincipal, Requires } from './auth.guard';
 import { resultOf } from './results';
+import { IdentifierPipe } from './strict-input';
 
 /** POST endpoints: each turns its DTO into one domain command and sends it through the command bus. */
 @Controller('v1')
@@ -68,7 +69,7 @@ export class CommandsController {
 
   @Post('claims/:claimId/insurer-decision')
   insurerDecision(
-    @Param('claimId') claimId: string,
+    @Param('claimId', IdentifierPipe) claimId: string,
     @Body() body: InsurerDecisionDto,
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -78,7 +79,7 @@ export class CommandsController {
 
   @Post('claims/:claimId/insurer-payment')
   insurerPayment(
-    @Param('claimId') claimId: string,
+    @Param('claimId', IdentifierPipe) claimId: string,
     @Body() body: InsurerPaymentDto,
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -88,7 +89,7 @@ export class CommandsController {
 
   @Post('claims/:claimId/reversal')
   reverseClaim(
-    @Param('claimId') claimId: string,
+    @Param('claimId', IdentifierPipe) claimId: string,
     @Body() body: ReversalDto,
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,
@@ -98,7 +99,7 @@ export class CommandsController {
 
   @Post('contributions/:receiptNo/reversal')
   reverseContribution(
-    @Param('receiptNo') receiptNo: string,
+    @Param('receiptNo', IdentifierPipe) receiptNo: string,
     @Body() body: ReversalDto,
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) response: Response,

@@ -46,6 +46,18 @@ export class LedgerExceptionFilter implements ExceptionFilter {
       response.status(HttpStatus.SERVICE_UNAVAILABLE).json({ statusCode: 503, error: 'Service Unavailable', message: exception.message });
       return;
     }
+    if (isClientHttpError(exception)) {
+      // Raised by Express and its body parser before any route runs (body over the limit,
+      // unsupported charset or encoding, aborted request): Nest passes them on unmapped, which
+      // would make them 500s. They are the client's, with a status and a message of their own.
+      const status = exception.status;
+      const message =
+        exception.type === 'entity.too.large'
+          ? `request body too large: ${exception.length ?? 'more than'} bytes; the limit is ${exception.limit} bytes`
+          : exception.message;
+      response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Client Error', message });
+      return;
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
@@ -55,4 +67,11 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; nothing was recorded unless a later read shows it' });
   }
+}
+
+/** An `http-errors` error with a 4xx status (what body-parser and Express raise), not a Nest HttpException. */
+function isClientHttpError(error: unknown): error is Error & { status: number; expose: boolean; type?: string; limit?: number; length?: number } {
+  if (!(error instanceof Error) || error instanceof HttpException) return false;
+  const { status, expose } = error as Error & { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
 }

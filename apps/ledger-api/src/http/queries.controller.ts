@@ -5,7 +5,16 @@ import { fundScopeOf, Principal } from '@ledger/access';
 import { forbidden, FundId, invalid, isFundId, notFound } from '@ledger/domain';
 import { GetFundQuery, GetResidentQuery, GetStatementQuery, ListFundsQuery, QuoteSettlementQuery } from '../cqrs/queries';
 import { assertFundVisible, CurrentPrincipal, Public, Requires } from './auth.guard';
+import { IdentifierPipe } from './strict-input';
 import { AsOfQueryDto, QuoteDto, StatementQueryDto } from './dto';
+
+/** A century of month rows. */
+export const MAX_STATEMENT_MONTHS = 1200;
+
+function monthsCovered(from: string, to: string): number {
+  const months = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7));
+  return months(to) - months(from) + 1;
+}
 
 function knownFund(fundId: string): FundId {
   if (!isFundId(fundId)) throw notFound(`fund ${fundId} does not exist; funds are municipal, caidian, jiangxia, dongxihu, huangpi, xinzhou`);
@@ -25,8 +34,8 @@ export class QueriesController {
   /** A district manager sees its own fund only; other readers see all six. */
   @Get('v1/funds')
   @Requires('read-funds')
-  async funds(@CurrentPrincipal() principal: Principal) {
-    const rows: Array<{ fundId: FundId }> = await this.queryBus.execute(new ListFundsQuery());
+  async funds(@Query() query: AsOfQueryDto, @CurrentPrincipal() principal: Principal) {
+    const rows: Array<{ fundId: FundId }> = await this.queryBus.execute(new ListFundsQuery(query.asOf));
     const scope = fundScopeOf(principal);
     return scope ? rows.filter((row) => row.fundId === scope) : rows;
   }
@@ -45,12 +54,16 @@ export class QueriesController {
     const fund = knownFund(fundId);
     assertFundVisible(principal, fund);
     if (query.to < query.from) throw invalid('to', 'is before from');
+    // One row per month: bound the work and the answer (a ten-millennia range took seconds of CPU).
+    if (monthsCovered(query.from, query.to) > MAX_STATEMENT_MONTHS) {
+      throw invalid('to', `a statement covers at most ${MAX_STATEMENT_MONTHS} months; ask for a shorter range`);
+    }
     return this.queryBus.execute(new GetStatementQuery(fund, query.from, query.to));
   }
 
   @Get('v1/residents/:residentId')
   @Requires('read-residents')
-  async resident(@Param('residentId') residentId: string, @CurrentPrincipal() principal: Principal) {
+  async resident(@Param('residentId', IdentifierPipe) residentId: string, @CurrentPrincipal() principal: Principal) {
     const view: { enrollments: Array<{ fundId: string }> } = await this.queryBus.execute(new GetResidentQuery(residentId));
     const scope = fundScopeOf(principal);
     if (scope && !view.enrollments.some((enrollment) => enrollment.fundId === scope)) {

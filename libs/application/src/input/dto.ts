@@ -1,3 +1,6 @@
+// class-transformer's @Type reads design-time types through the Reflect metadata API: load the
+// polyfill here, so every entry point using these DTOs (the API, scripts/import, tests) has it.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -5,6 +8,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -32,6 +36,12 @@ import { IsBusinessDate, IsMoney } from './validators';
 /** Business keys and ids: printable, no spaces or control characters, bounded. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:\-/]*$/;
 const ID_MESSAGE = '$property must be 1-64 characters of letters, digits and . _ : - /';
+
+/** The same rule for ids that arrive as path parameters (`/v1/residents/:residentId`…). */
+export function isIdentifier(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= 64 && ID_PATTERN.test(value);
+}
+export const IDENTIFIER_REASON = 'must be 1-64 characters of letters, digits and . _ : - /, starting with a letter or digit';
 const YEAR_MIN = 1900;
 const YEAR_MAX = 2100;
 
@@ -67,6 +77,8 @@ export class ParentDto {
   @IsBoolean()
   insured: boolean;
 
+  // @ValidateNested alone accepts an array (of anything, even []) where the object goes.
+  @IsObject()
   @ValidateNested()
   @Type(() => HukouDto)
   hukou: HukouDto;
@@ -82,6 +94,8 @@ export class EnrollmentDto {
   @IsBusinessDate() birthDate: string;
   @IsIn(CATEGORIES) category: Category;
 
+  // @ValidateNested alone accepts an array (of anything, even []) where the object goes.
+  @IsObject()
   @ValidateNested()
   @Type(() => HukouDto)
   hukou: HukouDto;
@@ -98,6 +112,7 @@ export class EnrollmentDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(2)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ParentDto)
   parents?: ParentDto[];
@@ -145,6 +160,7 @@ export class ClaimDto {
   @IsIdentifier() residentId: string;
   @IsIn(CARE_TYPES) careType: CareType;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => InstitutionDto)
   institution: InstitutionDto;

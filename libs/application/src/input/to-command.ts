@@ -32,7 +32,8 @@ import {
  * Validated input → domain command. One mapping serves the HTTP API and the batch import, so a
  * fact means the same whichever door it comes in by.
  */
-const optionalMoney = (text: string | undefined) => (text === undefined ? undefined : money(text));
+// null is how some senders write "not given"; @IsOptional() lets it through, so it means omitted here too.
+const optionalMoney = (text: string | null | undefined) => (text === undefined || text === null ? undefined : money(text));
 
 const hukouOf = (hukou: HukouDto): Hukou => ({ local: hukou.local, ...(hukou.district ? { district: hukou.district } : {}) });
 
@@ -144,8 +145,44 @@ export function validationProblems(errors: ValidationError[], parent = ''): Fiel
   });
 }
 
+/**
+ * Keys naming what every object inherits (`__proto__`, `constructor`, `toString`, `hasOwnProperty`…):
+ * class-transformer drops them without a word, so they would slip past the unknown-field check
+ * (and `__proto__` is the prototype-pollution vector). `prototype` with them: no input has such a field.
+ */
+const RESERVED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+/** Deeper than any command body (enrollment → parents → [i] → hukou is 3). */
+export const MAX_INPUT_DEPTH = 8;
+const MAX_SHAPE_PROBLEMS = 20;
+
+/**
+ * What no valid input can contain, found before class-transformer and class-validator see it (both
+ * recurse, and would drop reserved keys or exhaust the stack on deep nesting): reserved keys at any
+ * depth and nesting deeper than MAX_INPUT_DEPTH. Iterative, so any parsed JSON is safe to inspect.
+ */
+export function inputShapeProblems(value: unknown): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
+  while (pending.length > 0 && problems.length < MAX_SHAPE_PROBLEMS) {
+    const { value: current, path, depth } = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      problems.push({ field: path || 'body', reason: `nests deeper than ${MAX_INPUT_DEPTH} levels` });
+      continue;
+    }
+    for (const key of Object.keys(current)) {
+      const field = path ? `${path}.${key}` : key;
+      if (RESERVED_KEYS.has(key)) problems.push({ field, reason: 'is not an accepted field name' });
+      else pending.push({ value: (current as Record<string, unknown>)[key], path: field, depth: depth + 1 });
+    }
+  }
+  return problems;
+}
+
 async function validated<T extends object>(type: ClassConstructor<T>, body: unknown): Promise<T | FieldProblem[]> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return [{ field: 'body', reason: 'must be a JSON object' }];
+  const shape = inputShapeProblems(body);
+  if (shape.length) return shape;
   const instance = plainToInstance(type, body);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   return errors.length ? validationProblems(errors) : instance;
