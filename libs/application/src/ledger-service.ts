@@ -82,6 +82,18 @@ export interface LedgerServiceOptions {
   clock?: () => Date;
   /** Optimistic-concurrency retries before giving up on a contended stream. */
   maxAttempts?: number;
+  /** Upper bound of the random pause before a retry after a lost race (full jitter, doubling per attempt). */
+  maxBackoffMs?: number;
+}
+
+/**
+ * Full-jitter exponential backoff: a writer that lost a race waits a random time below a ceiling
+ * that doubles with each attempt, so many writers of one stream stop colliding in lock-step (with
+ * immediate retries, the same writers keep re-reading the same revision and most of them lose again).
+ */
+function backoff(attempt: number, maxBackoffMs: number): Promise<void> {
+  const ceiling = Math.min(maxBackoffMs, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
 
 export class ContentionError extends Error {
@@ -98,12 +110,14 @@ export function commandDigest(command: LedgerCommand): string {
 
 /** "380", "380.0" and "380.00" are the same amount, so they are the same request. */
 function withMoneyAsText(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
   if (Decimal.isDecimal(value)) return formatMoney(value as Decimal);
   if (Array.isArray(value)) return value.map(withMoneyAsText);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withMoneyAsText(inner)]));
-  }
-  return value;
+  // A loop instead of fromEntries/entries/map: this runs on every command. No prototype, so every
+  // key (even "__proto__") is an own property, as fromEntries makes it; the result only feeds canonicalJson.
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) out[key] = withMoneyAsText((value as Record<string, unknown>)[key]);
+  return out;
 }
 
 /**
@@ -115,12 +129,14 @@ export class LedgerService {
   private readonly context: DecisionContext;
   private readonly clock: () => Date;
   private readonly maxAttempts: number;
+  private readonly maxBackoffMs: number;
 
   constructor(options: LedgerServiceOptions) {
     this.store = options.store;
     this.context = { policy: options.policy };
     this.clock = options.clock ?? (() => new Date());
-    this.maxAttempts = options.maxAttempts ?? 20;
+    this.maxAttempts = options.maxAttempts ?? 50;
+    this.maxBackoffMs = options.maxBackoffMs ?? 100;
   }
 
   get policy(): Policy {
@@ -156,7 +172,20 @@ export class LedgerService {
         });
         return { status: 'created', event, position: result.position };
       } catch (error) {
-        if (error instanceof WrongExpectedRevisionError || error instanceof BusinessKeyTakenError) continue;
+        if (error instanceof BusinessKeyTakenError) {
+          // Another fact holds a key this command would also store (a newborn's derived
+          // `enrollment:<id>:<year>` named by another enrollment): retrying can never succeed.
+          if (error.businessKey !== businessKey && error.existing.metadata.requestDigest !== requestDigest) {
+            throw conflict(`${error.businessKey} is already held by another fact (event ${error.existing.eventId})`);
+          }
+          // The same command won a race, or its own key was taken meanwhile: the next attempt
+          // answers it (replay or 409), no need to wait.
+          continue;
+        }
+        if (error instanceof WrongExpectedRevisionError) {
+          await backoff(attempt, this.maxBackoffMs);
+          continue;
+        }
         throw error;
       }
     }
