@@ -2,10 +2,12 @@ import { loadPolicy } from '@ledger/policy';
 import {
   decideClaim,
   decideContribution,
+  decideContributionReversal,
   decideEnrollment,
   decideSchemeChange,
   decideSubsidy,
   DecisionContext,
+  quoteClaim,
 } from './decide';
 import type { DomainEvent, EventOf } from './events';
 import { CommandRefused } from './errors';
@@ -123,6 +125,21 @@ describe('contributions', () => {
   });
 });
 
+describe('contribution reversals', () => {
+  it('takes back the benefit start when a reversal leaves the year short', () => {
+    const state = given(...enrolled(), ...paid());
+    expect(state.years.get(2024)?.benefitStart).toBe('2024-01-01');
+    const reversal = decideContributionReversal({ kind: 'ReverseContribution', reversalId: 'REV-1', receiptNo: 'RC-2024', reversedAt: '2024-02-01', reason: 'bounced' }, state);
+    const after = reversal.reduce(evolveResident, state);
+    expect(after.years.get(2024)?.benefitStart).toBeNull();
+    const [claimEvent] = decideClaim(
+      { kind: 'SettleClaim', claimId: 'C-R', residentId: RESIDENT, careType: 'inpatient', institution: { id: 'H', level: 3, designated: true, district: 'huangpi' },
+        admittedAt: '2024-03-01', dischargedAt: '2024-03-02', totalCost: money('9000.00'), compliantCost: money('9000.00'), settlement: 'direct', filedAt: '2024-03-02' },
+      after, context) as [EventOf<'ClaimSettled'>];
+    expect(claimEvent.data.basicFundPayment).toBe('0.00');
+  });
+});
+
 describe('subsidies', () => {
   it('grants per-capita subsidies to a named fund only', () => {
     const base = { kind: 'GrantSubsidy' as const, subsidyId: 'S-1', level: 'central' as const, purpose: 'per-capita' as const, year: 2024, amount: money('10.00'), grantedAt: '2024-01-05' };
@@ -218,5 +235,15 @@ describe('claims', () => {
     expect(money(sameYear[0].data.assistancePayment).greaterThan(0)).toBe(true);
     const nextYear = decideClaim(claim({ claimId: 'C-3', admittedAt: '2025-03-01', dischargedAt: '2025-03-05', filedAt: '2025-03-05' }), state, context) as [EventOf<'ClaimSettled'>];
     expect(nextYear[0].data.assistancePayment).toBe('0.00');
+  });
+
+  it('settles with the hardship groups of the claim year, not of a later enrollment', () => {
+    const state = given(
+      ...enrolled({ hardship: ['dibao'] }),
+      ...paid(),
+      ...decideEnrollment(enroll({ enrollmentId: 'E-2025', year: 2025, hardship: [] }), initialResidentState(RESIDENT), context),
+    );
+    const quote = quoteClaim(claim(), state, context);
+    expect(quote.basis.deductibleWaived).toBe(true);
   });
 });

@@ -201,7 +201,7 @@ export function decideSubsidy(command: GrantSubsidy, state: ResidentState | null
   if (enrollment.contributionExempt) {
     throw ruleBroken(`resident ${command.residentId}'s ${command.year} contribution is exempt; there is nothing to aid`, 'year');
   }
-  if (state.hardship.length === 0) {
+  if (enrollment.hardship.length === 0) {
     throw ruleBroken(`resident ${command.residentId} belongs to no hardship group`, 'residentId');
   }
   return [
@@ -294,7 +294,7 @@ export function quoteClaim(command: SettleClaim, state: ResidentState, { policy 
     designated: command.institution.designated,
     totalCost: command.totalCost,
     compliantCost: command.compliantCost,
-    hardship: state.hardship as HardshipCode[],
+    hardship: (state.years.get(year)?.hardship ?? []) as HardshipCode[],
     entitledToBasic: entitledToBasicBenefits(state, year, command.admittedAt),
     accumulations: before,
     uninsuredAssistanceYearsUsed: [...state.uninsuredAssistanceYears].filter((used) => used !== year).length,

@@ -33,6 +33,8 @@ export interface EnrollmentYear {
   enrollmentId: string;
   year: number;
   category: Category;
+  /** Hardship groups recognised for this year: a claim is settled with its own year's groups. */
+  hardship: readonly string[];
   fundId: FundId;
   enrolledAt: BusinessDate;
   contributionExempt: boolean;
@@ -150,6 +152,13 @@ function claimAmounts(settled: ClaimSettledV1) {
   };
 }
 
+/** A reversal that leaves the year short of what is due also takes back its benefit start. */
+function afterReversal(enrollment: EnrollmentYear, amount: Money): EnrollmentYear {
+  const paid = enrollment.paid.minus(amount);
+  const stillPaidUp = enrollment.contributionExempt || paid.greaterThanOrEqualTo(enrollment.contributionDue);
+  return { ...enrollment, paid, benefitStart: stillPaidUp ? enrollment.benefitStart : null };
+}
+
 function creditPayment(state: ResidentState, year: number, amount: Money, benefitStart: BusinessDate | null): ResidentState {
   const enrollment = state.years.get(year);
   if (!enrollment) return state;
@@ -180,6 +189,7 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
           enrollmentId: e.enrollmentId,
           year: e.year,
           category: e.category,
+          hardship: e.hardship,
           fundId: e.fundId,
           enrolledAt: e.enrolledAt,
           contributionExempt: e.contributionExempt,
@@ -213,9 +223,7 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
       const enrollment = next.years.get(e.year);
       return {
         ...next,
-        years: enrollment
-          ? withEntry(next.years, e.year, { ...enrollment, paid: enrollment.paid.minus(money(e.amount)) })
-          : next.years,
+        years: enrollment ? withEntry(next.years, e.year, afterReversal(enrollment, money(e.amount))) : next.years,
         receipts: receipt ? withEntry(state.receipts, e.receiptNo, { ...receipt, reversed: true }) : state.receipts,
       };
     }

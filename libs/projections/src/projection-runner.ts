@@ -49,6 +49,8 @@ export class ProjectionRunner {
   private flushTimer: NodeJS.Timeout | undefined;
   private waiters: Array<{ position: Position; resolve: () => void }> = [];
   private failure: Error | undefined;
+  /** Events passed over because they could not be decoded, in position order. */
+  readonly undecodable: Array<{ position: Position; reason: string }> = [];
   private readonly persist: (rows: ReturnType<FundLedger['takeDirty']>, checkpoint: Position) => void;
 
   constructor(options: ProjectionRunnerOptions) {
@@ -107,7 +109,16 @@ export class ProjectionRunner {
   }
 
   private handle(stored: StoredEvent): void {
-    this.ledger.apply(this.options.decode(stored));
+    let event: LedgerEvent | undefined;
+    try {
+      event = this.options.decode(stored);
+    } catch (error) {
+      // An event this version cannot read (unknown type, newer version, damaged row) must not stop
+      // every later balance: it carries no posting the read model knows, the auditor's
+      // stream-integrity rule reports it, and the count shows the read model passed it by.
+      this.undecodable.push({ position: stored.position, reason: (error as Error).message });
+    }
+    if (event) this.ledger.apply(event);
     this.checkpoint = stored.position;
     this.pending += 1;
     if (this.pending >= (this.options.flushEvery ?? 5_000)) this.flush();
