@@ -41,6 +41,9 @@ function expressAdapter(): ExpressAdapter {
 export async function createLedgerApp(config: LedgerConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(LedgerModule.forRoot(config), expressAdapter(), {
     bodyParser: false,
+    // Start-up errors (a malformed policy file, an unreadable store) reach the caller, which
+    // prints them plainly, instead of Nest exiting the process from inside.
+    abortOnError: false,
     logger: options.logger ?? ['error', 'warn'],
   });
   configureApp(app);
