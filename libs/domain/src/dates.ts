@@ -15,7 +15,10 @@ export function monthOf(date: BusinessDate): string {
   return date.slice(0, 7);
 }
 
+/** Built once: constructing an Intl.DateTimeFormat costs far more than formatting with one. */
+const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** The business date in Asia/Shanghai at the given instant (the ledger's "today"). */
 export function shanghaiDateOf(instant: Date): BusinessDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return SHANGHAI_DATE.format(instant);
 }

@@ -7,14 +7,35 @@ import { createHash } from 'node:crypto';
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with object keys sorted at every level, so equal values always give equal bytes. */
+/**
+ * JSON with object keys sorted at every level (by UTF-16 code units, as `<` compares), so equal
+ * values always give equal bytes. Members whose value is undefined are left out; undefined in an
+ * array is null, as in JSON. Written as loops over sorted own keys: it runs for every command
+ * digest and every event hash, and the bytes are the same as the map/filter/sort/join form.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) out += ',';
+      // A hole stays empty, as Array.prototype.map + join leave it.
+      if (i in value) out += canonicalJson(value[i]);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const inner = record[key];
+    if (inner === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += `${JSON.stringify(key)}:${canonicalJson(inner)}`;
+  }
+  return `${out}}`;
 }
 
 export function sha256Hex(text: string): string {

@@ -1,0 +1,81 @@
+import { canonicalJson, eventHash, GENESIS_HASH, sha256Hex } from './integrity';
+
+/** The form canonicalJson had before it was rewritten as loops: the bytes must not change. */
+function reference(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`;
+}
+
+function randomValue(random: () => number, depth: number): unknown {
+  const kind = Math.floor(random() * (depth > 3 ? 6 : 8));
+  switch (kind) {
+    case 0:
+      return null;
+    case 1:
+      return random() < 0.5;
+    case 2:
+      return Math.round(random() * 1e6) / 100;
+    case 3:
+      return ['', 'a"b', '\u5c45\u6c11', 'x\ny', '\ud83d\ude00', '380.00'][Math.floor(random() * 6)];
+    case 4:
+      return undefined;
+    case 5:
+      return -0;
+    case 6: {
+      const array: unknown[] = [];
+      const n = Math.floor(random() * 4);
+      for (let i = 0; i < n; i += 1) array.push(randomValue(random, depth + 1));
+      if (random() < 0.1) array.length += 1; // a hole at the end
+      return array;
+    }
+    default: {
+      const keys = ['b', 'a', 'B', '_', 'z1', 'z10', 'z2', '\u00e9', 'ä', 'key with space', '10', '9'];
+      const object: Record<string, unknown> = {};
+      const n = Math.floor(random() * 5);
+      for (let i = 0; i < n; i += 1) object[keys[Math.floor(random() * keys.length)]] = randomValue(random, depth + 1);
+      return object;
+    }
+  }
+}
+
+describe('canonicalJson', () => {
+  it('gives the same bytes as the reference form for many random values', () => {
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let i = 0; i < 5000; i += 1) {
+      const value = randomValue(random, 0);
+      expect(canonicalJson(value)).toBe(reference(value));
+    }
+  });
+
+  it('sorts keys by code unit, drops undefined members, keeps array holes and undefined elements as JSON does', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [1, , 3];
+    expect(canonicalJson({ b: 1, a: [undefined, sparse], c: undefined, B: { y: 2, x: null } })).toBe(reference({ b: 1, a: [undefined, sparse], c: undefined, B: { y: 2, x: null } }));
+    expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+  });
+
+  it('hashes an event over the same bytes as before', () => {
+    const content = {
+      stream: 'resident-R-1',
+      revision: 0,
+      eventId: '00000000-0000-4000-8000-000000000000',
+      type: 'ContributionPaid',
+      schemaVersion: 1,
+      businessKey: 'contribution:R-1',
+      occurredAt: '2025-01-02',
+      data: { receiptNo: 'R-1', amount: '380.00', year: 2025, benefitStart: null, note: undefined },
+    };
+    const expected = sha256Hex(
+      [GENESIS_HASH, content.stream, '0', content.eventId, content.type, '1', content.businessKey, content.occurredAt, reference(content.data)].join('\n'),
+    );
+    expect(eventHash(GENESIS_HASH, content)).toBe(expected);
+  });
+});
