@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { type CommandOutcome, encodeEvents, type LedgerService } from '@ledger/application';
+import { appendUndecided, type CommandOutcome, type LedgerService } from '@ledger/application';
 import {
   type Category,
   type ClaimSettledV1,
@@ -7,7 +7,6 @@ import {
   type DomainEvent,
   type FundId,
   fundOfDistrict,
-  GENESIS_HASH,
   type Hukou,
   type LedgerCommand,
   money,
@@ -69,18 +68,7 @@ function earlier(a: string, b: string): string {
 
 /** Appends decided events as a migration or a faulty tool would: correctly hashed, past the ledger's checks. */
 export async function appendDecided(store: EventStorePort, stream: string, events: DomainEvent[], clerk: RecordedBy, recordedAt: string): Promise<void> {
-  const existing = await store.readStream(stream);
-  const last = existing[existing.length - 1];
-  const revision = existing.length - 1;
-  const toAppend = encodeEvents(events, {
-    stream,
-    revision,
-    previousHash: last ? String((last.metadata as { hash: unknown }).hash) : GENESIS_HASH,
-    recordedAt,
-    recordedBy: clerk,
-    requestDigest: 'scenario-direct-append',
-  });
-  await store.append(stream, toAppend, revision < 0 ? 'no_stream' : revision);
+  await appendUndecided(store, stream, events, { recordedAt, recordedBy: clerk, requestDigest: 'scenario-direct-append' });
 }
 
 export function enrolledData(policy: Policy, data: Partial<ResidentEnrolledV1> & Pick<ResidentEnrolledV1, 'enrollmentId' | 'residentId' | 'year' | 'fundId'>): ResidentEnrolledV1 {

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { encodeEvents, LedgerService } from '@ledger/application';
+import { appendUndecided, LedgerService } from '@ledger/application';
 import {
   type DomainEvent,
   type EnrollResident,
-  GENESIS_HASH,
   type LedgerCommand,
   money,
   type RecordedBy,
@@ -40,18 +39,7 @@ export function newHistory(): TestHistory {
 
 /** Appends already-decided events to a stream as a faulty tool or a migration would: correctly hashed. */
 export async function appendRaw(store: EventStorePort, stream: string, events: DomainEvent[]): Promise<void> {
-  const existing = await store.readStream(stream);
-  const last = existing[existing.length - 1];
-  const revision = existing.length - 1;
-  const toAppend = encodeEvents(events, {
-    stream,
-    revision,
-    previousHash: last ? String((last.metadata as { hash: string }).hash) : GENESIS_HASH,
-    recordedAt: FIXED_CLOCK().toISOString(),
-    recordedBy: CLERK,
-    requestDigest: 'raw-append',
-  });
-  await store.append(stream, toAppend, revision < 0 ? 'no_stream' : revision);
+  await appendUndecided(store, stream, events, { recordedAt: FIXED_CLOCK().toISOString(), recordedBy: CLERK, requestDigest: 'raw-append' });
 }
 
 export async function audit(store: EventStorePort, options: Partial<AuditorOptions> & { live?: LiveProjection | null } = {}): Promise<InspectionReport> {

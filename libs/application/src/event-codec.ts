@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   CURRENT_VERSION,
   DomainEvent,
@@ -9,7 +8,8 @@ import {
   RecordedBy,
   upcast,
 } from '@ledger/domain';
-import type { EventToAppend, StoredEvent } from '@ledger/event-store';
+import type { EventStorePort, EventToAppend, StoredEvent } from '@ledger/event-store';
+import { uuidV7 } from './event-id';
 
 /** Translates between domain events and the store's envelopes (metadata, versions, hash chain). */
 export function decodeEvent(stored: StoredEvent): LedgerEvent {
@@ -41,7 +41,7 @@ export interface EncodeContext {
 export function encodeEvents(events: DomainEvent[], context: EncodeContext): EventToAppend[] {
   let previousHash = context.previousHash;
   return events.map((event, index) => {
-    const eventId = randomUUID();
+    const eventId = uuidV7();
     const schemaVersion = CURRENT_VERSION[event.type];
     const hash = eventHash(previousHash, {
       stream: context.stream,
@@ -70,4 +70,21 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
 
 export function lastHashOf(events: readonly LedgerEvent[]): string {
   return events.length ? events[events.length - 1].metadata.hash : GENESIS_HASH;
+}
+
+/**
+ * Appends events that no decide() produced — a migration, a repair tool, a test history that
+ * must break a rule — hashed and chained exactly as the ledger's own appends, so only the
+ * auditor's business rules, not the integrity check, can tell them apart.
+ */
+export async function appendUndecided(
+  store: EventStorePort,
+  stream: string,
+  events: DomainEvent[],
+  context: Pick<EncodeContext, 'recordedAt' | 'recordedBy' | 'requestDigest'>,
+): Promise<void> {
+  const existing = (await store.readStream(stream)).map(decodeEvent);
+  const revision = existing.length - 1;
+  const toAppend = encodeEvents(events, { ...context, stream, revision, previousHash: lastHashOf(existing) });
+  await store.append(stream, toAppend, revision < 0 ? 'no_stream' : revision);
 }
