@@ -1,4 +1,4 @@
 export * from './port';
-export { SqliteEventStore, SqliteEventStoreOptions } from './sqlite-event-store';
+export { EVENT_STORE_PRAGMAS, EVENTS_SCHEMA, SqliteEventStore, SqliteEventStoreOptions } from './sqlite-event-store';
 export * from './open';
 export type { EventStoreDbEventStore, EventStoreDbEventStoreOptions } from './eventstoredb-event-store';
