@@ -40,16 +40,36 @@ interface PendingKey {
  * crash leaves every command of the batch stored or none. Re-running an import is safe: commands
  * already stored are recognised by their business keys.
  */
+export interface BatchImporterOptions {
+  /**
+   * Streams whose folded state is kept between batches (least recently used first out), so a
+   * resident met again in a later batch is not read and folded again. 0 turns the cache off.
+   * Safe with other writers: every append carries the cached revision as its expected revision, so
+   * a stream changed meanwhile fails the batch, which then runs command by command on fresh reads;
+   * and a command refused on a cached state is decided again on a fresh read before it is refused.
+   */
+  snapshotCacheSize?: number;
+}
+
+export const DEFAULT_SNAPSHOT_CACHE_SIZE = 10_000;
+
 export class BatchImporter {
+  private readonly cache = new Map<string, StreamSnapshot>();
+  private readonly cacheSize: number;
+
   constructor(
     private readonly ledger: LedgerService,
     private readonly store: EventStorePort,
-  ) {}
+    options: BatchImporterOptions = {},
+  ) {
+    this.cacheSize = Math.max(0, options.snapshotCacheSize ?? DEFAULT_SNAPSHOT_CACHE_SIZE);
+  }
 
   async importBatch(commands: readonly LedgerCommand[], recordedBy: RecordedBy): Promise<BatchOutcome> {
     try {
       return await this.importOptimistically(commands, recordedBy);
     } catch (error) {
+      this.cache.clear();
       // Another writer moved a stream under us: fall back to one command at a time, each with
       // its own retry, so the batch still lands whole-command by whole-command.
       if (error instanceof WrongExpectedRevisionError || error instanceof BusinessKeyTakenError) return this.importOneByOne(commands, recordedBy);
@@ -80,8 +100,20 @@ export class BatchImporter {
           continue;
         }
         const stream = await this.ledger.streamOf(command, (key) => pendingKeys.get(key)?.stream);
-        const snapshot = snapshots.get(stream) ?? (await this.ledger.loadSnapshot(stream));
-        const prepared = this.ledger.prepare(command, snapshot, { recordedBy, requestDigest, fundScope: null });
+        let snapshot = snapshots.get(stream);
+        const cached = snapshot === undefined ? this.cache.get(stream) : undefined;
+        snapshot ??= cached ?? (await this.ledger.loadSnapshot(stream));
+        const request = { recordedBy, requestDigest, fundScope: null };
+        let prepared;
+        try {
+          prepared = this.ledger.prepare(command, snapshot, request);
+        } catch (error) {
+          if (!(cached && error instanceof CommandRefused)) throw error;
+          // Refused on a state kept from an earlier batch: decide again on what the store holds now.
+          this.cache.delete(stream);
+          snapshot = await this.ledger.loadSnapshot(stream);
+          prepared = this.ledger.prepare(command, snapshot, request);
+        }
         snapshots.set(stream, prepared.after);
         let append = appends.get(stream);
         if (!append) appends.set(stream, (append = { stream, events: [], expectedRevision: expectedRevisionOf(snapshot) }));
@@ -96,8 +128,22 @@ export class BatchImporter {
     if (appends.size > 0) {
       const results = await this.store.appendMany([...appends.values()]);
       outcome.position = results.reduce<Position | null>((max, r) => (max === null || r.position > max ? r.position : max), null);
+      this.remember(snapshots);
     }
     return outcome;
+  }
+
+  /** Keeps the states the batch left behind (now stored) for later batches, most recent last. */
+  private remember(snapshots: Map<string, StreamSnapshot>): void {
+    if (this.cacheSize === 0) return;
+    for (const [stream, snapshot] of snapshots) {
+      this.cache.delete(stream);
+      this.cache.set(stream, snapshot);
+    }
+    for (const stream of this.cache.keys()) {
+      if (this.cache.size <= this.cacheSize) break;
+      this.cache.delete(stream);
+    }
   }
 
   private async importOneByOne(commands: readonly LedgerCommand[], recordedBy: RecordedBy): Promise<BatchOutcome> {
