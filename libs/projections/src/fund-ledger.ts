@@ -78,11 +78,20 @@ export class FundLedger {
   private readonly days = new Map<FundId, Map<BusinessDate, Map<Account, DayAccountTotals>>>();
   private readonly totals = new Map<FundId, FundFigures>();
   private readonly dirty = new Set<string>();
+  /**
+   * Per fund, the figures of every posting up to and including each day that has postings, in date
+   * order: a date query is a binary search instead of a sum over every day. Built lazily on the
+   * first query and brought up to date from the earliest day changed since (`staleFrom`), so live
+   * postings on recent days recompute only the tail.
+   */
+  private readonly running = new Map<FundId, { dates: BusinessDate[]; figures: FundFigures[] }>();
+  private readonly staleFrom = new Map<FundId, BusinessDate>();
 
   constructor() {
     for (const fundId of FUND_IDS) {
       this.days.set(fundId, new Map());
       this.totals.set(fundId, emptyFigures());
+      this.running.set(fundId, { dates: [], figures: [] });
     }
   }
 
@@ -106,6 +115,8 @@ export class FundLedger {
     byAccount.set(account, { debit: current.debit.plus(delta.debit), credit: current.credit.plus(delta.credit) });
     addAccount(this.totals.get(fundId)!, account, delta);
     if (markDirty) this.dirty.add(`${fundId}|${date}|${account}`);
+    const stale = this.staleFrom.get(fundId);
+    if (stale === undefined || date < stale) this.staleFrom.set(fundId, date);
   }
 
   /** The rows changed since the last call, for persistence. */
@@ -125,24 +136,62 @@ export class FundLedger {
 
   /** Figures of every posting dated on or before `asOf`. */
   asOf(fundId: FundId, asOf: BusinessDate): FundFigures {
-    return this.sumDays(fundId, (date) => date <= asOf);
+    return copyFigures(this.through(fundId, asOf));
   }
 
-  private sumDays(fundId: FundId, include: (date: BusinessDate) => boolean): FundFigures {
-    const figures = emptyFigures();
-    for (const [date, byAccount] of this.days.get(fundId)!) {
-      if (!include(date)) continue;
-      for (const [account, totals] of byAccount) addAccount(figures, account, totals);
+  /** The running figures through the last day with postings on or before `date` (shared: do not modify). */
+  private through(fundId: FundId, date: BusinessDate): FundFigures {
+    const { dates, figures } = this.upToDate(fundId);
+    // The last index whose date is <= `date`.
+    let low = 0;
+    let high = dates.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (dates[mid] <= date) low = mid + 1;
+      else high = mid;
     }
-    return figures;
+    return low === 0 ? EMPTY_FIGURES : figures[low - 1];
+  }
+
+  /** Figures of the postings dated after `after` (exclusive) and on or before `through` (inclusive). */
+  private between(fundId: FundId, after: BusinessDate, through: BusinessDate): FundFigures {
+    if (through <= after) return emptyFigures();
+    return differenceOf(this.through(fundId, through), this.through(fundId, after));
+  }
+
+  private upToDate(fundId: FundId): { dates: BusinessDate[]; figures: FundFigures[] } {
+    const running = this.running.get(fundId)!;
+    const stale = this.staleFrom.get(fundId);
+    if (stale === undefined) return running;
+    this.staleFrom.delete(fundId);
+    const byDay = this.days.get(fundId)!;
+    // Keep the prefix before the first changed day; recompute from there on.
+    let keep = 0;
+    while (keep < running.dates.length && running.dates[keep] < stale) keep += 1;
+    const later = [...byDay.keys()].filter((date) => date >= stale).sort();
+    running.dates.length = keep;
+    running.figures.length = keep;
+    let figures = keep === 0 ? emptyFigures() : running.figures[keep - 1];
+    for (const date of later) {
+      figures = copyFigures(figures);
+      for (const [account, totals] of byDay.get(date)!) addAccount(figures, account, totals);
+      running.dates.push(date);
+      running.figures.push(figures);
+    }
+    return running;
   }
 
   /** One row per calendar month from `from` to `to` (inclusive, YYYY-MM-DD), with opening and closing balance. */
   statement(fundId: FundId, from: BusinessDate, to: BusinessDate): MonthRow[] {
     const rows: MonthRow[] = [];
-    let opening = this.sumDays(fundId, (date) => date < from).balance;
+    const dayBefore = (date: BusinessDate) => previousDay(date);
+    let opening = this.through(fundId, dayBefore(from)).balance;
     for (const month of monthsBetween(monthOf(from), monthOf(to))) {
-      const figures = this.sumDays(fundId, (date) => date >= from && date <= to && monthOf(date) === month);
+      const monthStart = `${month}-01`;
+      const start = monthStart > from ? monthStart : from;
+      const monthEnd = `${month}-31`;
+      const end = monthEnd < to ? monthEnd : to;
+      const figures = this.between(fundId, dayBefore(start), end);
       const closing = opening.plus(figures.balance);
       rows.push({ month, opening, figures, closing });
       opening = closing;
@@ -156,12 +205,43 @@ export class FundLedger {
    */
   monthsOfPayment(fundId: FundId, asOf: BusinessDate): Money | null {
     const windowStart = twelveMonthsBefore(asOf);
-    const window = this.sumDays(fundId, (date) => date > windowStart && date <= asOf);
+    const window = this.between(fundId, windowStart, asOf);
     const outflow = outflowOf(window);
     if (outflow.isZero()) return null;
-    const balance = this.asOf(fundId, asOf).balance;
+    const balance = this.through(fundId, asOf).balance;
     return balance.div(outflow.div(12));
   }
+}
+
+const EMPTY_FIGURES: FundFigures = emptyFigures();
+
+function copyFigures(figures: FundFigures): FundFigures {
+  return { ...figures, subsidies: { ...figures.subsidies }, claims: { ...figures.claims } };
+}
+
+/** a − b, field by field (every figure is a sum of postings, so a difference of running sums is the sum in between). */
+function differenceOf(a: FundFigures, b: FundFigures): FundFigures {
+  const subsidies = {} as Record<SubsidyLevel, Money>;
+  for (const level of SUBSIDY_LEVELS) subsidies[level] = a.subsidies[level].minus(b.subsidies[level]);
+  const claims = {} as Record<CareType, Money>;
+  for (const careType of CARE_TYPES) claims[careType] = a.claims[careType].minus(b.claims[careType]);
+  return {
+    balance: a.balance.minus(b.balance),
+    contributions: a.contributions.minus(b.contributions),
+    subsidies,
+    claims,
+    imbalance: a.imbalance.minus(b.imbalance),
+  };
+}
+
+/**
+ * The latest date string that sorts before `date`: for a real date, the day before; used only as an
+ * exclusive bound in string comparisons, so "2025-03-00" for "2025-03-01" is as good as "2025-02-28".
+ */
+function previousDay(date: BusinessDate): BusinessDate {
+  const day = Number(date.slice(8, 10));
+  if (day > 1) return `${date.slice(0, 8)}${String(day - 1).padStart(2, '0')}`;
+  return `${date.slice(0, 8)}00`;
 }
 
 export function monthsBetween(fromMonth: string, toMonth: string): string[] {

@@ -1,0 +1,86 @@
+import { type Account, type BusinessDate, formatMoney, type FundId, money, type Money, ZERO } from '@ledger/domain';
+import { FundLedger, type FundFigures, incomeToJson, outflowToJson } from './fund-ledger';
+
+/**
+ * The fund ledger answers date queries from running sums; this checks every answer against a
+ * plain sum over the postings (the way it used to be computed), with postings arriving out of
+ * date order and queries in between.
+ */
+const ACCOUNTS: Array<[Account, Account]> = [
+  ['bank', 'income:contributions'],
+  ['bank', 'income:subsidies:central'],
+  ['bank', 'income:subsidies:district'],
+  ['outflow:claims:inpatient', 'bank'],
+  ['outflow:claims:outpatient', 'bank'],
+  ['income:contributions', 'bank'],
+];
+
+interface Posting {
+  fundId: FundId;
+  date: BusinessDate;
+  debit: Account;
+  credit: Account;
+  amount: Money;
+}
+
+function reference(postings: Posting[], fundId: FundId, include: (date: BusinessDate) => boolean) {
+  const ledger = new FundLedger();
+  for (const p of postings) {
+    if (p.fundId !== fundId || !include(p.date)) continue;
+    ledger.load(p.fundId, p.date, p.debit, { debit: p.amount, credit: ZERO });
+    ledger.load(p.fundId, p.date, p.credit, { debit: ZERO, credit: p.amount });
+  }
+  return ledger.current(fundId);
+}
+
+const json = (f: FundFigures) => ({ balance: formatMoney(f.balance), income: incomeToJson(f), outflow: outflowToJson(f), imbalance: formatMoney(f.imbalance) });
+
+describe('FundLedger date queries', () => {
+  it('match plain sums over the postings, as postings keep arriving in any date order', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const day = (n: number) => new Date(Date.UTC(2024, 0, 1 + n)).toISOString().slice(0, 10);
+    const ledger = new FundLedger();
+    const postings: Posting[] = [];
+    for (let round = 0; round < 12; round += 1) {
+      for (let i = 0; i < 60; i += 1) {
+        const [debit, credit] = ACCOUNTS[Math.floor(random() * ACCOUNTS.length)];
+        const posting: Posting = {
+          fundId: random() < 0.8 ? 'huangpi' : 'municipal',
+          // Mostly recent days, sometimes far back (a correction dated in the past).
+          date: day(random() < 0.8 ? round * 60 + Math.floor(random() * 60) : Math.floor(random() * 700)),
+          debit,
+          credit,
+          amount: money(`${Math.floor(random() * 100000)}.${String(Math.floor(random() * 100)).padStart(2, '0')}`),
+        };
+        postings.push(posting);
+        ledger.load(posting.fundId, posting.date, debit, { debit: posting.amount, credit: ZERO });
+        ledger.load(posting.fundId, posting.date, credit, { debit: ZERO, credit: posting.amount });
+      }
+      for (const fundId of ['huangpi', 'municipal', 'xinzhou'] as FundId[]) {
+        for (const asOf of [day(round * 55), day(round * 60 + 30), '2023-12-31', '2030-01-01']) {
+          expect(json(ledger.asOf(fundId, asOf))).toEqual(json(reference(postings, fundId, (d) => d <= asOf)));
+          const windowStart = `${Number(asOf.slice(0, 4)) - 1}${asOf.slice(4)}`;
+          const window = reference(postings, fundId, (d) => d > windowStart && d <= asOf);
+          const outflow = Object.values(window.claims).reduce((a, b) => a.plus(b), ZERO);
+          const expected = outflow.isZero() ? null : reference(postings, fundId, (d) => d <= asOf).balance.div(outflow.div(12)).toFixed(6);
+          const months = ledger.monthsOfPayment(fundId, asOf);
+          expect(months === null ? null : months.toFixed(6)).toBe(expected);
+        }
+        const from = day(round * 17 + 3);
+        const to = day(round * 17 + 200);
+        const rows = ledger.statement(fundId, from, to);
+        let opening = reference(postings, fundId, (d) => d < from).balance;
+        for (const row of rows) {
+          const figures = reference(postings, fundId, (d) => d >= from && d <= to && d.slice(0, 7) === row.month);
+          expect([row.month, formatMoney(row.opening), json(row.figures)]).toEqual([row.month, formatMoney(opening), json(figures)]);
+          opening = opening.plus(figures.balance);
+          expect(formatMoney(row.closing)).toBe(formatMoney(opening));
+        }
+      }
+    }
+  });
+});
