@@ -165,18 +165,23 @@ export class SqliteEventStore implements EventStorePort {
     let position: Position = 0n;
     for (const event of events) {
       revision += 1;
-      const info = this.insertEvent.run(
-        event.eventId,
-        stream,
-        revision,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        event.businessKey ?? null,
-      );
-      position = BigInt(info.lastInsertRowid);
+      position = this.insertAt(stream, revision, event);
     }
     return { nextExpectedRevision: revision, position };
+  }
+
+  /** One INSERT; the table's UNIQUE constraints refuse a taken event id, business key or revision. */
+  private insertAt(stream: string, revision: number, event: EventToAppend): Position {
+    const info = this.insertEvent.run(
+      event.eventId,
+      stream,
+      revision,
+      event.type,
+      JSON.stringify(event.data),
+      JSON.stringify(event.metadata),
+      event.businessKey ?? null,
+    );
+    return BigInt(info.lastInsertRowid);
   }
 
   private appendInsideTransaction(stream: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
@@ -192,16 +197,7 @@ export class SqliteEventStore implements EventStorePort {
         if (holder) throw new BusinessKeyTakenError(event.businessKey, toStoredEvent(holder));
       }
       revision += 1;
-      const info = this.insertEvent.run(
-        event.eventId,
-        stream,
-        revision,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        event.businessKey ?? null,
-      );
-      position = BigInt(info.lastInsertRowid);
+      position = this.insertAt(stream, revision, event);
     }
     if (events.length === 0) position = this.headPositionSync() ?? 0n;
     return { nextExpectedRevision: revision, position };
