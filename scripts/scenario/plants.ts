@@ -299,76 +299,66 @@ export const LEDGER_PLANTS: Partial<Record<RuleId, Plant>> = {
     return { rule: 'deductible-waiver', fundId, residentId, claimId, description: entitled ? 'deductible charged to a dibao resident' : 'deductible waived for an ordinary resident' };
   },
 
-  'critical-illness-payment': async (ctx, n) => {
-    const residentId = plantId('critical-illness-payment', n);
-    const year = ctx.years.last;
-    const hardship: HardshipCode[] = ['registered-poor'];
-    const { fundId } = await paidUpResident(ctx, residentId, districtFor('critical-illness-payment', n), { hardship });
-    const admittedAt = day(year, 5, 1 + (n % 20));
-    const split = settleClaim(ctx.policy, {
-      on: admittedAt,
-      careType: 'inpatient',
-      institutionLevel: 3,
-      designated: true,
-      totalCost: money('60000.00'),
-      compliantCost: money('50000.00'),
-      hardship,
-      entitledToBasic: true,
-      accumulations: emptyAccumulations(),
-    });
-    const claimId = `C-${residentId}`;
-    await ctx.run(
-      recordedClaim(residentId, claimId, admittedAt, {
-        careType: 'inpatient',
-        institution: { id: 'H-PLANT-3', level: 3, designated: true, district: 'wuchang' },
-        dischargedAt: addDays(admittedAt, 10),
-        filedAt: addDays(admittedAt, 10),
-        totalCost: money('60000.00'),
-        compliantCost: money('50000.00'),
-        basicFundPayment: split.basicFundPayment,
-        criticalIllnessPayment: split.criticalIllnessPayment.plus(100),
-      }),
-    );
-    return { rule: 'critical-illness-payment', fundId, residentId, claimId, description: 'registered-poor tier payment 100.00 too high' };
-  },
+  'critical-illness-payment': async (ctx, n) =>
+    misreportedInpatientPlant(ctx, n, 'critical-illness-payment', ['registered-poor'], (split) => ({
+      criticalIllnessPayment: split.criticalIllnessPayment.plus(100),
+      description: 'registered-poor tier payment 100.00 too high',
+    })),
 
-  'assistance-payment': async (ctx, n) => {
-    const residentId = plantId('assistance-payment', n);
-    const year = ctx.years.last;
-    const hardship: HardshipCode[] = ['dibao'];
-    const { fundId } = await paidUpResident(ctx, residentId, districtFor('assistance-payment', n), { hardship });
-    const admittedAt = day(year, 5, 1 + (n % 20));
-    const split = settleClaim(ctx.policy, {
-      on: admittedAt,
-      careType: 'inpatient',
-      institutionLevel: 3,
-      designated: true,
-      totalCost: money('60000.00'),
-      compliantCost: money('50000.00'),
-      hardship,
-      entitledToBasic: true,
-      accumulations: emptyAccumulations(),
-    });
-    const claimId = `C-${residentId}`;
-    await ctx.run(
-      recordedClaim(residentId, claimId, admittedAt, {
-        careType: 'inpatient',
-        institution: { id: 'H-PLANT-3', level: 3, designated: true, district: 'wuchang' },
-        dischargedAt: addDays(admittedAt, 10),
-        filedAt: addDays(admittedAt, 10),
-        totalCost: money('60000.00'),
-        compliantCost: money('50000.00'),
-        basicFundPayment: split.basicFundPayment,
-        criticalIllnessPayment: split.criticalIllnessPayment,
-        assistancePayment: split.assistancePayment.plus(500),
-      }),
-    );
-    return { rule: 'assistance-payment', fundId, residentId, claimId, description: 'assistance 500.00 over ratio × base' };
-  },
+  'assistance-payment': async (ctx, n) =>
+    misreportedInpatientPlant(ctx, n, 'assistance-payment', ['dibao'], (split) => ({
+      criticalIllnessPayment: split.criticalIllnessPayment,
+      assistancePayment: split.assistancePayment.plus(500),
+      description: 'assistance 500.00 over ratio × base',
+    })),
 
   'insurer-decision-late': async (ctx, n) => insurerPlant(ctx, n, 'insurer-decision-late'),
   'insurer-payment-late': async (ctx, n) => insurerPlant(ctx, n, 'insurer-payment-late'),
 };
+
+/**
+ * A hardship resident's 60,000 inpatient claim recorded as the platform reported it, with the
+ * basic fund's share right and the later parts misstated as `misstate` says.
+ */
+async function misreportedInpatientPlant(
+  ctx: PlantContext,
+  n: number,
+  rule: 'critical-illness-payment' | 'assistance-payment',
+  hardship: HardshipCode[],
+  misstate: (split: ReturnType<typeof settleClaim>) => Pick<SettleClaim, 'criticalIllnessPayment' | 'assistancePayment'> & { description: string },
+): Promise<PlantedViolation> {
+  const residentId = plantId(rule, n);
+  const { fundId } = await paidUpResident(ctx, residentId, districtFor(rule, n), { hardship });
+  const admittedAt = day(ctx.years.last, 5, 1 + (n % 20));
+  const totalCost = money('60000.00');
+  const compliantCost = money('50000.00');
+  const split = settleClaim(ctx.policy, {
+    on: admittedAt,
+    careType: 'inpatient',
+    institutionLevel: 3,
+    designated: true,
+    totalCost,
+    compliantCost,
+    hardship,
+    entitledToBasic: true,
+    accumulations: emptyAccumulations(),
+  });
+  const { description, ...payments } = misstate(split);
+  const claimId = `C-${residentId}`;
+  await ctx.run(
+    recordedClaim(residentId, claimId, admittedAt, {
+      careType: 'inpatient',
+      institution: { id: 'H-PLANT-3', level: 3, designated: true, district: 'wuchang' },
+      dischargedAt: addDays(admittedAt, 10),
+      filedAt: addDays(admittedAt, 10),
+      totalCost,
+      compliantCost,
+      basicFundPayment: split.basicFundPayment,
+      ...payments,
+    }),
+  );
+  return { rule, fundId, residentId, claimId, description };
+}
 
 async function insurerPlant(ctx: PlantContext, n: number, rule: 'insurer-decision-late' | 'insurer-payment-late'): Promise<PlantedViolation> {
   const residentId = plantId(rule, n);
