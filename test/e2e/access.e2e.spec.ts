@@ -84,6 +84,36 @@ describe('access control (bearer JWT, roles, fund scope)', () => {
     await manager.get(`/v1/residents/${other.residentId}`).expect(403);
   });
 
+  it("answers a district manager 403, not the business refusal, for another fund's resident", async () => {
+    const clerk = await ledger.as('clerk');
+    const manager = await ledger.as('district-manager', 'huangpi');
+    const other = enrollment('caidian');
+    await clerk.post('/v1/enrollments', other).expect(201);
+    const before = await storedEventCount();
+    // A clerk would be told 422 (no hardship group; not paid up): facts a Huangpi manager must not learn.
+    const aid = { subsidyId: uid('HA'), level: 'district', purpose: 'hardship-contribution', year: 2024, amount: '100.00', grantedAt: '2024-01-10', residentId: other.residentId };
+    await clerk.post('/v1/subsidies', { ...aid, subsidyId: uid('HA') }).expect(422);
+    const refused = await manager.post('/v1/subsidies', aid).expect(403);
+    expect(refused.body.message).toContain('caidian');
+    expect(refused.body.message).not.toContain('hardship');
+    const claim = {
+      claimId: uid('CL'),
+      residentId: other.residentId,
+      careType: 'inpatient',
+      institution: { id: 'H-1', level: 2, designated: true, district: 'caidian' },
+      admittedAt: '2024-03-01',
+      dischargedAt: '2024-03-05',
+      totalCost: '1000.00',
+      compliantCost: '800.00',
+      settlement: 'direct',
+      filedAt: '2024-03-05',
+    };
+    await manager.post('/v1/claims', claim).expect(403);
+    const { claimId: _claimId, ...quote } = claim;
+    await manager.post('/v1/settlements/quote', quote).expect(403);
+    expect(await storedEventCount()).toBe(before);
+  });
+
   it('records who recorded each event', async () => {
     const clerk = await ledger.as('clerk');
     const body = enrollment('jiangxia');

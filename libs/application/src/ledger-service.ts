@@ -208,7 +208,7 @@ export class LedgerService {
    * snapshot as it will be once they are. Refusals are thrown as CommandRefused.
    */
   prepare(command: LedgerCommand, snapshot: StreamSnapshot, request: RequestContext): PreparedAppend {
-    const decided = this.decide(command, snapshot.state);
+    const decided = decidedWithin(request.fundScope, command, snapshot.state, () => this.decide(command, snapshot.state));
     if (request.fundScope) assertWithinFund(request.fundScope, decided, snapshot.state);
     const toAppend = encodeEvents(decided, {
       stream: snapshot.stream,
@@ -297,7 +297,7 @@ export class LedgerService {
   /** How a claim would be settled now, from the resident's history; writes nothing. */
   async quote(command: SettleClaim, fundScope: FundId | null = null): Promise<ClaimQuote> {
     const snapshot = await this.loadSnapshot(residentStream(command.residentId));
-    const quote = quoteClaim(command, snapshot.state, this.context);
+    const quote = decidedWithin(fundScope, command, snapshot.state, () => quoteClaim(command, snapshot.state, this.context));
     if (fundScope && quote.fundId !== fundScope) {
       throw forbidden(`this token may quote only for fund ${fundScope}; the resident belongs to ${quote.fundId}`);
     }
@@ -309,6 +309,26 @@ export class LedgerService {
     const events = (await this.store.readStream(residentStream(residentId))).map(decodeEvent);
     if (events.length === 0) return null;
     return { state: events.reduce(evolveResident, initialResidentState(residentId)), events };
+  }
+}
+
+/**
+ * A refusal names business facts about the resident (unpaid, not in a hardship group…). For a
+ * district manager it is given only about its own fund's residents and facts: outside them the
+ * answer is the 403 the manager would get for a command that passed, so no refusal tells one
+ * district about another's residents.
+ */
+function decidedWithin<T>(fundScope: FundId | null, command: LedgerCommand, state: ResidentState, decide: () => T): T {
+  try {
+    return decide();
+  } catch (error) {
+    if (fundScope) {
+      const named = (command as { fundId?: FundId }).fundId;
+      const enrolledIn = [...state.years.values()].map((enrollment) => enrollment.fundId);
+      const outside = named !== undefined && named !== fundScope ? [named] : enrolledIn.length > 0 && !enrolledIn.includes(fundScope) ? enrolledIn : [];
+      if (outside.length) throw forbidden(`this token may record only for fund ${fundScope}; the fact belongs to ${[...new Set(outside)].join(', ')}`);
+    }
+    throw error;
   }
 }
 
