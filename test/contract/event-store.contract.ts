@@ -46,6 +46,8 @@ async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<
 
 export function describeEventStoreContract(name: string, open: () => Promise<ContractSubject>, skipReason?: string): void {
   const describeOrSkip = skipReason ? describe.skip : describe;
+  // jest's summary counts skipped suites but names neither them nor why: say it where CI shows it.
+  if (skipReason) process.stdout.write(`\nSKIPPED event-store contract: ${name} — ${skipReason}\n`);
   describeOrSkip(`event-store contract: ${name}${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     let subject: ContractSubject;
     let store: EventStorePort;

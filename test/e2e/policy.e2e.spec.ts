@@ -103,7 +103,12 @@ describe('policy through the ledger API', () => {
       expect(quote.body.basis.deductibleWaived).toBe(false);
       const view = await clerk.get(`/v1/residents/${residentId}`).expect(200);
       expect(view.body.claims).toEqual([]);
-      const claim = await clerk.post('/v1/claims', { claimId: uid('C'), ...inpatient(residentId, '20000.00') }).expect(201);
+      const body = { claimId: uid('C'), ...inpatient(residentId, '20000.00') };
+      // The very body that will be filed quotes the same: its claim id is taken and not recorded.
+      const sameBody = await clerk.post('/v1/settlements/quote', body).expect(200);
+      expect(sameBody.body).toEqual(quote.body);
+      await clerk.post('/v1/settlements/quote', { ...body, claimId: 'not an id!' }).expect(400);
+      const claim = await clerk.post('/v1/claims', body).expect(201);
       for (const part of ['basicFundPayment', 'criticalIllnessPayment', 'assistancePayment', 'personalPayment']) expect(claim.body[part]).toBe(quote.body[part]);
     });
 

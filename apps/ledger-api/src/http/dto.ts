@@ -1,6 +1,6 @@
 import { OmitType } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { ClaimDto, IsBusinessDate } from '@ledger/application';
+import { ClaimDto, IsBusinessDate, IsIdentifier } from '@ledger/application';
 
 /** Query strings and bodies only the HTTP edge has; command bodies live in @ledger/application/input. */
 export class AsOfQueryDto {
@@ -16,5 +16,10 @@ export class AuditRequestDto {
   @IsBusinessDate() asOf: string;
 }
 
-/** A claim as it would be filed, without an id: the quote records nothing. */
-export class QuoteDto extends OmitType(ClaimDto, ['claimId'] as const) {}
+/**
+ * A claim as it would be filed; its id may be left out (or sent, as in the body to be filed
+ * later): the quote records nothing under it.
+ */
+export class QuoteDto extends OmitType(ClaimDto, ['claimId'] as const) {
+  @IsOptional() @IsIdentifier() claimId?: string;
+}

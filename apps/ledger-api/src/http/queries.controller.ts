@@ -77,7 +77,7 @@ export class QueriesController {
   @HttpCode(HttpStatus.OK)
   @Requires('record')
   quote(@Body() body: QuoteDto, @CurrentPrincipal() principal: Principal) {
-    const claim = claimCommand({ ...body, claimId: 'quote' });
+    const claim = claimCommand({ ...body, claimId: body.claimId ?? 'quote' });
     return this.queryBus.execute(new QuoteSettlementQuery(claim, fundScopeOf(principal)));
   }
 }

@@ -45,7 +45,7 @@ export const IDENTIFIER_REASON = 'must be 1-64 characters of letters, digits and
 const YEAR_MIN = 1900;
 const YEAR_MAX = 2100;
 
-function IsIdentifier(): PropertyDecorator {
+export function IsIdentifier(): PropertyDecorator {
   return (target, key) => {
     IsString()(target, key);
     Length(1, 64)(target, key);
