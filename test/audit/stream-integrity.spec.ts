@@ -33,6 +33,31 @@ describe('stream-integrity', () => {
     expect(report.findings[0].message).toContain('changed after it was written');
   });
 
+  it.each([
+    ['who recorded it', (m: Record<string, unknown>) => (m.recordedBy = { subject: 'someone-else', role: 'clerk' })],
+    ['when it was recorded', (m: Record<string, unknown>) => (m.recordedAt = '2020-01-01T00:00:00.000Z')],
+    ['the request it came from', (m: Record<string, unknown>) => (m.requestDigest = '0'.repeat(64))],
+    ['its hash version, removed to pass as an older event', (m: Record<string, unknown>) => delete m.hashVersion],
+  ])('flags an event whose metadata was edited in place: %s', async (_what, edit) => {
+    const row = db().prepare('SELECT metadata FROM events WHERE position = 4').get() as { metadata: string };
+    const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+    expect(metadata.hashVersion).toBe(2);
+    edit(metadata);
+    db().prepare('UPDATE events SET metadata = ? WHERE position = 4').run(JSON.stringify(metadata));
+    const report = await audit(history.store);
+    expectOnly(report, 'stream-integrity', 1);
+    expect(report.findings[0]).toMatchObject({ fundId: null, residentId, evidence: [4] });
+    expect(report.findings[0].message).toContain('changed after it was written');
+  });
+
+  it('names a hash version it does not know instead of calling the content changed', async () => {
+    const row = db().prepare('SELECT metadata FROM events WHERE position = 4').get() as { metadata: string };
+    db().prepare('UPDATE events SET metadata = ? WHERE position = 4').run(JSON.stringify({ ...JSON.parse(row.metadata), hashVersion: 9 }));
+    const report = await audit(history.store);
+    expectOnly(report, 'stream-integrity', 1);
+    expect(report.findings[0].message).toContain('hash version 9 is not one this auditor knows');
+  });
+
   it('flags an event deleted from a stream (revision gap and broken chain at the next one)', async () => {
     db().prepare('DELETE FROM events WHERE position = 4').run();
     const report = await audit(history.store);

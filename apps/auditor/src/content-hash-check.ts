@@ -65,9 +65,12 @@ for (;;) {
       const metadata = JSON.parse(row.metadata);
       if (typeof metadata.previousHash !== 'string' || typeof metadata.hash !== 'string') matches = true;
       else {
-        const text = [metadata.previousHash, row.stream, String(row.revision), row.event_id, row.type, String(metadata.schemaVersion),
-          String(metadata.businessKey), String(metadata.occurredAt), canonical(JSON.parse(row.data))].join('\\n');
-        matches = createHash('sha256').update(text).digest('hex') === metadata.hash;
+        const lines = [metadata.previousHash, row.stream, String(row.revision), row.event_id, row.type, String(metadata.schemaVersion),
+          String(metadata.businessKey), String(metadata.occurredAt), canonical(JSON.parse(row.data))];
+        // Hash version 2 also covers the provenance (event-hash.ts hashedContentOf); other versions are suspects, judged on the main thread.
+        if (metadata.hashVersion === 2) lines.push(canonical({ recordedAt: metadata.recordedAt, recordedBy: metadata.recordedBy, requestDigest: metadata.requestDigest }));
+        const text = metadata.hashVersion === undefined || metadata.hashVersion === 2 ? lines.join('\\n') : null;
+        matches = text !== null && createHash('sha256').update(text).digest('hex') === metadata.hash;
       }
     } catch (error) {
       matches = false;

@@ -1,4 +1,5 @@
 import {
+  CURRENT_HASH_VERSION,
   CURRENT_VERSION,
   DomainEvent,
   EventMetadata,
@@ -43,6 +44,7 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
   return events.map((event, index) => {
     const eventId = uuidV7();
     const schemaVersion = CURRENT_VERSION[event.type];
+    const provenance = { recordedAt: context.recordedAt, recordedBy: context.recordedBy, requestDigest: context.requestDigest };
     const hash = eventHash(previousHash, {
       stream: context.stream,
       revision: context.revision + 1 + index,
@@ -52,16 +54,16 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
       businessKey: event.businessKey,
       occurredAt: event.occurredAt,
       data: event.data,
+      provenance,
     });
     const metadata: EventMetadata = {
       schemaVersion,
       businessKey: event.businessKey,
       occurredAt: event.occurredAt,
-      recordedAt: context.recordedAt,
-      recordedBy: context.recordedBy,
-      requestDigest: context.requestDigest,
+      ...provenance,
       previousHash,
       hash,
+      hashVersion: CURRENT_HASH_VERSION,
     };
     previousHash = hash;
     return { eventId, type: event.type, data: event.data, metadata: metadata as unknown as Record<string, unknown>, businessKey: event.businessKey };

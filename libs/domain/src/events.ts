@@ -219,6 +219,8 @@ export interface EventMetadata {
   previousHash: string;
   /** eventHash(previousHash, this event): see integrity.ts. */
   hash: string;
+  /** 2: the hash covers recordedAt, recordedBy and requestDigest too; absent on events written before (version 1). */
+  hashVersion?: number;
 }
 
 /** A domain event as read back from the store, upcast to its current version. */

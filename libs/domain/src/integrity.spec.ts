@@ -78,4 +78,27 @@ describe('canonicalJson', () => {
     );
     expect(eventHash(GENESIS_HASH, content)).toBe(expected);
   });
+
+  it('covers who recorded an event, when and from which request under hash version 2', () => {
+    const content = {
+      stream: 'resident-R-1',
+      revision: 0,
+      eventId: '00000000-0000-4000-8000-000000000000',
+      type: 'ContributionPaid',
+      schemaVersion: 1,
+      businessKey: 'contribution:R-1',
+      occurredAt: '2025-01-02',
+      data: { receiptNo: 'R-1', amount: '380.00' },
+    };
+    const provenance = { recordedAt: '2025-01-02T02:00:00.000Z', recordedBy: { subject: 'clerk-7', role: 'clerk' }, requestDigest: 'ab'.repeat(32) };
+    const v2 = eventHash(GENESIS_HASH, { ...content, provenance });
+    expect(v2).toBe(
+      sha256Hex(
+        [GENESIS_HASH, content.stream, '0', content.eventId, content.type, '1', content.businessKey, content.occurredAt, reference(content.data), reference(provenance)].join('\n'),
+      ),
+    );
+    expect(v2).not.toBe(eventHash(GENESIS_HASH, content));
+    expect(eventHash(GENESIS_HASH, { ...content, provenance: { ...provenance, recordedBy: { subject: 'someone-else', role: 'clerk' } } })).not.toBe(v2);
+    expect(eventHash(GENESIS_HASH, { ...content, provenance: { ...provenance, recordedAt: '2025-01-03T02:00:00.000Z' } })).not.toBe(v2);
+  });
 });

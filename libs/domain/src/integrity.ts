@@ -42,6 +42,20 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * Who recorded an event, when, and from which request: covered by hash version 2, so an edit of
+ * the audit trail itself breaks the chain as an edit of the data does. Events written before it
+ * (no `hashVersion` in their metadata) keep their version 1 hash over the rest.
+ */
+export interface HashedProvenance {
+  recordedAt: string;
+  recordedBy: { subject: string; role: string };
+  requestDigest: string;
+}
+
+/** The hash version the ledger writes now (metadata.hashVersion); absent means version 1. */
+export const CURRENT_HASH_VERSION = 2;
+
 export interface HashedContent {
   stream: string;
   revision: number;
@@ -51,20 +65,22 @@ export interface HashedContent {
   businessKey: string;
   occurredAt: string;
   data: unknown;
+  /** Present for hash version 2 and later. */
+  provenance?: HashedProvenance;
 }
 
 export function eventHash(previousHash: string, content: HashedContent): string {
-  return sha256Hex(
-    [
-      previousHash,
-      content.stream,
-      String(content.revision),
-      content.eventId,
-      content.type,
-      String(content.schemaVersion),
-      content.businessKey,
-      content.occurredAt,
-      canonicalJson(content.data),
-    ].join('\n'),
-  );
+  const lines = [
+    previousHash,
+    content.stream,
+    String(content.revision),
+    content.eventId,
+    content.type,
+    String(content.schemaVersion),
+    content.businessKey,
+    content.occurredAt,
+    canonicalJson(content.data),
+  ];
+  if (content.provenance !== undefined) lines.push(canonicalJson(content.provenance));
+  return sha256Hex(lines.join('\n'));
 }

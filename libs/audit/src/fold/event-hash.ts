@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eventHash, type HashedContent } from '@ledger/domain';
+import { CURRENT_HASH_VERSION, eventHash, type HashedContent } from '@ledger/domain';
 import type { StoredEvent } from '@ledger/event-store';
 
 /**
@@ -49,30 +49,45 @@ export function canonicalJsonFast(value: unknown): string {
 
 /** Whether `hash` is eventHash(previousHash, content): fast when it is, authoritative when it is not. */
 export function hashMatches(previousHash: string, content: HashedContent, hash: string): boolean {
-  const fast = createHash('sha256')
-    .update(
-      `${previousHash}\n${content.stream}\n${content.revision}\n${content.eventId}\n${content.type}\n${content.schemaVersion}\n${content.businessKey}\n${content.occurredAt}\n${canonicalJsonFast(content.data)}`,
-    )
-    .digest('hex');
+  let text = `${previousHash}\n${content.stream}\n${content.revision}\n${content.eventId}\n${content.type}\n${content.schemaVersion}\n${content.businessKey}\n${content.occurredAt}\n${canonicalJsonFast(content.data)}`;
+  if (content.provenance !== undefined) text += `\n${canonicalJsonFast(content.provenance)}`;
+  const fast = createHash('sha256').update(text).digest('hex');
   return fast === hash || eventHash(previousHash, content) === hash;
 }
 
-/** Whether a stored event's content matches its stored hash (true when it carries no chain: that is reported apart). */
+/**
+ * What a stored event's hash covers, by its hash version (metadata.hashVersion: absent = 1, or 2
+ * with who recorded it, when and from which request); null for a version this auditor does not
+ * know, which is a finding of its own rather than a content mismatch.
+ */
+export function hashedContentOf(stored: Pick<StoredEvent, 'stream' | 'revision' | 'eventId' | 'type' | 'data' | 'metadata'>): HashedContent | null {
+  const metadata = (stored.metadata ?? {}) as Record<string, unknown>;
+  const content: HashedContent = {
+    stream: stored.stream,
+    revision: stored.revision,
+    eventId: stored.eventId,
+    type: stored.type,
+    schemaVersion: metadata.schemaVersion as number,
+    businessKey: String(metadata.businessKey),
+    occurredAt: String(metadata.occurredAt),
+    data: stored.data,
+  };
+  const version = metadata.hashVersion;
+  if (version === undefined) return content;
+  if (version !== CURRENT_HASH_VERSION) return null;
+  // Taken as stored, whatever its shape: an edited or removed member changes the bytes, so the hash tells.
+  content.provenance = {
+    recordedAt: metadata.recordedAt,
+    recordedBy: metadata.recordedBy,
+    requestDigest: metadata.requestDigest,
+  } as HashedContent['provenance'];
+  return content;
+}
+
+/** Whether a stored event's content matches its stored hash (true when it carries no chain or an unknown hash version: those are reported apart). */
 export function storedContentMatchesHash(stored: StoredEvent): boolean {
   const metadata = (stored.metadata ?? {}) as Record<string, unknown>;
   if (typeof metadata.previousHash !== 'string' || typeof metadata.hash !== 'string') return true;
-  return hashMatches(
-    metadata.previousHash,
-    {
-      stream: stored.stream,
-      revision: stored.revision,
-      eventId: stored.eventId,
-      type: stored.type,
-      schemaVersion: metadata.schemaVersion as number,
-      businessKey: String(metadata.businessKey),
-      occurredAt: String(metadata.occurredAt),
-      data: stored.data,
-    },
-    metadata.hash,
-  );
+  const content = hashedContentOf(stored);
+  return content === null || hashMatches(metadata.previousHash, content, metadata.hash);
 }

@@ -1,7 +1,7 @@
 import { GENESIS_HASH, UnknownEventError, upcast, type DomainEvent } from '@ledger/domain';
 import type { Position, StoredEvent } from '@ledger/event-store';
 import { finding, type Finding } from '../findings';
-import { hashMatches } from '../fold/event-hash';
+import { hashedContentOf, hashMatches } from '../fold/event-hash';
 import { isCalendarDate, malformedFields } from '../fold/event-shapes';
 
 /**
@@ -109,17 +109,9 @@ export class StreamIntegrityInspection {
           tip?.position,
         );
       }
-      const content = {
-        stream: stored.stream,
-        revision: stored.revision,
-        eventId: stored.eventId,
-        type: stored.type,
-        schemaVersion: metadata.schemaVersion as number,
-        businessKey: String(metadata.businessKey),
-        occurredAt: String(metadata.occurredAt),
-        data: stored.data,
-      };
-      if (this.verifyContentHashes && !hashMatches(previousHash, content, hash)) problem(CONTENT_CHANGED);
+      const content = hashedContentOf(stored);
+      if (content === null) problem(`its hash version ${JSON.stringify(metadata.hashVersion)} is not one this auditor knows, so its content cannot be checked`);
+      else if (this.verifyContentHashes && !hashMatches(previousHash, content, hash)) problem(CONTENT_CHANGED);
     }
     const tipHash = typeof hash === 'string' ? hash : '';
     if (tip) {
