@@ -1,6 +1,6 @@
 import { encodeEvents } from '@ledger/application';
 import { GENESIS_HASH, eventHash, type DomainEvent } from '@ledger/domain';
-import { audit, CLERK, claim, contribution, expectNoFindings, expectOnly, fundSubsidy, newHistory, paidUpAdult, type TestHistory } from './support';
+import { audit, CLERK, claim, contribution, expectNoFindings, expectOnly, findingsOf, fundSubsidy, newHistory, paidUpAdult, type TestHistory } from './support';
 
 let history: TestHistory;
 let residentId: string;
@@ -58,13 +58,54 @@ describe('stream-integrity', () => {
     expect(report.findings[0].message).toContain('hash version 9 is not one this auditor knows');
   });
 
-  it('flags an event deleted from a stream (revision gap and broken chain at the next one)', async () => {
+  it('flags an event deleted from a stream (revision gap and broken chain at the next one, and the log digest)', async () => {
     db().prepare('DELETE FROM events WHERE position = 4').run();
     const report = await audit(history.store);
+    expectOnly(report, 'stream-integrity', 2);
+    const chain = report.findings.find((f) => f.message.includes('event(s) missing'))!;
+    expect(chain.evidence).toEqual([3, 5]);
+    expect(chain.message).toContain('hash chain is broken');
+    const log = report.findings.find((f) => f.message.includes('running digest'))!;
+    expect(log.message).toContain('from the first event through position 5');
+    expect(log.evidence).toEqual([5]);
+  });
+
+  it('flags the last event of the log deleted, which no stream chain can see', async () => {
+    db().prepare('DELETE FROM events WHERE position = 5').run();
+    const report = await audit(history.store);
     expectOnly(report, 'stream-integrity', 1);
-    expect(report.findings[0].evidence).toEqual([3, 5]);
-    expect(report.findings[0].message).toContain('1 event(s) missing');
-    expect(report.findings[0].message).toContain('hash chain is broken');
+    expect(report.findings[0].message).toContain('recorded appends through position 5, but its last event is at position 4');
+    expect(report.findings[0].evidence).toEqual([4]);
+  });
+
+  it('flags a whole stream deleted (the fund subsidy stream)', async () => {
+    db().prepare("DELETE FROM events WHERE stream = 'fund-municipal'").run();
+    const report = await audit(history.store);
+    const integrity = findingsOf(report, 'stream-integrity');
+    expect(integrity).toHaveLength(1);
+    expect(integrity[0].message).toContain('from the first event through position 5 does not match the running digest');
+  });
+
+  it('flags an event written into the store file past the ledger, correctly chained to its stream', async () => {
+    const last = db().prepare('SELECT * FROM events WHERE position = 5').get() as { stream: string; revision: number; metadata: string };
+    const previous = JSON.parse(last.metadata) as Record<string, unknown>;
+    const eventId = 'f0e3c7a2-0000-4000-8000-0000000000ff';
+    const data = { note: 'inserted' };
+    const metadata = { ...previous, businessKey: 'note:1', hashVersion: undefined, previousHash: previous.hash };
+    const content = { stream: last.stream, revision: last.revision + 1, eventId, type: 'ClaimNoted', schemaVersion: 1, businessKey: 'note:1', occurredAt: String(previous.occurredAt), data };
+    const row = { ...metadata, hash: eventHash(String(previous.hash), content) };
+    db()
+      .prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, business_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(eventId, last.stream, last.revision + 1, 'ClaimNoted', JSON.stringify(data), JSON.stringify(row), 'note:1');
+    const report = await audit(history.store);
+    const log = findingsOf(report, 'stream-integrity').find((f) => f.message.includes('running digest'));
+    expect(log?.message).toContain('lies after the last append the store recorded a running digest for (position 5)');
+    expect(log?.evidence).toEqual([6]);
+  });
+
+  it('states in the report how the log digest was compared', async () => {
+    const report = await audit(history.store);
+    expect(report.logDigest).toBe("compared with the store's running digest at 0 checkpoint(s) and its head (position 5)");
   });
 
   it('flags an event of an unknown type and keeps replaying the rest', async () => {

@@ -29,6 +29,7 @@ export function renderInspectionHtml(report: InspectionReport): string {
     policyVersion: report.policyVersion,
     policyDigest: report.policyDigest,
     reconciliation: report.reconciliation,
+    logDigest: report.logDigest,
     totalFindings: report.summary.findings,
     withoutFund: report.summary.withoutFund,
     funds: report.funds.map((fund) => ({ ...fund, label: FUND_LABELS[fund.fundId] })),

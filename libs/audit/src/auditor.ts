@@ -1,5 +1,5 @@
 import { formatMoney, FUND_IDS, type FundId, isBusinessDate } from '@ledger/domain';
-import type { Position, StoredEvent } from '@ledger/event-store';
+import type { LogDigest, Position, StoredEvent } from '@ledger/event-store';
 import { type Policy, PolicyNotInForceError } from '@ledger/policy';
 import { ReplayDigest } from './digest';
 import { compareFindings, type Finding, type PendingFinding } from './findings';
@@ -21,6 +21,7 @@ import { FUND_ATTRIBUTION, inspectFundAttribution } from './inspections/fund-att
 import { INSURER_DECISION_LATE, INSURER_PAYMENT_LATE, inspectInsurerDecision, inspectInsurerPayment } from './inspections/insurer-timeliness';
 import { reconcileFunds } from './inspections/ledger-reconciliation';
 import { inspectNewbornExemption, NEWBORN_EXEMPTION } from './inspections/newborn-exemption';
+import { LogDigestInspection } from './inspections/log-digest';
 import { StreamIntegrityInspection } from './inspections/stream-integrity';
 import type { LiveProjection } from './live-projection';
 import { type InspectionReport, type NotEvaluatedJson, findingToJson, positionJson } from './report';
@@ -83,6 +84,7 @@ export class Auditor {
   private readonly withdrawn = new Set<string>();
   private readonly notEvaluated = new Map<string, NotEvaluatedJson>();
   private readonly context: InspectionContext;
+  private logDigest: LogDigestInspection | null = null;
   private eventsRead = 0;
   private lastPositionRead: Position | null = null;
 
@@ -105,6 +107,15 @@ export class Auditor {
   }
 
   /**
+   * The running digest the store recorded (EventStorePort.logDigest), to compare the log with as
+   * it is replayed; given before the first event. Without one the report says the store keeps none.
+   */
+  expectLogDigest(record: LogDigest): void {
+    if (this.eventsRead > 0) throw new Error('expectLogDigest must be called before the first event is replayed');
+    this.logDigest = new LogDigestInspection(record);
+  }
+
+  /**
    * Replays one stored event (call in position order). Returns false, ignoring the event, when it
    * lies after the position cut-off.
    */
@@ -113,6 +124,7 @@ export class Auditor {
     this.eventsRead += 1;
     this.lastPositionRead = stored.position;
     const outcome = this.integrity.check(stored);
+    this.logDigest?.observe(stored);
 
     const occurredAt = (stored.metadata as { occurredAt?: unknown } | null)?.occurredAt;
     // An event with no readable business date cannot be placed after the cut-off: it is replayed.
@@ -162,6 +174,7 @@ export class Auditor {
     const pending: PendingFinding[] = [
       ...this.findings,
       ...this.integrity.findings(),
+      ...(this.logDigest?.findings() ?? []),
       ...atReport(BENEFIT_OUTSIDE_COVERAGE, () =>
         inspectBenefitCoverage(this.fold, this.policy, (error) => countNotEvaluated(notEvaluated, BENEFIT_OUTSIDE_COVERAGE, error)),
       ),
@@ -203,6 +216,7 @@ export class Auditor {
       policyDigest: this.policy.digest,
       reconciliation: reconciliation.status,
       projectionCheckpoint: live ? positionJson(live.checkpoint) : null,
+      logDigest: this.logDigest ? this.logDigest.status() : 'not compared: the store keeps no running digest of its log',
       funds: FUND_IDS.map((fundId) => {
         const figures = this.fold.books.figuresThrough(fundId, this.asOf);
         return {

@@ -44,6 +44,8 @@ export async function replayStore(store: EventStorePort, auditor: Auditor, optio
   let read = 0;
   let last: Position | null = options.after ?? null;
   const through = options.through ?? null;
+  // Read before the first event, so the digest's snapshot covers at least what is replayed next.
+  if ((options.after ?? null) === null && store.logDigest) auditor.expectLogDigest(await store.logDigest());
   const seen = (event: StoredEvent): boolean => {
     if (through !== null && event.position > through) return false;
     if (!auditor.replay(event)) return false;

@@ -69,6 +69,8 @@ export interface InspectionReport {
   /** How the replay was reconciled with the live read model (or why it was not). */
   reconciliation: string;
   projectionCheckpoint: PositionJson | null;
+  /** How the log was compared with the running digest its store keeps (or why it was not). */
+  logDigest: string;
   funds: FundReportJson[];
   summary: SummaryJson;
   findings: FindingJson[];
@@ -100,6 +102,7 @@ export function serializeReport(report: InspectionReport): string {
     policyDigest: report.policyDigest,
     reconciliation: report.reconciliation,
     projectionCheckpoint: report.projectionCheckpoint,
+    logDigest: report.logDigest,
     funds: report.funds.map((fund) => ({
       fundId: fund.fundId,
       income: fund.income,

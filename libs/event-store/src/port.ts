@@ -1,3 +1,5 @@
+import type { LogDigest } from './log-digest';
+
 /**
  * The event-store port: the only way the ledger, the projections and the auditor touch stored
  * history. Two adapters implement it (embedded SQLite, EventStoreDB) and pass one contract suite
@@ -86,6 +88,12 @@ export interface EventStorePort {
   findByBusinessKey(businessKey: string): Promise<StoredEvent | undefined>;
   /** Position of the last event in the store; null when empty. */
   headPosition(): Promise<Position | null>;
+  /**
+   * The running digest over the whole log (log-digest.ts), for stores that keep one in their
+   * append transaction (the embedded store); EventStoreDB appends are not serialised by the
+   * client, so it has none and leaves this out.
+   */
+  logDigest?(): Promise<LogDigest>;
   close(): Promise<void>;
 }
 

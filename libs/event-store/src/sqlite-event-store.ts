@@ -18,6 +18,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from './port';
+import { LOG_DIGEST_CHECKPOINT_EVERY, LOG_DIGEST_GENESIS, type LogDigest, logDigestStep } from './log-digest';
 
 interface EventRow {
   position: number | bigint;
@@ -52,6 +53,30 @@ CREATE TABLE IF NOT EXISTS events (
   UNIQUE (stream, revision)
 );
 `;
+
+/**
+ * The running digest of the log (log-digest.ts), written in every append transaction: its head
+ * (one row) and a checkpoint every LOG_DIGEST_CHECKPOINT_EVERY events.
+ */
+const LOG_DIGEST_SCHEMA = `
+CREATE TABLE IF NOT EXISTS log_digest_head (
+  singleton          INTEGER PRIMARY KEY CHECK (singleton = 1),
+  position           INTEGER NOT NULL,
+  digest             TEXT    NOT NULL,
+  backfilled_through INTEGER
+);
+CREATE TABLE IF NOT EXISTS log_digest_checkpoints (
+  position INTEGER PRIMARY KEY,
+  digest   TEXT    NOT NULL
+);
+`;
+
+/** The digest as an append transaction carries it from one inserted event to the next. */
+interface DigestCursor {
+  position: Position | null;
+  digest: string;
+  changed: boolean;
+}
 
 /**
  * Connection settings, in order. WAL with synchronous=FULL: a commit returns only after its WAL
@@ -95,6 +120,10 @@ export class SqliteEventStore implements EventStorePort {
   private readonly selectStream: Database.Statement<[string], EventRow>;
   private readonly selectPage: Database.Statement<[bigint, number], EventRow>;
   private readonly selectHead: Database.Statement<[], { position: number | bigint | null }>;
+  private readonly selectDigestHead: Database.Statement<[], { position: number | bigint; digest: string; backfilled_through: number | bigint | null }>;
+  private readonly saveDigestHead: Database.Statement<[Position | null, string]>;
+  private readonly insertDigestCheckpoint: Database.Statement<[Position, string]>;
+  private readonly selectDigestCheckpoints: Database.Statement<[], { position: number | bigint; digest: string }>;
   private readonly appendManyTransaction: (appends: StreamAppend[]) => AppendResult[];
   private readonly fastAppendManyTransaction: (appends: StreamAppend[]) => AppendResult[];
 
@@ -103,6 +132,7 @@ export class SqliteEventStore implements EventStorePort {
     this.db = new Database(options.file);
     for (const pragma of EVENT_STORE_PRAGMAS) this.db.pragma(pragma);
     this.db.exec(EVENTS_SCHEMA);
+    this.startLogDigest();
     this.pageSize = options.pageSize ?? 5_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
@@ -118,12 +148,66 @@ export class SqliteEventStore implements EventStorePort {
     this.selectHead = this.db.prepare('SELECT max(position) AS position FROM events');
     // IMMEDIATE takes the write lock up front, so the revision check and the inserts see the same state
     // even when another process writes the same file.
+    this.selectDigestHead = this.db.prepare('SELECT position, digest, backfilled_through FROM log_digest_head WHERE singleton = 1');
+    this.saveDigestHead = this.db.prepare(
+      'INSERT INTO log_digest_head (singleton, position, digest) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET position = excluded.position, digest = excluded.digest',
+    );
+    this.insertDigestCheckpoint = this.db.prepare('INSERT INTO log_digest_checkpoints (position, digest) VALUES (?, ?)');
+    this.selectDigestCheckpoints = this.db.prepare('SELECT position, digest FROM log_digest_checkpoints ORDER BY position');
     this.appendManyTransaction = this.db.transaction((appends: StreamAppend[]) =>
-      appends.map((append) => this.appendInsideTransaction(append.stream, append.events, append.expectedRevision)),
+      this.withDigest((cursor) => appends.map((append) => this.appendInsideTransaction(append.stream, append.events, append.expectedRevision, cursor))),
     ).immediate;
     this.fastAppendManyTransaction = this.db.transaction((appends: StreamAppend[]) =>
-      appends.map((append) => this.appendFast(append.stream, append.events, append.expectedRevision)),
+      this.withDigest((cursor) => appends.map((append) => this.appendFast(append.stream, append.events, append.expectedRevision, cursor))),
     ).immediate;
+  }
+
+  /**
+   * Creates the digest tables. A store file written before the digest existed gets it computed
+   * once over the events it holds (and says so: backfilled_through), so appends chain on from them.
+   */
+  private startLogDigest(): void {
+    // In a write transaction: two processes opening an older file at once backfill it once.
+    this.db.transaction(() => {
+      const existed = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_digest_head'").get() !== undefined;
+      this.db.exec(LOG_DIGEST_SCHEMA);
+      if (existed) return;
+      let digest = LOG_DIGEST_GENESIS;
+      let position: bigint | null = null;
+      const checkpoint = this.db.prepare('INSERT INTO log_digest_checkpoints (position, digest) VALUES (?, ?)');
+      const rows = this.db.prepare("SELECT position, event_id, json_extract(metadata, '$.hash') AS hash FROM events ORDER BY position").safeIntegers(true);
+      for (const row of rows.iterate() as IterableIterator<{ position: bigint; event_id: string; hash: unknown }>) {
+        digest = logDigestStep(digest, row.position, row.event_id, row.hash);
+        position = row.position;
+        if (position % BigInt(LOG_DIGEST_CHECKPOINT_EVERY) === 0n) checkpoint.run(position, digest);
+      }
+      if (position !== null) {
+        this.db.prepare('INSERT INTO log_digest_head (singleton, position, digest, backfilled_through) VALUES (1, ?, ?, ?)').run(position, digest, position);
+      }
+    }).immediate();
+  }
+
+  /** Runs an append transaction's inserts with the digest cursor, and saves what they moved it to. */
+  private withDigest<T>(inserts: (cursor: DigestCursor) => T): T {
+    const head = this.selectDigestHead.get();
+    const cursor: DigestCursor = { position: head ? BigInt(head.position) : null, digest: head?.digest ?? LOG_DIGEST_GENESIS, changed: false };
+    const result = inserts(cursor);
+    if (cursor.changed) this.saveDigestHead.run(cursor.position, cursor.digest);
+    return result;
+  }
+
+  async logDigest(): Promise<LogDigest> {
+    this.assertOpen();
+    // One read transaction: the head, the digests and the last position from the same snapshot.
+    return this.db.transaction(() => {
+      const head = this.selectDigestHead.get();
+      return {
+        headPosition: this.headPositionSync(),
+        head: head ? { position: BigInt(head.position), digest: head.digest } : null,
+        checkpoints: this.selectDigestCheckpoints.all().map((row) => ({ position: BigInt(row.position), digest: row.digest })),
+        backfilledThrough: head?.backfilled_through === null || head?.backfilled_through === undefined ? null : BigInt(head.backfilled_through),
+      };
+    }).deferred();
   }
 
   async append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -158,20 +242,23 @@ export class SqliteEventStore implements EventStorePort {
     }
   }
 
-  private appendFast(stream: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
+  private appendFast(stream: string, events: EventToAppend[], expected: ExpectedRevision, cursor: DigestCursor): AppendResult {
     const current = this.currentRevision(stream);
     if (events.length === 0 || !expectedRevisionHolds(expected, current)) throw new TakeCheckedPath();
     let revision = current ?? -1;
     let position: Position = 0n;
     for (const event of events) {
       revision += 1;
-      position = this.insertAt(stream, revision, event);
+      position = this.insertAt(stream, revision, event, cursor);
     }
     return { nextExpectedRevision: revision, position };
   }
 
-  /** One INSERT; the table's UNIQUE constraints refuse a taken event id, business key or revision. */
-  private insertAt(stream: string, revision: number, event: EventToAppend): Position {
+  /**
+   * One INSERT (the table's UNIQUE constraints refuse a taken event id, business key or revision),
+   * and the running digest moved on over it.
+   */
+  private insertAt(stream: string, revision: number, event: EventToAppend, cursor: DigestCursor): Position {
     const info = this.insertEvent.run(
       event.eventId,
       stream,
@@ -181,10 +268,15 @@ export class SqliteEventStore implements EventStorePort {
       JSON.stringify(event.metadata),
       event.businessKey ?? null,
     );
-    return BigInt(info.lastInsertRowid);
+    const position = BigInt(info.lastInsertRowid);
+    cursor.digest = logDigestStep(cursor.digest, position, event.eventId, event.metadata?.hash);
+    cursor.position = position;
+    cursor.changed = true;
+    if (position % BigInt(LOG_DIGEST_CHECKPOINT_EVERY) === 0n) this.insertDigestCheckpoint.run(position, cursor.digest);
+    return position;
   }
 
-  private appendInsideTransaction(stream: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
+  private appendInsideTransaction(stream: string, events: EventToAppend[], expected: ExpectedRevision, cursor: DigestCursor): AppendResult {
     const current = this.currentRevision(stream);
     const alreadyStored = this.findIdempotentReappend(stream, events);
     if (alreadyStored) return alreadyStored;
@@ -197,7 +289,7 @@ export class SqliteEventStore implements EventStorePort {
         if (holder) throw new BusinessKeyTakenError(event.businessKey, toStoredEvent(holder));
       }
       revision += 1;
-      position = this.insertAt(stream, revision, event);
+      position = this.insertAt(stream, revision, event, cursor);
     }
     if (events.length === 0) position = this.headPositionSync() ?? 0n;
     return { nextExpectedRevision: revision, position };

@@ -77,7 +77,17 @@ export function integrityProblems(events: readonly RawEvent[]): string[] {
     list.forEach((event, index) => {
       if (event.revision !== index) problems.push(`${stream}: revision ${event.revision} at index ${index}`);
       if (index > 0 && event.position <= list[index - 1].position) problems.push(`${stream}: position order broken at ${event.revision}`);
-      const metadata = event.metadata as { previousHash?: string; hash?: string; schemaVersion: number; businessKey: string; occurredAt: string };
+      const metadata = event.metadata as {
+        previousHash?: string;
+        hash?: string;
+        hashVersion?: number;
+        schemaVersion: number;
+        businessKey: string;
+        occurredAt: string;
+        recordedAt: string;
+        recordedBy: { subject: string; role: string };
+        requestDigest: string;
+      };
       if (metadata.previousHash !== previousHash) problems.push(`${stream}@${event.revision}: previousHash does not chain`);
       const recomputed = eventHash(previousHash, {
         stream,
@@ -88,6 +98,9 @@ export function integrityProblems(events: readonly RawEvent[]): string[] {
         businessKey: metadata.businessKey,
         occurredAt: metadata.occurredAt,
         data: event.data,
+        ...(metadata.hashVersion === 2
+          ? { provenance: { recordedAt: metadata.recordedAt, recordedBy: metadata.recordedBy, requestDigest: metadata.requestDigest } }
+          : {}),
       });
       if (metadata.hash !== recomputed) problems.push(`${stream}@${event.revision}: hash does not match the content`);
       if (metadata.businessKey !== event.businessKey) problems.push(`${stream}@${event.revision}: business key column and metadata differ`);

@@ -42,6 +42,7 @@ export const INSPECTION_TEMPLATE = `<!DOCTYPE html>
   <dt>Digest of the replayed events</dt><dd><code><%= it.digest %></code></dd>
   <dt>Policy parameters</dt><dd>version <%= it.policyVersion %> (<code><%= it.policyDigest %></code>)</dd>
   <dt>Live read model</dt><dd><%= it.reconciliation %></dd>
+  <dt>Log digest</dt><dd><%= it.logDigest %></dd>
   <dt>Findings</dt><dd><% if (it.totalFindings === 0) { %><span class="none">none</span><% } else { %><span class="count"><%= it.totalFindings %></span><% } %></dd>
 </dl>
 

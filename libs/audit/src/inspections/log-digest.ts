@@ -1,0 +1,133 @@
+import { type LogDigest, LOG_DIGEST_GENESIS, type LogDigestPoint, logDigestStep, type Position, type StoredEvent } from '@ledger/event-store';
+import { finding, type Finding } from '../findings';
+import { STREAM_INTEGRITY } from './stream-integrity';
+
+/**
+ * stream-integrity, over the log as a whole: the running digest the store wrote with every append
+ * (event-store log-digest.ts) recomputed from the events read. Each stream's hash chain already
+ * catches an event edited or removed inside its stream; this catches what the chains cannot — the
+ * last events of a stream, or a whole stream, removed — and an event inserted past the store.
+ *
+ * The store's record is read in one snapshot with its last position; events after that position
+ * were appended after it was read and are not judged here. After a checkpoint that does not match,
+ * the recorded digest is taken up again, so each damaged stretch of the log is named on its own.
+ */
+export class LogDigestInspection {
+  private running = LOG_DIGEST_GENESIS;
+  private nextCheckpoint = 0;
+  private lastMatched: Position | null = null;
+  private lastSeen: Position | null = null;
+  private readonly found: Finding[] = [];
+
+  constructor(private readonly record: LogDigest) {}
+
+  /** Call for every event read, in position order. */
+  observe(stored: Pick<StoredEvent, 'position' | 'eventId' | 'metadata'>): void {
+    const record = this.record;
+    if (record.headPosition === null || stored.position > record.headPosition) return;
+    const checkpoints = record.checkpoints;
+    while (this.nextCheckpoint < checkpoints.length && checkpoints[this.nextCheckpoint].position < stored.position) {
+      this.missingAt(checkpoints[this.nextCheckpoint], stored.position);
+      this.nextCheckpoint += 1;
+    }
+    this.running = logDigestStep(this.running, stored.position, stored.eventId, (stored.metadata as { hash?: unknown } | null)?.hash);
+    this.lastSeen = stored.position;
+    const checkpoint = checkpoints[this.nextCheckpoint];
+    if (checkpoint && checkpoint.position === stored.position) {
+      this.compareAt(checkpoint);
+      this.nextCheckpoint += 1;
+    }
+    const head = record.head;
+    if (head === null) return;
+    if (head.position === stored.position) this.compareAt(head);
+    else if (stored.position > head.position) {
+      this.found.push(
+        finding(
+          STREAM_INTEGRITY,
+          null,
+          {},
+          `event ${stored.eventId} at position ${stored.position} lies after the last append the store recorded a running digest for (position ${head.position}): it was written into the store file past the ledger.`,
+          [stored.position],
+        ),
+      );
+    }
+  }
+
+  /** The findings, once every event read was observed. */
+  findings(): Finding[] {
+    const record = this.record;
+    const out = [...this.found];
+    const head = record.head;
+    if (head === null) {
+      if (record.headPosition !== null) {
+        out.push(
+          finding(
+            STREAM_INTEGRITY,
+            null,
+            {},
+            `the store holds events through position ${record.headPosition} but no running digest of them: its digest record was removed, so deletions at the end of streams cannot be ruled out.`,
+            [record.headPosition],
+          ),
+        );
+      }
+      return out;
+    }
+    if (record.headPosition === null || record.headPosition < head.position) {
+      const last = record.headPosition === null ? 'it holds no events at all' : `its last event is at position ${record.headPosition}`;
+      out.push(
+        finding(
+          STREAM_INTEGRITY,
+          null,
+          {},
+          `the store recorded appends through position ${head.position}, but ${last}: events were removed from the end of the log; restore them from a backup or an earlier inspection's copy.`,
+          [record.headPosition, this.lastMatched],
+        ),
+      );
+    }
+    return out;
+  }
+
+  /** How the digest was compared, for the report. */
+  status(): string {
+    const record = this.record;
+    if (record.head === null) return 'the store kept no running digest';
+    const backfilled = record.backfilledThrough === null ? '' : `; through position ${record.backfilledThrough} it was computed when the store file first got one, not as those events were appended`;
+    const compared = record.checkpoints.filter((c) => this.lastSeen !== null && c.position <= this.lastSeen).length;
+    const headCompared = this.lastSeen !== null && record.head.position <= this.lastSeen;
+    return `compared with the store's running digest at ${compared} checkpoint(s)${headCompared ? ` and its head (position ${record.head.position})` : ''}${backfilled}`;
+  }
+
+  private compareAt(point: LogDigestPoint): void {
+    if (point.digest === this.running) {
+      this.lastMatched = point.position;
+      return;
+    }
+    const since = this.lastMatched === null ? 'the first event' : `position ${this.lastMatched}`;
+    this.found.push(
+      finding(
+        STREAM_INTEGRITY,
+        null,
+        {},
+        `the log from ${since} through position ${point.position} does not match the running digest the store wrote as it appended: events in that stretch were removed, inserted or reordered in the store file.`,
+        [this.lastMatched, point.position],
+      ),
+    );
+    // Take the recorded digest up again, so a later stretch is judged on its own.
+    this.running = point.digest;
+    this.lastMatched = point.position;
+  }
+
+  private missingAt(point: LogDigestPoint, nextPosition: Position): void {
+    this.found.push(
+      finding(
+        STREAM_INTEGRITY,
+        null,
+        {},
+        `there is no event at position ${point.position}, where the store recorded a running-digest checkpoint (the next event is at ${nextPosition}): the event there was removed from the store file.`,
+        [this.lastMatched, nextPosition],
+      ),
+    );
+    this.running = point.digest;
+    this.lastMatched = point.position;
+  }
+}
