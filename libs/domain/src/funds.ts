@@ -55,3 +55,11 @@ export function attributedFund(facts: AttributionFacts): FundId {
   }
   return fundOfDistrict(facts.residenceDistrict);
 }
+
+/**
+ * 可支付月数 (months of payment) = balance ÷ the average monthly basic-fund outflow over this many
+ * months, ending with the day (the API) or the month (the auditor's month ends) judged. A
+ * definition of the measure, kept in one place for the read model and the auditor alike; the
+ * threshold it is compared with is the policy parameter fund.months-of-payment-warning.
+ */
+export const TRAILING_MONTHS_OF_OUTFLOW = 12;

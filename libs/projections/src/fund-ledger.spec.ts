@@ -83,4 +83,22 @@ describe('FundLedger date queries', () => {
       }
     }
   });
+
+  it('averages the outflow over the 12 whole calendar months at a month end, as the auditor does, leap day included', () => {
+    const ledger = new FundLedger();
+    const post = (date: string, amount: string) => {
+      ledger.load('huangpi', date, 'outflow:claims:inpatient', { debit: money(amount), credit: ZERO });
+      ledger.load('huangpi', date, 'bank', { debit: ZERO, credit: money(amount) });
+      ledger.load('huangpi', date, 'bank', { debit: money('100000.00'), credit: ZERO });
+      ledger.load('huangpi', date, 'income:contributions', { debit: ZERO, credit: money('100000.00') });
+    };
+    post('2024-02-29', '1200.00'); // a day before the window of 2025-02-28: Mar 2024 … Feb 2025
+    post('2024-03-01', '2400.00');
+    post('2025-02-28', '1200.00');
+    // balance 3 × 100,000 − 4,800 = 295,200; outflow in the window 3,600 → 300 a month.
+    expect(ledger.monthsOfPayment('huangpi', '2025-02-28')!.toFixed(2)).toBe('984.00');
+    // Mid-month, the window runs from the same day a year before (exclusive): 2024-02-29 is in it.
+    // balance 2 × 100,000 − 3,600 = 196,400; outflow 3,600 → 300 a month.
+    expect(ledger.monthsOfPayment('huangpi', '2025-02-27')!.toFixed(2)).toBe('654.67');
+  });
 });

@@ -12,6 +12,7 @@ import {
   postingsOf,
   SUBSIDY_LEVELS,
   SubsidyLevel,
+  TRAILING_MONTHS_OF_OUTFLOW,
   ZERO,
 } from '@ledger/domain';
 
@@ -204,12 +205,11 @@ export class FundLedger {
    * ending that day; null when nothing was paid out in that window.
    */
   monthsOfPayment(fundId: FundId, asOf: BusinessDate): Money | null {
-    const windowStart = twelveMonthsBefore(asOf);
-    const window = this.between(fundId, windowStart, asOf);
+    const window = this.between(fundId, trailingWindowStart(asOf), asOf);
     const outflow = outflowOf(window);
     if (outflow.isZero()) return null;
     const balance = this.through(fundId, asOf).balance;
-    return balance.div(outflow.div(12));
+    return balance.div(outflow.div(TRAILING_MONTHS_OF_OUTFLOW));
   }
 }
 
@@ -259,9 +259,19 @@ export function monthsBetween(fromMonth: string, toMonth: string): string[] {
   return months;
 }
 
-function twelveMonthsBefore(date: BusinessDate): BusinessDate {
-  const year = Number(date.slice(0, 4)) - 1;
-  return `${year}${date.slice(4)}`;
+/**
+ * The exclusive start of the outflow window ending on `asOf`: the same day TRAILING_MONTHS_OF_OUTFLOW
+ * months before, and on a month's last day the last day of that earlier month, so at every month
+ * end the window is exactly the whole calendar months the auditor averages over.
+ */
+function trailingWindowStart(asOf: BusinessDate): BusinessDate {
+  const [year, month, day] = asOf.split('-').map(Number);
+  const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const startMonthIndex = year * 12 + (month - 1) - TRAILING_MONTHS_OF_OUTFLOW;
+  const startYear = Math.floor(startMonthIndex / 12);
+  const startMonth = (startMonthIndex % 12) + 1;
+  const startDay = day === daysIn(year, month) ? daysIn(startYear, startMonth) : Math.min(day, daysIn(startYear, startMonth));
+  return `${String(startYear).padStart(4, '0')}-${String(startMonth).padStart(2, '0')}-${String(startDay).padStart(2, '0')}`;
 }
 
 export function incomeToJson(figures: FundFigures) {

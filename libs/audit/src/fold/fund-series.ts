@@ -1,16 +1,9 @@
 import Decimal from 'decimal.js';
-import { type FundId, type Money, monthOf, ZERO } from '@ledger/domain';
+import { type FundId, type Money, monthOf, TRAILING_MONTHS_OF_OUTFLOW, ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { addDays, firstDayOfNextMonth, type Policy } from '@ledger/policy';
 import { balanceOfFigures, type FundBooks, outflowOfFigures } from './fund-books';
 
-/**
- * 可支付月数 (months of payment) = balance ÷ average monthly basic-fund outflow, the average taken
- * over this many calendar months ending with the month judged (SPEC.md: "the trailing 12 months").
- * A definition of the measure, not a policy figure: the threshold it is compared with is the
- * policy parameter fund.months-of-payment-warning.
- */
-export const TRAILING_MONTHS_OF_OUTFLOW = 12;
 
 export interface MonthEnd {
   month: string;
