@@ -74,6 +74,32 @@ describe('auditor CLI (runAuditCli)', () => {
     expect(json.findings.map((f: { rule: string; fundId: string }) => `${f.rule}:${f.fundId}`)).toEqual(['ledger-reconciliation:caidian']);
   });
 
+  it('writes an HTML report a bureau can read: per-fund summary, findings grouped by rule, a balance chart per fund', async () => {
+    const { streams } = io();
+    expect(await runAuditCli(['--as-of', '2024-12-31', '--out', join(outDir, 'html'), '--data-dir', dataDir], streams)).toBe(0);
+    const html = readFileSync(join(outDir, 'html', 'inspection-2024-12-31.html'), 'utf8');
+    const json = JSON.parse(readFileSync(join(outDir, 'html', 'inspection-2024-12-31.json'), 'utf8'));
+    for (const heading of ['Scope', 'Funds as of 2024-12-31', 'Month-end balances', 'Findings by rule']) expect(html).toContain(`<h2>${heading}</h2>`);
+    // Every rule of SPEC.md's table is listed with its count, the drifted fund's finding under its rule.
+    for (const rule of Object.keys(json.summary.byRule)) expect(html).toContain(`<code>${rule}</code>`);
+    expect(html).toMatch(/<h3><code>ledger-reconciliation<\/code>[^<]*\(1\)<\/h3>/);
+    // The per-fund figures as in the JSON, and one chart per fund.
+    for (const fund of json.funds) {
+      expect(html).toContain(`(<code>${fund.fundId}</code>)</td><td class="money">${fund.income}</td><td class="money">${fund.outflow}</td><td class="money">${fund.balance}</td>`);
+    }
+    expect(html.match(/<svg/g)).toHaveLength(json.funds.length);
+  });
+
+  it('shows a progress bar on a terminal, and nothing when stderr is not one', async () => {
+    const tty = io();
+    const onTerminal = { ...tty.streams, stderr: { write: (text: string) => tty.err.push(text), isTTY: true } };
+    expect(await runAuditCli(['--as-of', '2024-12-31', '--out', join(outDir, 'tty'), '--data-dir', dataDir], onTerminal)).toBe(0);
+    expect(tty.err.join('')).toMatch(/auditing \[.*\] 100% \| position 5\/5/);
+    const piped = io();
+    expect(await runAuditCli(['--as-of', '2024-12-31', '--out', join(outDir, 'piped'), '--data-dir', dataDir], piped.streams)).toBe(0);
+    expect(piped.err).toEqual([]);
+  });
+
   it('skips reconciliation, and says so, when there is no read model', async () => {
     rmSync(join(dataDir, 'projections.sqlite'));
     const { streams } = io();
