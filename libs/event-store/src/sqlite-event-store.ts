@@ -71,6 +71,9 @@ CREATE TABLE IF NOT EXISTS log_digest_checkpoints (
 );
 `;
 
+/** Rows read at a time when the digest is computed over a store file that had none. */
+const BACKFILL_PAGE_SIZE = 20_000;
+
 /** The digest as an append transaction carries it from one inserted event to the next. */
 interface DigestCursor {
   position: Position | null;
@@ -175,11 +178,18 @@ export class SqliteEventStore implements EventStorePort {
       let digest = LOG_DIGEST_GENESIS;
       let position: bigint | null = null;
       const checkpoint = this.db.prepare('INSERT INTO log_digest_checkpoints (position, digest) VALUES (?, ?)');
-      const rows = this.db.prepare("SELECT position, event_id, json_extract(metadata, '$.hash') AS hash FROM events ORDER BY position").safeIntegers(true);
-      for (const row of rows.iterate() as IterableIterator<{ position: bigint; event_id: string; hash: unknown }>) {
-        digest = logDigestStep(digest, row.position, row.event_id, row.hash);
-        position = row.position;
-        if (position % BigInt(LOG_DIGEST_CHECKPOINT_EVERY) === 0n) checkpoint.run(position, digest);
+      // In pages: a statement being iterated keeps the connection busy, so nothing could be written meanwhile.
+      const page = this.db
+        .prepare("SELECT position, event_id, json_extract(metadata, '$.hash') AS hash FROM events WHERE position > ? ORDER BY position LIMIT ?")
+        .safeIntegers(true);
+      for (;;) {
+        const rows = page.all(position ?? 0n, BACKFILL_PAGE_SIZE) as Array<{ position: bigint; event_id: string; hash: unknown }>;
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          digest = logDigestStep(digest, row.position, row.event_id, row.hash);
+          position = row.position;
+          if (position % BigInt(LOG_DIGEST_CHECKPOINT_EVERY) === 0n) checkpoint.run(position, digest);
+        }
       }
       if (position !== null) {
         this.db.prepare('INSERT INTO log_digest_head (singleton, position, digest, backfilled_through) VALUES (1, ?, ?, ?)').run(position, digest, position);

@@ -58,15 +58,19 @@ describe('the embedded store keeps a running digest of its log', () => {
   it('computes it once over the events of a store file written before it existed, and says so', async () => {
     const file = join(dir, 'events.sqlite');
     const store = new SqliteEventStore({ file });
-    await store.append('s-1', [event(1), event(2), event(3)], 'no_stream');
+    const total = LOG_DIGEST_CHECKPOINT_EVERY * 2 + 3;
+    await store.appendMany(Array.from({ length: total }, (_, i) => ({ stream: 's-1', events: [event(i + 1)], expectedRevision: 'any' as const })));
+    const asAppended = await store.logDigest();
     store.database.exec('DROP TABLE log_digest_head; DROP TABLE log_digest_checkpoints;');
     await store.close();
 
     const reopened = new SqliteEventStore({ file });
     const expected = await recomputed(reopened);
-    expect(await reopened.logDigest()).toEqual({ headPosition: 3n, head: { position: 3n, digest: expected }, checkpoints: [], backfilledThrough: 3n });
-    await reopened.append('s-1', [event(4)], 2);
-    expect(await reopened.logDigest()).toMatchObject({ head: { position: 4n, digest: await recomputed(reopened) }, backfilledThrough: 3n });
+    const end = BigInt(total);
+    expect(await reopened.logDigest()).toEqual({ ...asAppended, head: { position: end, digest: expected }, backfilledThrough: end });
+    expect(asAppended.checkpoints).toHaveLength(2);
+    await reopened.append('s-1', [event(total + 1)], total - 1);
+    expect(await reopened.logDigest()).toMatchObject({ head: { position: end + 1n, digest: await recomputed(reopened) }, backfilledThrough: end });
     await reopened.close();
   });
 });
