@@ -62,17 +62,19 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
   });
 
+  const contentWith = (data: unknown) => ({
+    stream: 'resident-R-1',
+    revision: 0,
+    eventId: '00000000-0000-4000-8000-000000000000',
+    type: 'ContributionPaid',
+    schemaVersion: 1,
+    businessKey: 'contribution:R-1',
+    occurredAt: '2025-01-02',
+    data,
+  });
+
   it('hashes an event over the same bytes as before', () => {
-    const content = {
-      stream: 'resident-R-1',
-      revision: 0,
-      eventId: '00000000-0000-4000-8000-000000000000',
-      type: 'ContributionPaid',
-      schemaVersion: 1,
-      businessKey: 'contribution:R-1',
-      occurredAt: '2025-01-02',
-      data: { receiptNo: 'R-1', amount: '380.00', year: 2025, benefitStart: null, note: undefined },
-    };
+    const content = contentWith({ receiptNo: 'R-1', amount: '380.00', year: 2025, benefitStart: null, note: undefined });
     const expected = sha256Hex(
       [GENESIS_HASH, content.stream, '0', content.eventId, content.type, '1', content.businessKey, content.occurredAt, reference(content.data)].join('\n'),
     );
@@ -80,16 +82,7 @@ describe('canonicalJson', () => {
   });
 
   it('covers who recorded an event, when and from which request under hash version 2', () => {
-    const content = {
-      stream: 'resident-R-1',
-      revision: 0,
-      eventId: '00000000-0000-4000-8000-000000000000',
-      type: 'ContributionPaid',
-      schemaVersion: 1,
-      businessKey: 'contribution:R-1',
-      occurredAt: '2025-01-02',
-      data: { receiptNo: 'R-1', amount: '380.00' },
-    };
+    const content = contentWith({ receiptNo: 'R-1', amount: '380.00' });
     const provenance = { recordedAt: '2025-01-02T02:00:00.000Z', recordedBy: { subject: 'clerk-7', role: 'clerk' }, requestDigest: 'ab'.repeat(32) };
     const v2 = eventHash(GENESIS_HASH, { ...content, provenance });
     expect(v2).toBe(
