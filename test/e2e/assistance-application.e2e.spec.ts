@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { SqliteEventStore } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
-import { AuthorizedClient, startTestLedger, TestLedger, uid } from './ledger-app';
+import { AuthorizedClient, startTestLedger, storedEventCount, TestLedger, uid } from './ledger-app';
 
 /**
  * POST /v1/assistance-applications over HTTP, from linkage-2018 §二(二)2: an illness-poverty target's
@@ -17,13 +15,6 @@ describe('illness-poverty look-back assistance through the API', () => {
     clerk = await ledger.as('clerk');
   });
   afterAll(async () => ledger.close());
-
-  async function storedEventCount(): Promise<number> {
-    const store = new SqliteEventStore({ file: join(ledger.dataDir, 'events.sqlite') });
-    const head = await store.headPosition();
-    await store.close();
-    return Number(head ?? 0n);
-  }
 
   /** Enrolled and paid up for 2024 and 2025 in Huangpi. */
   async function resident(hardship: string[] = ['illness-poverty'], by: AuthorizedClient = clerk): Promise<string> {
@@ -96,15 +87,15 @@ describe('illness-poverty look-back assistance through the API', () => {
     const residentId = await resident();
     await claim(residentId, '2024-06-01');
     const caidian = await ledger.as('district-manager', 'caidian');
-    const before = await storedEventCount();
+    const before = await storedEventCount(ledger);
     const refused = await caidian.post('/v1/assistance-applications', { applicationId: uid('AA'), residentId, appliedAt: '2025-03-15' }).expect(403);
     expect(refused.body.message).toContain('huangpi');
-    expect(await storedEventCount()).toBe(before);
+    expect(await storedEventCount(ledger)).toBe(before);
     // Not the business refusal either: a Caidian manager must not learn a Huangpi resident's groups.
     const other = await resident(['dibao']);
-    const beforeOther = await storedEventCount();
+    const beforeOther = await storedEventCount(ledger);
     expect((await caidian.post('/v1/assistance-applications', { applicationId: uid('AA'), residentId: other, appliedAt: '2025-03-15' }).expect(403)).body.message).not.toContain('illness-poverty');
-    expect(await storedEventCount()).toBe(beforeOther);
+    expect(await storedEventCount(ledger)).toBe(beforeOther);
 
     const huangpi = await ledger.as('district-manager', 'huangpi');
     await huangpi.post('/v1/assistance-applications', { applicationId: uid('AA'), residentId, appliedAt: '2025-03-15' }).expect(201);
