@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { issueToken, resolveSigningKey, Role, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@ledger/access';
 import { SqliteEventStore } from '@ledger/event-store';
-import { adultEnrollment, startTestLedger, TEST_JWT_SECRET, TestLedger, uid } from './ledger-app';
+import { adultEnrollment, startTestLedger, storedEventCount, TEST_JWT_SECRET, TestLedger, uid } from './ledger-app';
 
 describe('access control (bearer JWT, roles, fund scope)', () => {
   let ledger: TestLedger;
@@ -11,17 +11,10 @@ describe('access control (bearer JWT, roles, fund scope)', () => {
   });
   afterAll(async () => ledger.close());
 
-  async function storedEventCount(): Promise<number> {
-    const store = new SqliteEventStore({ file: join(ledger.dataDir, 'events.sqlite') });
-    const head = await store.headPosition();
-    await store.close();
-    return Number(head ?? 0n);
-  }
-
   const enrollment = (district: string) => adultEnrollment({ hukou: { local: true, district }, residenceDistrict: district });
 
   it('401 without a token, with a malformed one, a forged one and an expired one — and writes nothing', async () => {
-    const before = await storedEventCount();
+    const before = await storedEventCount(ledger);
     const body = enrollment('wuchang');
     await ledger.http().post('/v1/enrollments').send(body).expect(401);
     await ledger.http().post('/v1/enrollments').set('Authorization', 'Bearer nonsense').send(body).expect(401);
@@ -41,7 +34,7 @@ describe('access control (bearer JWT, roles, fund scope)', () => {
     const none = await new SignJWT({ role: 'clerk' }).setProtectedHeader({ alg: 'HS512' }).setSubject('x').setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).sign(new TextEncoder().encode(TEST_JWT_SECRET + TEST_JWT_SECRET));
     await ledger.http().get('/v1/funds').set('Authorization', `Bearer ${none}`).expect(401);
     await ledger.http().get('/health').expect(200);
-    expect(await storedEventCount()).toBe(before);
+    expect(await storedEventCount(ledger)).toBe(before);
   });
 
   it.each<[Role, string, string, number]>([
@@ -53,11 +46,11 @@ describe('access control (bearer JWT, roles, fund scope)', () => {
     ['auditor', 'GET', '/v1/funds/municipal', 200],
     ['finance-bureau', 'GET', '/v1/funds/municipal/statement?from=2024-01-01&to=2024-02-01', 200],
   ])('%s %s %s → %i', async (role, method, path, status) => {
-    const before = await storedEventCount();
+    const before = await storedEventCount(ledger);
     const client = await ledger.as(role);
     const response = method === 'POST' ? await client.post(path, enrollment('wuchang')) : await client.get(path);
     expect(response.status).toBe(status);
-    if (status === 403) expect(await storedEventCount()).toBe(before);
+    if (status === 403) expect(await storedEventCount(ledger)).toBe(before);
   });
 
   it('keeps a district manager to its own fund, for reads and for records', async () => {
@@ -72,12 +65,12 @@ describe('access control (bearer JWT, roles, fund scope)', () => {
     await manager.post('/v1/enrollments', own).expect(201);
     await manager.get(`/v1/residents/${own.residentId}`).expect(200);
 
-    const before = await storedEventCount();
+    const before = await storedEventCount(ledger);
     const other = enrollment('caidian');
     const refused = await manager.post('/v1/enrollments', other).expect(403);
     expect(refused.body.message).toContain('huangpi');
     await manager.post('/v1/contributions', { receiptNo: uid('RC'), residentId: own.residentId, year: 2024, amount: '380.00', paidAt: '2023-12-01', collector: 'self', fundId: 'caidian' }).expect(403);
-    expect(await storedEventCount()).toBe(before);
+    expect(await storedEventCount(ledger)).toBe(before);
 
     const clerk = await ledger.as('clerk');
     await clerk.post('/v1/enrollments', other).expect(201);
@@ -89,7 +82,7 @@ describe('access control (bearer JWT, roles, fund scope)', () => {
     const manager = await ledger.as('district-manager', 'huangpi');
     const other = enrollment('caidian');
     await clerk.post('/v1/enrollments', other).expect(201);
-    const before = await storedEventCount();
+    const before = await storedEventCount(ledger);
     // A clerk would be told 422 (no hardship group; not paid up): facts a Huangpi manager must not learn.
     const aid = { subsidyId: uid('HA'), level: 'district', purpose: 'hardship-contribution', year: 2024, amount: '100.00', grantedAt: '2024-01-10', residentId: other.residentId };
     await clerk.post('/v1/subsidies', { ...aid, subsidyId: uid('HA') }).expect(422);
@@ -111,7 +104,7 @@ describe('access control (bearer JWT, roles, fund scope)', () => {
     await manager.post('/v1/claims', claim).expect(403);
     const { claimId: _claimId, ...quote } = claim;
     await manager.post('/v1/settlements/quote', quote).expect(403);
-    expect(await storedEventCount()).toBe(before);
+    expect(await storedEventCount(ledger)).toBe(before);
   });
 
   it('records who recorded each event', async () => {

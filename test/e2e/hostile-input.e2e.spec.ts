@@ -72,7 +72,7 @@ const HOSTILE_VALUES: unknown[] = [
  * "2024-02-30" are fine receipt numbers): put there, it would name a new fact and be recorded, so
  * only values that are not identifiers are aimed at these fields.
  */
-const KEY_FIELDS = new Set(['enrollmentId', 'receiptNo', 'subsidyId', 'changeId', 'claimId', 'reversalId']);
+const KEY_FIELDS = new Set(['enrollmentId', 'receiptNo', 'subsidyId', 'changeId', 'claimId', 'reversalId', 'applicationId']);
 const isIdentifierLike = (value: unknown) => typeof value === 'string' && value.length <= 64 && /^[A-Za-z0-9][A-Za-z0-9._:\-/]*$/.test(value);
 const HOSTILE_FOR_KEYS = HOSTILE_VALUES.filter((value) => !isIdentifierLike(value));
 const OPTIONAL_FIELDS = new Set(['hardship', 'parents', 'fundId', 'residentId', 'basicFundPayment', 'criticalIllnessPayment', 'assistancePayment']);
@@ -144,7 +144,14 @@ describe('hostile input (issue 5 §6)', () => {
     // for its second year (enrollment:HOST-NB:2025).
     await clerk.post('/v1/enrollments', { ...enrollment, enrollmentId: 'HOST-NB:2025', residentId: 'HOST-R2', year: 2025, enrolledAt: '2024-11-15' }).expect(201);
 
+    // An illness-poverty target with a claim and a look-back grant on it.
+    await clerk.post('/v1/enrollments', { ...enrollment, enrollmentId: 'HOST-E4', residentId: 'HOST-R4', hardship: ['illness-poverty'] }).expect(201);
+    await clerk.post('/v1/claims', { ...claim, claimId: 'HOST-C4', residentId: 'HOST-R4' }).expect(201);
+    const application = { applicationId: 'HOST-AA1', residentId: 'HOST-R4', appliedAt: '2024-06-01' };
+    await clerk.post('/v1/assistance-applications', application).expect(201);
+
     commandBodies['/v1/enrollments'] = { ...enrollment, residenceDistrict: 'caidian' };
+    commandBodies['/v1/assistance-applications'] = { ...application, appliedAt: '2024-06-02' };
     commandBodies['/v1/contributions'] = { ...contribution, amount: '381.00' };
     commandBodies['/v1/subsidies'] = { ...subsidy, amount: '1001.00' };
     commandBodies['/v1/scheme-changes'] = { ...schemeChange, effectiveAt: '2024-09-02' };

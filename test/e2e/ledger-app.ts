@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { issueToken, resolveSigningKey, Role } from '@ledger/access';
+import { SqliteEventStore } from '@ledger/event-store';
 import { createLedgerApp } from '../../apps/ledger-api/src/bootstrap';
 
 /** A real ledger app on a throwaway embedded store, for end-to-end tests over HTTP. */
@@ -57,6 +58,14 @@ export async function startTestLedger(): Promise<TestLedger> {
     },
   };
   return ledger;
+}
+
+/** The store's head position, read through a connection of its own: unchanged means nothing was written. */
+export async function storedEventCount(ledger: TestLedger): Promise<number> {
+  const store = new SqliteEventStore({ file: join(ledger.dataDir, 'events.sqlite') });
+  const head = await store.headPosition();
+  await store.close();
+  return Number(head ?? 0n);
 }
 
 let sequence = 0;

@@ -2,6 +2,7 @@ import { LedgerCommand, money } from '@ledger/domain';
 import { SqliteEventStore } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { BatchImporter } from './batch-importer';
+import { commandFromImport } from './input';
 import { LedgerService } from './ledger-service';
 
 const clerk = { subject: 'import-test', role: 'clerk' };
@@ -78,5 +79,19 @@ describe('BatchImporter', () => {
     const outcome = await importer.importBatch([contribute], clerk);
     expect(outcome).toMatchObject({ created: 1, refused: [] });
     expect((await store.readStream('resident-R1')).map((e) => e.type)).toEqual(['ResidentEnrolled', 'SchemeChanged', 'ContributionPaid']);
+  });
+
+  it('imports an assistance-application line after the claims it counts, in the same batch', async () => {
+    const [enroll, contribute, claim] = residentCommands('R1');
+    const target = { ...(enroll as Extract<LedgerCommand, { kind: 'EnrollResident' }>), hardship: ['illness-poverty'] };
+    const application = await commandFromImport({ type: 'assistance-application', body: { applicationId: 'AA-1', residentId: 'R1', appliedAt: '2024-06-01' } });
+    expect(Array.isArray(application)).toBe(false);
+    const outcome = await importer.importBatch([target, contribute, claim, application as LedgerCommand], clerk);
+    expect(outcome).toMatchObject({ created: 4, refused: [] });
+    const [granted] = (await store.readStream('resident-R1')).filter((e) => e.type === 'LookbackAssistanceGranted');
+    expect(granted.data).toMatchObject({ claimIds: ['C-R1'], base: '2000.00', amount: '1200.00' });
+    expect(await commandFromImport({ type: 'assistance-application', body: { applicationId: 'AA-2' } })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'appliedAt' })]),
+    );
   });
 });

@@ -6,6 +6,7 @@ import {
   quoteClaim,
   SettleClaim,
   conflict,
+  decideAssistanceApplication,
   decideClaim,
   decideClaimReversal,
   decideContribution,
@@ -291,6 +292,8 @@ export class LedgerService {
         return decideContributionReversal(command, state);
       case 'ReverseClaim':
         return decideClaimReversal(command, state);
+      case 'ApplyForAssistance':
+        return decideAssistanceApplication(command, state, this.context);
     }
   }
 

@@ -107,6 +107,14 @@ export interface ReverseClaim {
   reason: string;
 }
 
+/** An illness-poverty target applies for assistance on the self-paid costs of the months before (linkage-2018 §二(二)2). */
+export interface ApplyForAssistance {
+  kind: 'ApplyForAssistance';
+  applicationId: string;
+  residentId: string;
+  appliedAt: BusinessDate;
+}
+
 export type LedgerCommand =
   | EnrollResident
   | RecordContribution
@@ -116,7 +124,8 @@ export type LedgerCommand =
   | RecordInsurerDecision
   | RecordInsurerPayment
   | ReverseContribution
-  | ReverseClaim;
+  | ReverseClaim
+  | ApplyForAssistance;
 
 /** The business key a command is idempotent on; one event in the store holds it. */
 export function businessKeyOf(command: LedgerCommand): string {
@@ -139,5 +148,7 @@ export function businessKeyOf(command: LedgerCommand): string {
       return `contribution-reversal:${command.reversalId}`;
     case 'ReverseClaim':
       return `claim-reversal:${command.reversalId}`;
+    case 'ApplyForAssistance':
+      return `assistance-application:${command.applicationId}`;
   }
 }

@@ -1,12 +1,16 @@
 import {
+  addMonths,
   benefitStart,
   newbornYears,
   Policy,
+  PolicyNotInForceError,
+  roundFen,
   settleClaim,
   type HardshipCode,
   type SettlementBasis,
 } from '@ledger/policy';
 import type {
+  ApplyForAssistance,
   ChangeScheme,
   EnrollResident,
   GrantSubsidy,
@@ -19,11 +23,12 @@ import type {
 } from './commands';
 import { businessKeyOf } from './commands';
 import { daysBetween, yearOf } from './dates';
-import type { DomainEvent, ResidentEnrolledV1 } from './events';
+import type { ClaimSettledV1, DomainEvent, ResidentEnrolledV1 } from './events';
 import { conflict, invalid, notFound, ruleBroken } from './errors';
 import { attributedFund, type FundId } from './funds';
-import { formatMoney, Money, ZERO } from './money';
+import { formatMoney, Money, money, ZERO } from './money';
 import {
+  claimsCountedByGrants,
   currentScheme,
   EMPTY_ACCUMULATIONS,
   EnrollmentYear,
@@ -431,6 +436,97 @@ export function decideClaimReversal(command: ReverseClaim, state: ResidentState)
         burdenInScope: s.burdenInScope,
         reversedAt: command.reversedAt,
         reason: command.reason,
+      },
+    },
+  ];
+}
+
+/** What a claim left the patient to pay within the compliant cost, after insurance and one-stop assistance. */
+function selfPaidCompliant(claim: ClaimSettledV1): Money {
+  const rest = money(claim.compliantCost)
+    .minus(money(claim.basicFundPayment))
+    .minus(money(claim.criticalIllnessPayment))
+    .minus(money(claim.assistancePayment));
+  return rest.isNegative() ? ZERO : rest;
+}
+
+const ILLNESS_POVERTY = 'illness-poverty';
+
+/**
+ * Look-back assistance for an illness-poverty target (linkage-2018 §二(二)2): the self-paid
+ * compliant costs of the claims admitted in the months before the application (the 1.5× income
+ * threshold is abolished, so no threshold applies), at the group's ratio, within what the natural
+ * year's cap leaves. A claim counts for one application only.
+ */
+export function decideAssistanceApplication(command: ApplyForAssistance, state: ResidentState, { policy }: DecisionContext): DomainEvent[] {
+  requireResident(state);
+  const { appliedAt } = command;
+  const year = yearOf(appliedAt);
+  const enrollment = requireEnrollment(state, year);
+  if (!enrollment.hardship.includes(ILLNESS_POVERTY)) {
+    throw ruleBroken(
+      `resident ${command.residentId} is not an illness-poverty target (因病致贫救助对象) in its ${year} enrollment; look-back assistance is for them only (linkage-2018 §二(二)2)`,
+      'residentId',
+    );
+  }
+  let months: number;
+  let group: ReturnType<Policy['assistanceGroupNamed']>;
+  try {
+    months = policy.illnessPovertyLookbackMonths(appliedAt);
+    group = policy.assistanceGroupNamed(ILLNESS_POVERTY, appliedAt);
+  } catch (error) {
+    // An application from before the rule took effect is a business refusal, not a server fault.
+    if (error instanceof PolicyNotInForceError) throw ruleBroken(`look-back assistance is not in force on ${appliedAt}: ${error.message}`, 'appliedAt');
+    throw error;
+  }
+  const window = { from: addMonths(appliedAt, -months), through: appliedAt };
+
+  const spent = claimsCountedByGrants(state);
+  const counted: string[] = [];
+  let base = ZERO;
+  for (const claim of state.claims.values()) {
+    const { admittedAt } = claim.settled;
+    if (claim.reversed || spent.has(claim.claimId) || admittedAt < window.from || admittedAt > window.through) continue;
+    const selfPaid = selfPaidCompliant(claim.settled);
+    if (selfPaid.isZero()) continue;
+    counted.push(claim.claimId);
+    base = base.plus(selfPaid);
+  }
+  if (base.isZero()) {
+    throw ruleBroken(
+      `no self-paid compliant costs in the ${months} months before ${appliedAt} (claims admitted ${window.from} to ${window.through}) that an earlier application has not already counted`,
+      'appliedAt',
+    );
+  }
+
+  const paidThisYear = state.accumulations.get(year)?.assistancePaid ?? ZERO;
+  const capLeft = group.annualCap.minus(paidThisYear);
+  if (!capLeft.greaterThan(ZERO)) {
+    // Refused rather than granted at 0.00, so the claims stay available to a later year's application.
+    throw ruleBroken(
+      `resident ${command.residentId}'s ${year} assistance (${formatMoney(paidThisYear)}) has already reached the illness-poverty annual cap of ${formatMoney(group.annualCap)}`,
+      'appliedAt',
+    );
+  }
+  const due = roundFen(base.times(group.ratio));
+  const amount = due.greaterThan(capLeft) ? capLeft : due;
+  return [
+    {
+      type: 'LookbackAssistanceGranted',
+      businessKey: businessKeyOf(command),
+      occurredAt: appliedAt,
+      data: {
+        applicationId: command.applicationId,
+        residentId: command.residentId,
+        year,
+        fundId: enrollment.fundId,
+        appliedAt,
+        window,
+        claimIds: counted,
+        base: formatMoney(base),
+        ratio: group.ratio.toString(),
+        amount: formatMoney(amount),
+        policyVersion: policy.version,
       },
     },
   ];

@@ -160,6 +160,30 @@ export interface ClaimReversedV1 {
   reason: string;
 }
 
+/**
+ * Look-back medical assistance granted to an illness-poverty target on application
+ * (linkage-2018 §二(二)2: 申报前12个月内自付合规医疗费用直接给予救助). Paid by the assistance fund,
+ * not the resident fund: `fundId` names the resident's fund for the year only for scope and audit.
+ */
+export interface LookbackAssistanceGrantedV1 {
+  applicationId: string;
+  residentId: string;
+  /** The natural year of appliedAt: the grant counts toward that year's assistance cap. */
+  year: number;
+  fundId: FundId;
+  appliedAt: BusinessDate;
+  /** Both ends inclusive: the claims admitted in it are the ones that can count. */
+  window: { from: BusinessDate; through: BusinessDate };
+  /** The claims whose self-paid compliant cost made the base; no later application counts them again. */
+  claimIds: string[];
+  /** Σ (compliant − basic − critical illness − assistance) over claimIds. */
+  base: MoneyText;
+  /** The illness-poverty ratio in force on appliedAt, as a decimal string ("0.6"). */
+  ratio: string;
+  amount: MoneyText;
+  policyVersion: string;
+}
+
 export interface EventDataByType {
   ResidentEnrolled: ResidentEnrolledV1;
   ContributionPaid: ContributionPaidV1;
@@ -170,6 +194,7 @@ export interface EventDataByType {
   InsurerPaymentRecorded: InsurerPaymentRecordedV1;
   ContributionReversed: ContributionReversedV1;
   ClaimReversed: ClaimReversedV1;
+  LookbackAssistanceGranted: LookbackAssistanceGrantedV1;
 }
 
 export type LedgerEventType = keyof EventDataByType;
@@ -185,6 +210,7 @@ export const CURRENT_VERSION: { readonly [T in LedgerEventType]: number } = {
   InsurerPaymentRecorded: 1,
   ContributionReversed: 1,
   ClaimReversed: 1,
+  LookbackAssistanceGranted: 1,
 };
 
 export const LEDGER_EVENT_TYPES = Object.keys(CURRENT_VERSION) as LedgerEventType[];

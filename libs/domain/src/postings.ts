@@ -48,6 +48,8 @@ export function postingsOf(event: DomainEvent): Posting[] {
       const amount = money(e.basicFundPayment);
       return amount.isZero() ? [] : [{ fundId: e.fundId, date: e.reversedAt, debit: 'bank', credit: `outflow:claims:${e.careType}`, amount }];
     }
+    case 'LookbackAssistanceGranted':
+    // Assistance is paid by the assistance fund (SPEC.md: only the basic fund payment is outflow).
     case 'ResidentEnrolled':
     case 'SchemeChanged':
     case 'InsurerDecisionRecorded':

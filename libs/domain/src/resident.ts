@@ -5,6 +5,7 @@ import type {
   Category,
   ClaimSettledV1,
   DomainEvent,
+  LookbackAssistanceGrantedV1,
   Scheme,
 } from './events';
 import type { FundId, Hukou } from './funds';
@@ -27,6 +28,8 @@ export interface ResidentState {
   accumulations: ReadonlyMap<number, Accumulations>;
   /** Natural years in which assistance was paid as uninsured / not entitled to basic benefits. */
   uninsuredAssistanceYears: ReadonlySet<number>;
+  /** Look-back assistance granted on application, in order; their claims are spent for later applications. */
+  assistanceGrants: readonly LookbackAssistanceGrantedV1[];
 }
 
 export interface EnrollmentYear {
@@ -91,6 +94,7 @@ export function initialResidentState(residentId: string): ResidentState {
     receipts: new Map(),
     accumulations: new Map(),
     uninsuredAssistanceYears: new Set(),
+    assistanceGrants: [],
   };
 }
 
@@ -276,6 +280,17 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
         }),
       };
     }
+    case 'LookbackAssistanceGranted': {
+      // The grant is assistance paid in its natural year: a later claim's one-stop settlement and
+      // a later application both meet the annual cap with it already counted.
+      const e = event.data;
+      const acc = state.accumulations.get(e.year) ?? EMPTY_ACCUMULATIONS;
+      return {
+        ...next,
+        assistanceGrants: [...state.assistanceGrants, e],
+        accumulations: withEntry(state.accumulations, e.year, { ...acc, assistancePaid: acc.assistancePaid.plus(money(e.amount)) }),
+      };
+    }
     case 'InsurerPaymentRecorded': {
       const e = event.data;
       const claim = state.claims.get(e.claimId);
@@ -286,6 +301,11 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
       };
     }
   }
+}
+
+/** Claims an earlier look-back application already counted: "directly assisted" once, not once per application. */
+export function claimsCountedByGrants(state: ResidentState): Set<string> {
+  return new Set(state.assistanceGrants.flatMap((grant) => grant.claimIds));
 }
 
 export function foldResident(residentId: string, events: Iterable<DomainEvent>): ResidentState {

@@ -1,4 +1,4 @@
-import { addYears, daysBetween, firstDayOfNextMonth, isValidBusinessDate } from './index';
+import { addMonths, addYears, daysBetween, firstDayOfNextMonth, isValidBusinessDate } from './index';
 
 describe('isValidBusinessDate', () => {
   it.each([
@@ -54,5 +54,18 @@ describe('calendar helpers', () => {
     ['2024-01-31', '2024-02-01'],
   ])('firstDayOfNextMonth(%s) = %s', (date, expected) => {
     expect(firstDayOfNextMonth(date)).toBe(expected);
+  });
+});
+
+describe('addMonths', () => {
+  it.each([
+    ['2025-03-15', -12, '2024-03-15'],
+    ['2025-01-31', -1, '2024-12-31'],
+    ['2025-03-31', -1, '2025-02-28'],
+    ['2024-03-31', -1, '2024-02-29'],
+    ['2024-02-29', -12, '2023-02-28'],
+    ['2024-11-30', 3, '2025-02-28'],
+  ])('addMonths(%s, %d) = %s', (date, months, expected) => {
+    expect(addMonths(date, months)).toBe(expected);
   });
 });

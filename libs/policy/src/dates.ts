@@ -48,12 +48,23 @@ export function addDays(date: BusinessDate, days: number): BusinessDate {
  * anniversary is the last day of that February).
  */
 export function addYears(date: BusinessDate, years: number): BusinessDate {
+  return addMonths(date, years * 12);
+}
+
+/**
+ * The same day of the month `months` later (negative: earlier); a day the target month lacks
+ * lands on its last day (31 March − 1 month = 28/29 February), so a window "N months before" a
+ * date never reaches into the month after.
+ */
+export function addMonths(date: BusinessDate, months: number): BusinessDate {
   assertBusinessDate(date, 'date');
-  const year = yearOf(date) + years;
-  const month = Number(date.slice(5, 7));
+  if (!Number.isInteger(months)) throw new RangeError(`months must be a whole number, got ${months}`);
+  const monthIndex = yearOf(date) * 12 + Number(date.slice(5, 7)) - 1 + months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12;
   const day = Number(date.slice(8, 10));
-  const lastDayOfMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return fromUtc(new Date(Date.UTC(year, month - 1, Math.min(day, lastDayOfMonth))));
+  const lastDayOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return fromUtc(new Date(Date.UTC(year, month, Math.min(day, lastDayOfMonth))));
 }
 
 export function firstDayOfNextMonth(date: BusinessDate): BusinessDate {

@@ -25,6 +25,7 @@ export {
 export {
   type BusinessDate,
   addDays,
+  addMonths,
   addYears,
   daysBetween,
   firstDayOfNextMonth,

@@ -285,11 +285,7 @@ export class Policy {
     for (const group of candidates) {
       const members = this.codes<HardshipCode>(P.assistance(group, 'members'), on);
       if (!codes.some((code) => members.includes(code))) continue;
-      const candidate: AssistanceGroup = {
-        group,
-        ratio: this.ratio(P.assistance(group, 'ratio'), on),
-        annualCap: this.money(P.assistance(group, 'annual-cap'), on),
-      };
+      const candidate = this.assistanceGroupNamed(group, on);
       const better =
         best.group === null ||
         candidate.ratio.greaterThan(best.ratio) ||
@@ -297,6 +293,11 @@ export class Policy {
       if (better) best = candidate;
     }
     return best;
+  }
+
+  /** One group's ratio and annual cap, whoever asks (a look-back application names its group). */
+  assistanceGroupNamed(group: AssistanceGroupName, on: BusinessDate): AssistanceGroup & { group: AssistanceGroupName } {
+    return { group, ratio: this.ratio(P.assistance(group, 'ratio'), on), annualCap: this.money(P.assistance(group, 'annual-cap'), on) };
   }
 
   /** Outpatient assistance ratio while the year's compliant outpatient cost is below the critical-illness deductible. */

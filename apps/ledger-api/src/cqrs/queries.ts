@@ -157,6 +157,18 @@ export class GetResidentHandler implements IQueryHandler<GetResidentQuery> {
         personalPayment: claim.settled.personalPayment,
         reversed: claim.reversed,
       })),
+      // Already inside yearToDate.assistancePaid of their year; listed for what each one counted.
+      assistanceGrants: state.assistanceGrants.map((grant) => ({
+        applicationId: grant.applicationId,
+        year: grant.year,
+        fundId: grant.fundId,
+        appliedAt: grant.appliedAt,
+        window: grant.window,
+        claims: grant.claimIds,
+        base: grant.base,
+        ratio: grant.ratio,
+        amount: grant.amount,
+      })),
     };
   }
 }

@@ -4,6 +4,8 @@ import type { Response } from 'express';
 import { fundScopeOf, Principal } from '@ledger/access';
 import type { LedgerCommand } from '@ledger/domain';
 import {
+  AssistanceApplicationDto,
+  assistanceApplicationCommand,
   ClaimDto,
   claimCommand,
   claimReversalCommand,
@@ -105,5 +107,14 @@ export class CommandsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.record(contributionReversalCommand(receiptNo, body), actor, response);
+  }
+
+  @Post('assistance-applications')
+  applyForAssistance(
+    @Body() body: AssistanceApplicationDto,
+    @CurrentPrincipal() actor: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.record(assistanceApplicationCommand(body), actor, response);
   }
 }

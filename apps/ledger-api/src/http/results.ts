@@ -30,6 +30,19 @@ export function resultOf(event: LedgerEvent): Record<string, unknown> {
         personalPayment: e.personalPayment,
       };
     }
+    case 'LookbackAssistanceGranted': {
+      const e = event.data;
+      return {
+        applicationId: e.applicationId,
+        residentId: e.residentId,
+        fundId: e.fundId,
+        amount: e.amount,
+        base: e.base,
+        claims: e.claimIds,
+        ratio: e.ratio,
+        window: e.window,
+      };
+    }
     case 'InsurerDecisionRecorded':
     case 'InsurerPaymentRecorded':
     case 'ContributionReversed':

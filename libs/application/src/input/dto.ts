@@ -192,3 +192,9 @@ export class ReversalDto {
   @IsBusinessDate() reversedAt: string;
   @IsString() @Length(1, 500) reason: string;
 }
+
+export class AssistanceApplicationDto {
+  @IsIdentifier() applicationId: string;
+  @IsIdentifier() residentId: string;
+  @IsBusinessDate() appliedAt: string;
+}

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import type { ClassConstructor } from 'class-transformer';
 import type {
+  ApplyForAssistance,
   ChangeScheme,
   EnrollResident,
   FieldProblem,
@@ -17,6 +18,7 @@ import type {
 } from '@ledger/domain';
 import { money } from '@ledger/domain';
 import {
+  AssistanceApplicationDto,
   ClaimDto,
   ContributionDto,
   EnrollmentDto,
@@ -124,6 +126,10 @@ export function contributionReversalCommand(receiptNo: string, body: ReversalDto
   return { kind: 'ReverseContribution', reversalId: body.reversalId, receiptNo, reversedAt: body.reversedAt, reason: body.reason };
 }
 
+export function assistanceApplicationCommand(body: AssistanceApplicationDto): ApplyForAssistance {
+  return { kind: 'ApplyForAssistance', applicationId: body.applicationId, residentId: body.residentId, appliedAt: body.appliedAt };
+}
+
 /** The kinds of record a batch import line may carry, with the API body it takes. */
 export const IMPORT_TYPES = [
   'enrollment',
@@ -133,6 +139,7 @@ export const IMPORT_TYPES = [
   'claim',
   'insurer-decision',
   'insurer-payment',
+  'assistance-application',
 ] as const;
 export type ImportType = (typeof IMPORT_TYPES)[number];
 
@@ -213,6 +220,8 @@ export async function commandFromImport(line: { type?: unknown; body?: unknown; 
       return claimId ? map(InsurerDecisionDto, (dto) => insurerDecisionCommand(claimId, dto)) : [{ field: 'claimId', reason: 'names the claim decided on' }];
     case 'insurer-payment':
       return claimId ? map(InsurerPaymentDto, (dto) => insurerPaymentCommand(claimId, dto)) : [{ field: 'claimId', reason: 'names the claim paid' }];
+    case 'assistance-application':
+      return map(AssistanceApplicationDto, assistanceApplicationCommand);
     default:
       return [{ field: 'type', reason: `must be one of ${IMPORT_TYPES.join(', ')}` }];
   }

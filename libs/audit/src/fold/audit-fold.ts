@@ -7,6 +7,7 @@ import {
   type FundId,
   type InsurerDecisionRecordedV1,
   type InsurerPaymentRecordedV1,
+  type LookbackAssistanceGrantedV1,
   money,
   type Money,
   type ResidentEnrolledV1,
@@ -25,6 +26,7 @@ import {
   type ClaimRecord,
   type EnrollmentFact,
   knownHardshipCodes,
+  type LookbackGrantFact,
   type PaymentFact,
   ResidentRecord,
   type YearTotals,
@@ -68,7 +70,18 @@ export type Folded =
   | { type: 'InsurerDecisionRecorded'; position: Position; data: InsurerDecisionRecordedV1; claim: ClaimRecord | undefined }
   | { type: 'InsurerPaymentRecorded'; position: Position; data: InsurerPaymentRecordedV1; claim: ClaimRecord | undefined }
   | { type: 'ContributionReversed'; position: Position; data: ContributionReversedV1; resident: ResidentRecord; original: PaymentFact | undefined }
-  | { type: 'ClaimReversed'; position: Position; data: ClaimReversedV1; claim: ClaimRecord | undefined };
+  | { type: 'ClaimReversed'; position: Position; data: ClaimReversedV1; claim: ClaimRecord | undefined }
+  | {
+      type: 'LookbackAssistanceGranted';
+      position: Position;
+      data: LookbackAssistanceGrantedV1;
+      resident: ResidentRecord;
+      grant: LookbackGrantFact;
+      /** Grants folded before this one: the claims they counted are spent. */
+      earlierGrants: readonly LookbackGrantFact[];
+      /** The natural year's assistance before this grant. */
+      assistancePaidBefore: Money;
+    };
 
 /**
  * The auditor's fold of the whole history: residents, claims and the funds' books. Written apart
@@ -196,7 +209,22 @@ export class AuditFold {
         }
         return { type: 'ClaimReversed', position, data: e, claim };
       }
+      case 'LookbackAssistanceGranted':
+        return this.lookbackGranted(event.data, position);
     }
+  }
+
+  /** No posting: assistance is not the resident fund's outflow. It counts toward its natural year's assistance. */
+  private lookbackGranted(e: EventData<'LookbackAssistanceGranted'>, position: Position): Folded {
+    const resident = this.resident(e.residentId);
+    const year = yearOf(e.appliedAt);
+    const totals = resident.totalsOf(year);
+    const assistancePaidBefore = totals.assistancePaid;
+    totals.assistancePaid = plus(totals.assistancePaid, amountOf(e.amount));
+    const earlierGrants = resident.lookbackGrants ?? [];
+    const grant: LookbackGrantFact = { position, applicationId: e.applicationId, claimIds: e.claimIds };
+    resident.lookbackGrants = [...earlierGrants, grant];
+    return { type: 'LookbackAssistanceGranted', position, data: e, resident, grant, earlierGrants, assistancePaidBefore };
   }
 
   private addPayment(resident: ResidentRecord, payment: PaymentFact): void {

@@ -89,6 +89,7 @@ const SHAPES: Record<DomainEvent['type'], Record<string, FieldKind>> = {
   InsurerPaymentRecorded: { claimId: 'string', residentId: 'string', paidAt: 'date', amount: 'money' },
   ContributionReversed: { receiptNo: 'string', residentId: 'string', year: 'year', amount: 'money', fundId: 'fund', reversedAt: 'date' },
   ClaimReversed: { claimId: 'string', residentId: 'string', fundId: 'fund', careType: { oneOf: CARE_TYPES }, basicFundPayment: 'money', reversedAt: 'date' },
+  LookbackAssistanceGranted: { applicationId: 'string', residentId: 'string', fundId: 'fund', appliedAt: 'date', claimIds: 'array', base: 'money', amount: 'money' },
 };
 
 /**
@@ -160,6 +161,9 @@ export function malformedFields(type: DomainEvent['type'], data: unknown): strin
     const institution = record.institution as Record<string, unknown>;
     if (!(INSTITUTION_LEVELS as readonly unknown[]).includes(institution.level)) bad.push('institution.level');
     if (typeof institution.designated !== 'boolean') bad.push('institution.designated');
+  }
+  if (type === 'LookbackAssistanceGranted' && !bad.includes('claimIds') && !(record.claimIds as unknown[]).every((id) => typeof id === 'string')) {
+    bad.push('claimIds');
   }
   if (type === 'ResidentEnrolled' && !bad.includes('hukou')) {
     const hukou = record.hukou as Record<string, unknown>;

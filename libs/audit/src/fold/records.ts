@@ -102,6 +102,13 @@ export interface ClaimFact {
   paymentsSource: string;
 }
 
+/** A look-back assistance grant as the auditor keeps it: what a later application must not count again. */
+export interface LookbackGrantFact {
+  position: Position;
+  applicationId: string;
+  claimIds: readonly string[];
+}
+
 /** What a resident's claims of one insurance year have accumulated, in the order they were settled. */
 export interface YearTotals {
   basicFundPaid: Money;
@@ -127,6 +134,9 @@ export class ResidentRecord {
   readonly claims: ClaimRecord[] = [];
   /** Natural years in which assistance was paid under the uninsured rule, with the first claim of each. */
   readonly uninsuredAssistanceYears = new Map<number, ClaimRecord>();
+
+  /** Look-back grants in position order; absent until the first (few residents ever apply). */
+  lookbackGrants?: LookbackGrantFact[];
 
   /** Benefit starts per year, recomputed only when the year's enrollments or payments change. */
   readonly benefitStarts = new Map<number, BenefitStart[]>();

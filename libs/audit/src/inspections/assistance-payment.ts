@@ -1,5 +1,5 @@
-import { ZERO } from '@ledger/domain';
-import { criticalIllnessTierPayment, isOutpatientCare, roundFen } from '@ledger/policy';
+import { type Money, money, yearOf, ZERO } from '@ledger/domain';
+import { addMonths, criticalIllnessTierPayment, isOutpatientCare, roundFen } from '@ledger/policy';
 import { finding } from '../findings';
 import type { Folded } from '../fold/audit-fold';
 import { basicPaymentFor } from '../fold/basic-payment';
@@ -24,11 +24,13 @@ import type { InspectionContext } from './context';
  * - uninsured rule: "原则上只救助一个自然年" — assistance under the uninsured rule in more natural
  *   years than medical-assistance.uninsured.max-natural-years is a finding (the ledger applies the
  *   same limit when it settles one-stop).
+ * - look-back grants (illness-poverty, §二(二)2): see inspectLookbackGrant.
  * Underpayment is not judged here: the texts cap assistance, they do not set a floor the audit checks.
  */
 export const ASSISTANCE_PAYMENT = 'assistance-payment' as const;
 
 export function inspectAssistance(folded: Folded, context: InspectionContext): void {
+  if (folded.type === 'LookbackAssistanceGranted') return inspectLookbackGrant(folded, context);
   if (folded.type !== 'ClaimSettled') return;
   const { claim, resident, totalsBefore } = folded;
   const paid = claim.assistancePayment;
@@ -98,4 +100,73 @@ export function inspectAssistance(folded: Folded, context: InspectionContext): v
   }
   if (problems.length === 0) return;
   raise(`${what}: medical assistance ${problems.join('; ')} (linkage-2018 §二(二)2, §二(三)1 保险在先、救助在后).`);
+}
+
+/**
+ * A look-back grant (申报前12个月内自付合规医疗费用直接给予救助, linkage-2018 §二(二)2), judged from the
+ * auditor's own records as they stood when it was granted:
+ * - the resident is an illness-poverty target in the enrollment of the year applied in;
+ * - base: Σ (compliant − basic − critical illness − assistance, never below 0) over the claims the
+ *   grant names that are the resident's, not reversed, admitted in the policy's look-back months up
+ *   to the application day, and not counted by an earlier grant — named claims that are not so
+ *   add nothing and are listed;
+ * - amount ≤ the illness-poverty ratio × that base, rounded to the fen;
+ * - the natural year's assistance with the grant ≤ the illness-poverty annual cap.
+ */
+function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanceGranted' }>, context: InspectionContext): void {
+  const { data, resident, earlierGrants, assistancePaidBefore } = folded;
+  const { policy } = context;
+  const on = data.appliedAt;
+  const year = yearOf(on);
+  const enrollment = resident.latestEnrollment(year);
+  const evidence: Array<bigint | undefined> = [folded.position, enrollment?.position];
+  const raise = (message: string) =>
+    context.raise(finding(ASSISTANCE_PAYMENT, data.fundId, { residentId: resident.residentId }, message, evidence));
+  const paid = money(data.amount);
+  const what = `look-back assistance of application ${data.applicationId} (applied ${on}) paid ${paid.toFixed(2)}`;
+
+  if (!enrollment?.hardship.includes('illness-poverty')) {
+    raise(`${what}, but resident ${resident.residentId} is not an illness-poverty target in the ${year} enrollment (hardship: ${enrollment?.hardship.join(', ') || 'none'}; linkage-2018 §二(二)2).`);
+    return;
+  }
+
+  const from = addMonths(on, -policy.illnessPovertyLookbackMonths(on));
+  const spent = new Map<string, bigint>();
+  for (const grant of earlierGrants) for (const claimId of grant.claimIds) spent.set(claimId, grant.position);
+  let base: Money = ZERO;
+  const notCountable: string[] = [];
+  for (const claimId of new Set(data.claimIds)) {
+    const claim = resident.claims.find((record) => record.claimId === claimId);
+    const why = !claim
+      ? 'not a claim of the resident'
+      : claim.reversed
+        ? 'reversed'
+        : claim.admittedAt < from || claim.admittedAt > on
+          ? `admitted ${claim.admittedAt}, outside ${from} to ${on}`
+          : spent.has(claimId)
+            ? 'already counted by an earlier application'
+            : null;
+    if (claim) evidence.push(claim.position);
+    if (why) {
+      notCountable.push(`${claimId} (${why})`);
+      if (spent.has(claimId)) evidence.push(spent.get(claimId));
+      continue;
+    }
+    const rest = money(claim!.compliantCost).minus(money(claim!.basicFundPayment)).minus(money(claim!.criticalIllnessPayment)).minus(money(claim!.assistancePayment));
+    if (rest.greaterThan(ZERO)) base = base.plus(rest);
+  }
+
+  const group = policy.assistanceGroupNamed('illness-poverty', on);
+  const problems: string[] = [];
+  const allowed = roundFen(base.times(group.ratio));
+  if (paid.greaterThan(allowed)) {
+    const excluded = notCountable.length ? `; not countable: ${notCountable.join(', ')}` : '';
+    problems.push(`more than ${group.ratio.times(100).toString()}% of the self-paid compliant base ${base.toFixed(2)} recomputed from the claims admitted ${from} to ${on} = ${allowed.toFixed(2)}${excluded}`);
+  }
+  const yearTotal = assistancePaidBefore.plus(paid);
+  if (yearTotal.greaterThan(group.annualCap)) {
+    problems.push(`brings the ${year} assistance to ${yearTotal.toFixed(2)}, over the illness-poverty annual cap of ${group.annualCap.toFixed(2)}`);
+  }
+  if (problems.length === 0) return;
+  raise(`${what}: ${problems.join('; ')} (linkage-2018 §二(二)2).`);
 }
