@@ -41,7 +41,7 @@ import {
   Position,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
-import type { Policy } from '@ledger/policy';
+import { type Policy, rememberingPolicy } from '@ledger/policy';
 import { decodeEvent, encodeEvents, lastHashOf } from './event-codec';
 
 export interface CommandOutcome {
@@ -134,7 +134,8 @@ export class LedgerService {
 
   constructor(options: LedgerServiceOptions) {
     this.store = options.store;
-    this.context = { policy: options.policy };
+    // Remembered answers: every claim asks the same dated parameters again (settlement, coverage).
+    this.context = { policy: rememberingPolicy(options.policy) };
     this.clock = options.clock ?? (() => new Date());
     this.maxAttempts = options.maxAttempts ?? 50;
     this.maxBackoffMs = options.maxBackoffMs ?? 100;

@@ -1,11 +1,10 @@
 import { formatMoney, FUND_IDS, type FundId, isBusinessDate } from '@ledger/domain';
 import type { LogDigest, Position, StoredEvent } from '@ledger/event-store';
-import { type Policy, PolicyNotInForceError } from '@ledger/policy';
+import { type Policy, PolicyNotInForceError, rememberingPolicy } from '@ledger/policy';
 import { ReplayDigest } from './digest';
 import { compareFindings, type Finding, type PendingFinding } from './findings';
 import { AuditFold, type Folded } from './fold/audit-fold';
 import { isCalendarDate } from './fold/event-shapes';
-import { rememberingPolicy } from './fold/memo-policy';
 import { balanceOfFigures, type FundBooks, incomeOfFigures, outflowOfFigures } from './fold/fund-books';
 import { type MonthEnd, monthEndSeries, monthsOfPaymentText, reportMonths } from './fold/fund-series';
 import { ASSISTANCE_PAYMENT, inspectAssistance } from './inspections/assistance-payment';

@@ -13,6 +13,19 @@ export const GENESIS_HASH = '0'.repeat(64);
  * array is null, as in JSON. Written as loops over sorted own keys: it runs for every command
  * digest and every event hash, and the bytes are the same as the map/filter/sort/join form.
  */
+/** Events and commands use a few dozen keys: quoting each once saves a JSON.stringify per member. */
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
+}
+
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
@@ -33,7 +46,7 @@ export function canonicalJson(value: unknown): string {
     if (inner === undefined) continue;
     if (!first) out += ',';
     first = false;
-    out += `${JSON.stringify(key)}:${canonicalJson(inner)}`;
+    out += `${quotedKey(key)}:${canonicalJson(inner)}`;
   }
   return `${out}}`;
 }

@@ -49,6 +49,7 @@ export {
   parsePolicy,
   resolveBundledParametersPath,
 } from './parameters';
+export { rememberingPolicy } from './remembering-policy';
 export { type BenefitStartInput, type NewbornEnrollmentInput, type NewbornYear, benefitStart, newbornYears } from './enrollment';
 export {
   type ReportedPayments,

@@ -1,9 +1,9 @@
-import type { Policy } from '@ledger/policy';
+import type { Policy } from './parameters';
 
 /**
- * The policy as the auditor asks it: the same answers, remembered. An audit asks the same few
- * questions (a window on a date, a ratio for a level on a date…) hundreds of thousands of times,
- * and each answer is a lookup in dated values behind a date check. Answers are immutable values
+ * The policy as the auditor and the ledger ask it: the same answers, remembered. An audit or an
+ * import asks the same few questions (a window on a date, a ratio for a level on a date…)
+ * hundreds of thousands of times, and each answer is a lookup in dated values behind a date check. Answers are immutable values
  * (Decimals, frozen-in-use lists), so sharing them is safe; a question the policy cannot answer
  * (a parameter not in force yet) is asked again, and throws again, every time.
  */
@@ -28,6 +28,8 @@ const REMEMBERED = [
   'assistanceGroup',
   'outpatientAssistanceBelowThresholdRatio',
   'uninsuredAssistanceMaxYears',
+  'assistanceGroupNamed',
+  'illnessPovertyLookbackMonths',
 ] as const satisfies ReadonlyArray<keyof Policy>;
 
 function keyOf(args: readonly unknown[]): string {
