@@ -3,6 +3,7 @@ import type { Position, StoredEvent } from '@ledger/event-store';
 import { finding, type Finding } from '../findings';
 import { hashMatches } from '../fold/event-hash';
 import { isCalendarDate, malformedFields } from '../fold/event-shapes';
+import { FirstSeenIndex } from './first-seen';
 
 /**
  * stream-integrity — SPEC.md: facts are "appended once, never updated or deleted; corrections are
@@ -52,9 +53,9 @@ export class StreamIntegrityInspection {
 
   private lastPosition: Position | null = null;
   private readonly tips = new Map<string, StreamTip>();
-  // Positions kept as numbers (not bigints): these maps hold an entry per event of the history.
-  private readonly eventIds = new Map<string, number>();
-  private readonly businessKeys = new Map<string, number>();
+  // An entry per event of the history: kept compact (see first-seen.ts).
+  private readonly eventIds = new FirstSeenIndex();
+  private readonly businessKeys = new FirstSeenIndex();
 
   /** Checks one stored event (problems are kept for findings()) and decodes it. */
   check(stored: StoredEvent): IntegrityOutcome {
@@ -78,17 +79,13 @@ export class StreamIntegrityInspection {
       );
     }
 
-    const firstWithId = this.eventIds.get(stored.eventId);
-    if (firstWithId !== undefined) {
-      problem(`event id ${stored.eventId} was already used at position ${firstWithId}`, BigInt(firstWithId));
-    } else this.eventIds.set(stored.eventId, Number(stored.position));
+    const firstWithId = this.eventIds.firstOrAdd(stored.eventId, stored.position);
+    if (firstWithId !== undefined) problem(`event id ${stored.eventId} was already used at position ${firstWithId}`, firstWithId);
 
     const businessKey = metadata.businessKey;
     if (typeof businessKey === 'string' && businessKey.length > 0) {
-      const firstWithKey = this.businessKeys.get(businessKey);
-      if (firstWithKey !== undefined) {
-        problem(`business key ${businessKey} was already recorded at position ${firstWithKey}`, BigInt(firstWithKey));
-      } else this.businessKeys.set(businessKey, Number(stored.position));
+      const firstWithKey = this.businessKeys.firstOrAdd(businessKey, stored.position);
+      if (firstWithKey !== undefined) problem(`business key ${businessKey} was already recorded at position ${firstWithKey}`, firstWithKey);
     } else {
       problem('it carries no business key');
     }
