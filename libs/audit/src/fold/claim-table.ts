@@ -9,7 +9,7 @@ import type { ClaimDecision, ClaimRecord, ResidentRecord } from './records';
  * gigabyte of heap. Here they are columns — typed arrays for numbers, flat arrays for the few
  * strings — and a ClaimRecord is made only when a rule asks for one.
  *
- * Amounts are held as whole fen where that is exact: a text of the canonical form "123.45" becomes
+ * Amounts are held as whole fen (32-bit) where that is exact: a text of the canonical form "123.45" becomes
  * the integer 12345 and turns back into the very same text. Any other text (negative, one decimal,
  * …) is kept as it was. No arithmetic is done on the numbers; rules get the text back.
  */
@@ -27,6 +27,8 @@ const AS_TEXT = -1;
 const NONE = -2;
 const NO_CLAIM = -1;
 const INITIAL_CAPACITY = 1024;
+/** Less slack than doubling: at millions of claims the unused tail is real memory. */
+const GROWTH = 1.5;
 
 export class ClaimTable {
   private readonly byId = new Map<string, ClaimIndex>();
@@ -39,7 +41,7 @@ export class ClaimTable {
   private readonly decisions = new Map<ClaimIndex, ClaimDecision>();
   private positions = new BigInt64Array(INITIAL_CAPACITY);
   private years = new Int32Array(INITIAL_CAPACITY);
-  private amounts = new Float64Array(INITIAL_CAPACITY * AMOUNTS);
+  private amounts = new Int32Array(INITIAL_CAPACITY * AMOUNTS);
   private reversedFlags = new Uint8Array(INITIAL_CAPACITY);
   /** The resident's next claim in position order (NO_CLAIM at the end of the list). */
   private nextOfResident = new Int32Array(INITIAL_CAPACITY);
@@ -193,10 +195,10 @@ export class ClaimTable {
   }
 
   private grow(): void {
-    const capacity = this.positions.length * 2;
+    const capacity = Math.ceil(this.positions.length * GROWTH);
     this.positions = grown(this.positions, new BigInt64Array(capacity));
     this.years = grown(this.years, new Int32Array(capacity));
-    this.amounts = grown(this.amounts, new Float64Array(capacity * AMOUNTS));
+    this.amounts = grown(this.amounts, new Int32Array(capacity * AMOUNTS));
     this.reversedFlags = grown(this.reversedFlags, new Uint8Array(capacity));
     this.nextOfResident = grown(this.nextOfResident, new Int32Array(capacity));
   }
@@ -209,8 +211,9 @@ function grown<T extends { set(source: ArrayLike<never>): void }>(from: T, to: T
 
 const CHAR_0 = 48;
 const CHAR_DOT = 46;
-/** 13 integer digits keep the fen below 2^53, where every integer is exact. */
-const MAX_INTEGER_DIGITS = 13;
+/** Fen are held in 32 bits: amounts up to 21 million yuan, larger ones stay text. */
+const MAX_FEN = 2 ** 31 - 1;
+const MAX_INTEGER_DIGITS = 8;
 
 /** "123.45" → 12345; AS_TEXT for any text that would not turn back into itself. */
 function canonicalFen(text: string): number {
@@ -224,7 +227,7 @@ function canonicalFen(text: string): number {
     if (digit < 0 || digit > 9) return AS_TEXT;
     fen = fen * 10 + digit;
   }
-  return fen;
+  return fen > MAX_FEN ? AS_TEXT : fen;
 }
 
 function fenText(fen: number): MoneyText {

@@ -146,7 +146,7 @@ class PackedKeyTable {
   }
 
   private growEntries(): void {
-    const capacity = this.positions.length * 2;
+    const capacity = Math.ceil(this.positions.length * ENTRY_GROWTH);
     const words = new Uint32Array(capacity * this.width);
     words.set(this.words);
     this.words = words;
@@ -168,3 +168,5 @@ class PackedKeyTable {
 }
 
 const INITIAL_ENTRIES = 1024;
+/** Less slack than doubling: at millions of keys the unused tail is real memory. */
+const ENTRY_GROWTH = 1.5;

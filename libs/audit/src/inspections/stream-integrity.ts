@@ -4,6 +4,7 @@ import { finding, type Finding } from '../findings';
 import { hashMatches } from '../fold/event-hash';
 import { isCalendarDate, malformedFields } from '../fold/event-shapes';
 import { FirstSeenIndex } from './first-seen';
+import { StreamTips } from './stream-tips';
 
 /**
  * stream-integrity — SPEC.md: facts are "appended once, never updated or deleted; corrections are
@@ -26,12 +27,6 @@ import { FirstSeenIndex } from './first-seen';
  */
 export const STREAM_INTEGRITY = 'stream-integrity' as const;
 
-interface StreamTip {
-  revision: number;
-  hash: string;
-  position: Position;
-}
-
 export type DecodedEvent = DomainEvent & { position: Position; eventId: string; stream: string };
 
 /** The decoded event when the auditor can fold it, null when it cannot be read at all. */
@@ -52,7 +47,7 @@ export class StreamIntegrityInspection {
   constructor(private readonly verifyContentHashes = true) {}
 
   private lastPosition: Position | null = null;
-  private readonly tips = new Map<string, StreamTip>();
+  private readonly tips = new StreamTips();
   // An entry per event of the history: kept compact (see first-seen.ts).
   private readonly eventIds = new FirstSeenIndex();
   private readonly businessKeys = new FirstSeenIndex();
@@ -68,14 +63,14 @@ export class StreamIntegrityInspection {
     }
     this.lastPosition = stored.position;
 
-    const tip = this.tips.get(stored.stream);
-    const expectedRevision = tip ? tip.revision + 1 : 0;
+    const tip = this.tips.find(stored.stream);
+    const expectedRevision = tip === undefined ? 0 : this.tips.revisionOf(tip) + 1;
     if (stored.revision !== expectedRevision) {
       problem(
         stored.revision > expectedRevision
           ? `revision ${stored.revision} of stream ${stored.stream} follows revision ${expectedRevision - 1}: ${stored.revision - expectedRevision} event(s) missing`
           : `revision ${stored.revision} of stream ${stored.stream} comes after revision ${expectedRevision - 1}: reordered or duplicated`,
-        tip?.position,
+        this.tips.positionOf(tip),
       );
     }
 
@@ -97,13 +92,13 @@ export class StreamIntegrityInspection {
     if (typeof previousHash !== 'string' || typeof hash !== 'string') {
       problem('it carries no hash chain (metadata.previousHash / metadata.hash)');
     } else {
-      const expectedPrevious = tip ? tip.hash : GENESIS_HASH;
-      if (previousHash !== expectedPrevious) {
+      if (tip === undefined ? previousHash !== GENESIS_HASH : !this.tips.hashIs(tip, previousHash)) {
+        const tipPosition = this.tips.positionOf(tip);
         problem(
-          tip
-            ? `the hash chain is broken: its previousHash does not match the hash of the stream's previous event at position ${tip.position}`
+          tip !== undefined
+            ? `the hash chain is broken: its previousHash does not match the hash of the stream's previous event at position ${tipPosition}`
             : `the hash chain is broken: the first event of stream ${stored.stream} does not start from the genesis hash`,
-          tip?.position,
+          tipPosition,
         );
       }
       const content = {
@@ -119,13 +114,8 @@ export class StreamIntegrityInspection {
       if (this.verifyContentHashes && !hashMatches(previousHash, content, hash)) problem(CONTENT_CHANGED);
     }
     const tipHash = typeof hash === 'string' ? hash : '';
-    if (tip) {
-      tip.revision = Math.max(stored.revision, tip.revision);
-      tip.hash = tipHash;
-      tip.position = stored.position;
-    } else {
-      this.tips.set(stored.stream, { revision: stored.revision, hash: tipHash, position: stored.position });
-    }
+    if (tip !== undefined) this.tips.update(tip, Math.max(stored.revision, this.tips.revisionOf(tip)), tipHash, stored.position);
+    else this.tips.add(stored.stream, stored.revision, tipHash, stored.position);
 
     let decoded: DecodedEvent | null = null;
     try {
