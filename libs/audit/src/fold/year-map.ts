@@ -1,53 +1,76 @@
 /**
  * A Map from insurance year to a value, for the handful of years one resident has. Every resident
  * had five Maps, and an empty Map with its hash table is a few hundred bytes: at a million
- * residents that alone was gigabytes of heap. Here the entries are one flat array [year, value, …],
- * made on the first set, with a Map's order (insertion; a deleted year set again goes last).
+ * residents that alone was gigabytes of heap. Most residents have one year, so the first entry is
+ * held in two fields and only further years go to a flat array [year, value, …]. Iteration is in
+ * a Map's order (insertion; a deleted year set again goes last).
  */
 export class YearMap<T> {
-  private items: Array<number | T> | null = null;
+  private firstYear = NO_YEAR;
+  private firstValue: T | undefined = undefined;
+  private more: Array<number | T> | null = null;
 
   get size(): number {
-    return this.items === null ? 0 : this.items.length / 2;
+    return (this.firstYear === NO_YEAR ? 0 : 1) + (this.more === null ? 0 : this.more.length / 2);
   }
 
   get(year: number): T | undefined {
-    const items = this.items;
-    if (items === null) return undefined;
-    for (let i = 0; i < items.length; i += 2) if (items[i] === year) return items[i + 1] as T;
+    if (this.firstYear === year) return this.firstValue;
+    const more = this.more;
+    if (more === null) return undefined;
+    for (let i = 0; i < more.length; i += 2) if (more[i] === year) return more[i + 1] as T;
     return undefined;
   }
 
   has(year: number): boolean {
-    const items = this.items;
-    if (items === null) return false;
-    for (let i = 0; i < items.length; i += 2) if (items[i] === year) return true;
+    if (this.firstYear === year) return true;
+    const more = this.more;
+    if (more === null) return false;
+    for (let i = 0; i < more.length; i += 2) if (more[i] === year) return true;
     return false;
   }
 
   set(year: number, value: T): this {
-    if (this.items === null) {
-      this.items = [year, value];
+    if (this.firstYear === year) {
+      this.firstValue = value;
       return this;
     }
-    const items = this.items;
-    for (let i = 0; i < items.length; i += 2) {
-      if (items[i] === year) {
-        items[i + 1] = value;
+    if (this.firstYear === NO_YEAR && this.more === null) {
+      this.firstYear = year;
+      this.firstValue = value;
+      return this;
+    }
+    const more = this.more ?? (this.more = []);
+    for (let i = 0; i < more.length; i += 2) {
+      if (more[i] === year) {
+        more[i + 1] = value;
         return this;
       }
     }
-    items.push(year, value);
+    more.push(year, value);
     return this;
   }
 
   delete(year: number): boolean {
-    const items = this.items;
-    if (items === null) return false;
-    for (let i = 0; i < items.length; i += 2) {
-      if (items[i] === year) {
-        if (items.length === 2) this.items = null;
-        else items.splice(i, 2);
+    const more = this.more;
+    if (this.firstYear === year) {
+      if (more === null) {
+        this.firstYear = NO_YEAR;
+        this.firstValue = undefined;
+      } else {
+        // The next entry in order moves up into the fields.
+        this.firstYear = more[0] as number;
+        this.firstValue = more[1] as T;
+        if (more.length === 2) this.more = null;
+        else more.splice(0, 2);
+      }
+      return true;
+    }
+    if (more === null) return false;
+    for (let i = 0; i < more.length; i += 2) {
+      if (more[i] === year) {
+        if (more.length === 2) this.more = null;
+        else more.splice(i, 2);
         return true;
       }
     }
@@ -55,14 +78,16 @@ export class YearMap<T> {
   }
 
   *values(): IterableIterator<T> {
-    const items = this.items;
-    if (items === null) return;
-    for (let i = 1; i < items.length; i += 2) yield items[i] as T;
+    for (const [, value] of this) yield value;
   }
 
   *[Symbol.iterator](): IterableIterator<[number, T]> {
-    const items = this.items;
-    if (items === null) return;
-    for (let i = 0; i < items.length; i += 2) yield [items[i] as number, items[i + 1] as T];
+    if (this.firstYear !== NO_YEAR) yield [this.firstYear, this.firstValue as T];
+    const more = this.more;
+    if (more === null) return;
+    for (let i = 0; i < more.length; i += 2) yield [more[i] as number, more[i + 1] as T];
   }
 }
+
+/** Not a year any event can name (years are integers), so it marks "no first entry" (NaN would never compare equal). */
+const NO_YEAR = Number.NEGATIVE_INFINITY;
