@@ -1,13 +1,15 @@
 import { type CareType, type FundId, money, type MoneyText, ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
+import { FirstSeenIndex, KeyForm, PACKED_WORDS } from '../inspections/first-seen';
 import type { ClaimDecision, ClaimRecord, ResidentRecord } from './records';
 
 /**
  * Every claim of the history, kept after its own event is judged for the events that name it later
  * (insurer decisions and payments, reversals) and for the rules judged at the end. A full year has
  * 4.3 M claims: as one object each (plus a position bigint, strings, an array slot) they were over a
- * gigabyte of heap. Here they are columns — typed arrays for numbers, flat arrays for the few
- * strings — and a ClaimRecord is made only when a rule asks for one.
+ * gigabyte of heap. Here they are columns in typed arrays — ids in their packed form (see
+ * first-seen.ts), funds, care types and dates as codes — and a ClaimRecord is made only when a
+ * rule asks for one.
  *
  * Amounts are held as whole fen (32-bit) where that is exact: a text of the canonical form "123.45" becomes
  * the integer 12345 and turns back into the very same text. Any other text (negative, one decimal,
@@ -31,14 +33,19 @@ const INITIAL_CAPACITY = 1024;
 const GROWTH = 1.5;
 
 export class ClaimTable {
-  private readonly byId = new Map<string, ClaimIndex>();
-  private readonly claimIds: string[] = [];
+  /** Claim id → the first claim with it (as a bigint "position": the claim's index). */
+  private readonly ids = new FirstSeenIndex();
+  /** Ids of no packed form, by claim. */
+  private readonly idTexts = new Map<ClaimIndex, string>();
   private readonly residents: ResidentRecord[] = [];
-  private readonly fundIds: FundId[] = [];
-  private readonly careTypes: CareType[] = [];
-  private readonly admittedAts: string[] = [];
+  private readonly codes = new TextCodes();
   private readonly texts = new Map<number, MoneyText>();
   private readonly decisions = new Map<ClaimIndex, ClaimDecision>();
+  private idForms = new Uint8Array(INITIAL_CAPACITY);
+  private idWords = new Uint32Array(INITIAL_CAPACITY * PACKED_WORDS);
+  private fundCodes = new Int32Array(INITIAL_CAPACITY);
+  private careTypeCodes = new Int32Array(INITIAL_CAPACITY);
+  private admittedAtCodes = new Int32Array(INITIAL_CAPACITY);
   private positions = new BigInt64Array(INITIAL_CAPACITY);
   private years = new Int32Array(INITIAL_CAPACITY);
   private amounts = new Int32Array(INITIAL_CAPACITY * AMOUNTS);
@@ -70,11 +77,14 @@ export class ClaimTable {
     if (this.count === this.positions.length) this.grow();
     const index = this.count;
     this.count += 1;
-    this.claimIds.push(claim.claimId);
     this.residents.push(resident);
-    this.fundIds.push(claim.fundId);
-    this.careTypes.push(claim.careType);
-    this.admittedAts.push(claim.admittedAt);
+    const scratch = this.idWords.subarray(index * PACKED_WORDS, (index + 1) * PACKED_WORDS);
+    const form = this.ids.pack(claim.claimId, scratch);
+    this.idForms[index] = form;
+    if (form === KeyForm.Text) this.idTexts.set(index, claim.claimId);
+    this.fundCodes[index] = this.codes.codeOf(claim.fundId);
+    this.careTypeCodes[index] = this.codes.codeOf(claim.careType);
+    this.admittedAtCodes[index] = this.codes.codeOf(claim.admittedAt);
     this.positions[index] = claim.position;
     this.years[index] = claim.year;
     this.setAmount(index, BASIC, claim.basicFundPayment);
@@ -86,13 +96,19 @@ export class ClaimTable {
     if (resident.lastClaim === NO_CLAIM) resident.firstClaim = index;
     else this.nextOfResident[resident.lastClaim] = index;
     resident.lastClaim = index;
-    if (!this.byId.has(claim.claimId)) this.byId.set(claim.claimId, index);
+    this.ids.firstOrAdd(claim.claimId, BigInt(index));
     return index;
   }
 
   /** The first claim recorded with this id, or undefined. */
   find(claimId: string): ClaimIndex | undefined {
-    return this.byId.get(claimId);
+    const first = this.ids.find(claimId);
+    return first === undefined ? undefined : Number(first);
+  }
+
+  claimIdOf(index: ClaimIndex): string {
+    const form = this.idForms[index] as KeyForm;
+    return form === KeyForm.Text ? this.idTexts.get(index)! : this.ids.textOf(form, this.idWords, index * PACKED_WORDS);
   }
 
   /** The resident's claims in position order. */
@@ -109,7 +125,7 @@ export class ClaimTable {
   }
 
   careTypeOf(index: ClaimIndex): CareType {
-    return this.careTypes[index];
+    return this.codes.textOf(this.careTypeCodes[index]) as CareType;
   }
 
   isReversed(index: ClaimIndex): boolean {
@@ -162,12 +178,12 @@ export class ClaimTable {
   record(index: ClaimIndex): ClaimRecord {
     return {
       position: this.positions[index],
-      claimId: this.claimIds[index],
+      claimId: this.claimIdOf(index),
       residentId: this.residents[index].residentId,
       year: this.years[index],
-      fundId: this.fundIds[index],
-      careType: this.careTypes[index],
-      admittedAt: this.admittedAts[index],
+      fundId: this.codes.textOf(this.fundCodes[index]) as FundId,
+      careType: this.careTypeOf(index),
+      admittedAt: this.codes.textOf(this.admittedAtCodes[index]),
       basicFundPayment: this.basicFundPayment(index),
       criticalIllnessPayment: this.criticalIllnessPayment(index),
       assistancePayment: this.assistancePayment(index),
@@ -196,11 +212,36 @@ export class ClaimTable {
 
   private grow(): void {
     const capacity = Math.ceil(this.positions.length * GROWTH);
+    this.idForms = grown(this.idForms, new Uint8Array(capacity));
+    this.idWords = grown(this.idWords, new Uint32Array(capacity * PACKED_WORDS));
+    this.fundCodes = grown(this.fundCodes, new Int32Array(capacity));
+    this.careTypeCodes = grown(this.careTypeCodes, new Int32Array(capacity));
+    this.admittedAtCodes = grown(this.admittedAtCodes, new Int32Array(capacity));
     this.positions = grown(this.positions, new BigInt64Array(capacity));
     this.years = grown(this.years, new Int32Array(capacity));
     this.amounts = grown(this.amounts, new Int32Array(capacity * AMOUNTS));
     this.reversedFlags = grown(this.reversedFlags, new Uint8Array(capacity));
     this.nextOfResident = grown(this.nextOfResident, new Int32Array(capacity));
+  }
+}
+
+/** One number per distinct text (funds, care types, dates: a few thousand in a year). */
+class TextCodes {
+  private readonly codes = new Map<string, number>();
+  private readonly texts: string[] = [];
+
+  codeOf(text: string): number {
+    let code = this.codes.get(text);
+    if (code === undefined) {
+      code = this.texts.length;
+      this.codes.set(text, code);
+      this.texts.push(text);
+    }
+    return code;
+  }
+
+  textOf(code: number): string {
+    return this.texts[code];
   }
 }
 

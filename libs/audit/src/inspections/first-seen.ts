@@ -15,16 +15,54 @@ export class FirstSeenIndex {
   private readonly uuids = new PackedKeyTable(UUID_WORDS);
   private readonly numbered = new PackedKeyTable(NUMBERED_WORDS);
   private readonly prefixes = new Map<string, number>();
+  private readonly prefixTexts: string[] = [];
   private readonly others = new Map<string, Position>();
-  private readonly scratch = new Uint32Array(Math.max(UUID_WORDS, NUMBERED_WORDS));
+  private readonly scratch = new Uint32Array(PACKED_WORDS);
 
   /** The position `key` was first seen at; undefined when it is new, and it is then recorded at `position`. */
   firstOrAdd(key: string, position: Position): Position | undefined {
-    if (packUuid(key, this.scratch)) return this.uuids.firstOrAdd(this.scratch, position);
-    if (this.packNumbered(key, this.scratch)) return this.numbered.firstOrAdd(this.scratch, position);
-    const first = this.others.get(key);
-    if (first === undefined) this.others.set(key, position);
-    return first;
+    switch (this.pack(key, this.scratch)) {
+      case KeyForm.Uuid:
+        return this.uuids.firstOrAdd(this.scratch, position);
+      case KeyForm.Numbered:
+        return this.numbered.firstOrAdd(this.scratch, position);
+      default: {
+        const first = this.others.get(key);
+        if (first === undefined) this.others.set(key, position);
+        return first;
+      }
+    }
+  }
+
+  /** The position recorded for `key`, recording nothing. */
+  find(key: string): Position | undefined {
+    switch (this.pack(key, this.scratch)) {
+      case KeyForm.Uuid:
+        return this.uuids.find(this.scratch);
+      case KeyForm.Numbered:
+        return this.numbered.find(this.scratch);
+      default:
+        return this.others.get(key);
+    }
+  }
+
+  /** The packed form of `key` in `out` (PACKED_WORDS words), for a caller that keeps keys as words too. */
+  pack(key: string, out: Uint32Array): KeyForm {
+    if (packUuid(key, out)) return KeyForm.Uuid;
+    if (this.packNumbered(key, out)) return KeyForm.Numbered;
+    return KeyForm.Text;
+  }
+
+  /** The text a packed form came from (the inverse of pack for Uuid and Numbered forms). */
+  textOf(form: KeyForm.Uuid | KeyForm.Numbered, words: Uint32Array, offset: number): string {
+    if (form === KeyForm.Uuid) {
+      let hex = '';
+      for (let i = 0; i < UUID_WORDS; i += 1) hex += words[offset + i].toString(16).padStart(8, '0');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    }
+    const head = words[offset];
+    const value = words[offset + 1] + words[offset + 2] * WORD_SPAN;
+    return this.prefixTexts[Math.floor(head / DIGIT_COUNT_SPAN)] + String(value).padStart(head % DIGIT_COUNT_SPAN, '0');
   }
 
   /**
@@ -43,6 +81,7 @@ export class FirstSeenIndex {
       if (this.prefixes.size >= MAX_PREFIXES) return false;
       prefixId = this.prefixes.size;
       this.prefixes.set(prefix, prefixId);
+      this.prefixTexts.push(prefix);
     }
     let value = 0;
     for (let i = start; i < key.length; i += 1) value = value * 10 + (key.charCodeAt(i) - CHAR_0);
@@ -53,8 +92,15 @@ export class FirstSeenIndex {
   }
 }
 
+export enum KeyForm {
+  Text = 0,
+  Uuid = 1,
+  Numbered = 2,
+}
+
 const UUID_WORDS = 4;
 const NUMBERED_WORDS = 3;
+export const PACKED_WORDS = 4;
 /** 10^15 < 2^53: a digit run this long is still an exact double. */
 const MAX_EXACT_DIGITS = 15;
 const DIGIT_COUNT_SPAN = 16;
@@ -108,6 +154,15 @@ class PackedKeyTable {
     this.words = new Uint32Array(INITIAL_ENTRIES * width);
     this.positions = new BigInt64Array(INITIAL_ENTRIES);
     this.slots = new Int32Array(INITIAL_ENTRIES * 2);
+  }
+
+  find(key: Uint32Array): Position | undefined {
+    const mask = this.slots.length - 1;
+    for (let slot = this.hashOf(key, 0) & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] - 1;
+      if (entry < 0) return undefined;
+      if (this.equals(entry, key)) return this.positions[entry];
+    }
   }
 
   firstOrAdd(key: Uint32Array, position: Position): Position | undefined {
