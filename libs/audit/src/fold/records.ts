@@ -14,7 +14,7 @@ import { ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { type HardshipCode, isHardshipCode } from '@ledger/policy';
 import type { BenefitStart } from './coverage';
-import { YearMap } from './year-map';
+import { type ReadonlyYearMap, YearMap } from './year-map';
 
 /**
  * The auditor's own picture of the history, folded from the events by its own code (not the
@@ -135,12 +135,21 @@ export class ResidentRecord {
   firstClaim = -1;
   lastClaim = -1;
   /** Natural years in which assistance was paid under the uninsured rule, with the first claim of each. */
-  readonly uninsuredAssistanceYears = new YearMap<ClaimRecord>();
+  private uninsuredYears: YearMap<ClaimRecord> | null = null;
 
   /** Benefit starts per year, recomputed only when the year's enrollments or payments change. */
   readonly benefitStarts = new YearMap<BenefitStart[]>();
 
   constructor(readonly residentId: string) {}
+
+  /** Natural years in which assistance was paid under the uninsured rule (rare: made on the first). */
+  get uninsuredAssistanceYears(): ReadonlyYearMap<ClaimRecord> {
+    return this.uninsuredYears ?? NO_YEARS;
+  }
+
+  rememberUninsuredAssistance(year: number, firstClaim: ClaimRecord): void {
+    (this.uninsuredYears ??= new YearMap()).set(year, firstClaim);
+  }
 
   /** Scheme changes in position order (few residents have any: the list is made on the first). */
   get schemes(): readonly SchemeFact[] {
@@ -199,6 +208,7 @@ export class ResidentRecord {
 }
 
 const NO_SCHEMES: readonly SchemeFact[] = Object.freeze([]);
+const NO_YEARS: ReadonlyYearMap<never> = new YearMap<never>();
 /** Most residents have no hardship code and no parents listed: one shared empty list, not one each. */
 const NO_CODES = Object.freeze([]) as unknown as HardshipCode[];
 export const NO_PARENTS = Object.freeze([]) as unknown as ParentFacts[];

@@ -3,15 +3,18 @@
  * had five Maps, and an empty Map with its hash table is a few hundred bytes: at a million
  * residents that alone was gigabytes of heap. Most residents have one year, so the first entry is
  * held in two fields and only further years go to a flat array [year, value, …]. Iteration is in
- * a Map's order (insertion; a deleted year set again goes last).
+ * a Map's order (insertion; a deleted year set again goes last). "No first entry" is null rather than
+ * a number no year can be: a double there would be boxed, one more heap object per map.
  */
+export type ReadonlyYearMap<T> = Pick<YearMap<T>, 'size' | 'get' | 'has' | 'values' | typeof Symbol.iterator>;
+
 export class YearMap<T> {
-  private firstYear = NO_YEAR;
+  private firstYear: number | null = null;
   private firstValue: T | undefined = undefined;
   private more: Array<number | T> | null = null;
 
   get size(): number {
-    return (this.firstYear === NO_YEAR ? 0 : 1) + (this.more === null ? 0 : this.more.length / 2);
+    return (this.firstYear === null ? 0 : 1) + (this.more === null ? 0 : this.more.length / 2);
   }
 
   get(year: number): T | undefined {
@@ -35,7 +38,7 @@ export class YearMap<T> {
       this.firstValue = value;
       return this;
     }
-    if (this.firstYear === NO_YEAR && this.more === null) {
+    if (this.firstYear === null && this.more === null) {
       this.firstYear = year;
       this.firstValue = value;
       return this;
@@ -55,7 +58,7 @@ export class YearMap<T> {
     const more = this.more;
     if (this.firstYear === year) {
       if (more === null) {
-        this.firstYear = NO_YEAR;
+        this.firstYear = null;
         this.firstValue = undefined;
       } else {
         // The next entry in order moves up into the fields.
@@ -82,12 +85,9 @@ export class YearMap<T> {
   }
 
   *[Symbol.iterator](): IterableIterator<[number, T]> {
-    if (this.firstYear !== NO_YEAR) yield [this.firstYear, this.firstValue as T];
+    if (this.firstYear !== null) yield [this.firstYear, this.firstValue as T];
     const more = this.more;
     if (more === null) return;
     for (let i = 0; i < more.length; i += 2) yield [more[i] as number, more[i + 1] as T];
   }
 }
-
-/** Not a year any event can name (years are integers), so it marks "no first entry" (NaN would never compare equal). */
-const NO_YEAR = Number.NEGATIVE_INFINITY;

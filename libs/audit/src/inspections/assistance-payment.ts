@@ -78,7 +78,7 @@ export function inspectAssistance(folded: Folded, context: InspectionContext): v
       );
       evidence.push(...earlier.map(([, first]) => first.position));
     }
-    if (!resident.uninsuredAssistanceYears.has(claim.year)) resident.uninsuredAssistanceYears.set(claim.year, folded.record);
+    if (!resident.uninsuredAssistanceYears.has(claim.year)) resident.rememberUninsuredAssistance(claim.year, folded.record);
   }
 
   if (folded.entitledByFacts) {
