@@ -99,7 +99,8 @@ export function parallelHashCheckAvailable(): boolean {
 }
 
 /** Starts checking the content hashes of the events at positions 1…through in the SQLite file. */
-export function startContentHashCheck(file: string, through: Position, pageSize = 20_000): ContentHashCheck {
+// Pages small enough to die in the worker's young generation (see replay.ts's page size).
+export function startContentHashCheck(file: string, through: Position, pageSize = 2_000): ContentHashCheck {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { file, through: through.toString(), pageSize, maxSuspects: MAX_SUSPECTS, betterSqlite3: require.resolve('better-sqlite3') },

@@ -31,7 +31,12 @@ export interface ReplayStoreOptions {
   pageSize?: number;
 }
 
-const DEFAULT_PAGE_SIZE = 20_000;
+/**
+ * Small enough that a page of parsed events dies young: with 20,000 a page outlived the young
+ * generation, was promoted, and the old generation grew to about three times what the audit keeps
+ * (100k residents: 970 → 540 MB RSS with 2,000, and no slower).
+ */
+const DEFAULT_PAGE_SIZE = 2_000;
 const DEFAULT_PROGRESS_EVERY = 10_000;
 
 /**

@@ -18,6 +18,7 @@ import {
 } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import type { Policy } from '@ledger/policy';
+import { ClaimTable } from './claim-table';
 import { entitledOn } from './coverage';
 import { intern } from './event-shapes';
 import { FundBooks } from './fund-books';
@@ -27,6 +28,7 @@ import {
   type EnrollmentFact,
   knownHardshipCodes,
   type LookbackGrantFact,
+  NO_PARENTS,
   type PaymentFact,
   ResidentRecord,
   type YearTotals,
@@ -81,6 +83,8 @@ export type Folded =
       earlierGrants: readonly LookbackGrantFact[];
       /** The natural year's assistance before this grant. */
       assistancePaidBefore: Money;
+      /** The resident's own claims the grant names, by id (the first of the resident's with the id); absent ids are not the resident's. */
+      namedClaims: ReadonlyMap<string, ClaimRecord>;
     };
 
 /**
@@ -90,7 +94,7 @@ export type Folded =
  */
 export class AuditFold {
   readonly residents = new Map<string, ResidentRecord>();
-  readonly claims = new Map<string, ClaimRecord>();
+  readonly claims = new ClaimTable();
   /** Contributions by receipt number, for the reversals that name them. */
   readonly receipts = new Map<string, PaymentFact>();
   readonly books = new FundBooks();
@@ -178,36 +182,37 @@ export class AuditFold {
       case 'SchemeChanged': {
         const e = event.data;
         const resident = this.resident(e.residentId);
-        resident.schemes.push({ position, to: e.to, effectiveAt: e.effectiveAt });
+        resident.addScheme({ position, to: e.to, effectiveAt: e.effectiveAt });
         return { type: 'SchemeChanged', position, data: e, resident };
       }
       case 'ClaimSettled':
         return this.claimSettled(event.data, position);
       case 'InsurerDecisionRecorded': {
         const e = event.data;
-        const claim = this.claims.get(e.claimId);
-        if (claim && !claim.decision) claim.decision = { position, receivedAt: e.receivedAt, decidedAt: e.decidedAt, covered: e.covered };
-        return { type: 'InsurerDecisionRecorded', position, data: e, claim };
+        const index = this.claims.find(e.claimId);
+        if (index !== undefined && !this.claims.decisionOf(index)) this.claims.decide(index, { position, receivedAt: e.receivedAt, decidedAt: e.decidedAt, covered: e.covered });
+        return { type: 'InsurerDecisionRecorded', position, data: e, claim: this.recordOf(index) };
       }
       case 'InsurerPaymentRecorded': {
         const e = event.data;
-        return { type: 'InsurerPaymentRecorded', position, data: e, claim: this.claims.get(e.claimId) };
+        return { type: 'InsurerPaymentRecorded', position, data: e, claim: this.recordOf(this.claims.find(e.claimId)) };
       }
       case 'ClaimReversed': {
         const e = event.data;
-        const claim = this.claims.get(e.claimId);
+        const claims = this.claims;
+        const index = claims.find(e.claimId);
         this.post(e.fundId, e.reversedAt, `claims:${e.careType}`, amountOf(e.basicFundPayment).negated(), position);
-        if (claim && !claim.reversed) {
-          claim.reversed = true;
-          const resident = this.resident(claim.residentId);
-          const totals = resident.totalsOf(claim.year);
-          totals.basicFundPaid = totals.basicFundPaid.minus(money(claim.basicFundPayment));
-          totals.criticalIllnessPaid = totals.criticalIllnessPaid.minus(money(claim.criticalIllnessPayment));
-          totals.assistancePaid = totals.assistancePaid.minus(money(claim.assistancePayment));
-          if (claim.careType !== 'inpatient') totals.outpatientCompliant = totals.outpatientCompliant.minus(money(claim.compliantCost));
-          if (claim.burdenInScope !== null) totals.personalBurdenInScope = totals.personalBurdenInScope.minus(money(claim.burdenInScope));
+        if (index !== undefined && !claims.isReversed(index)) {
+          claims.markReversed(index);
+          const totals = claims.residentOf(index).totalsOf(claims.yearOf(index));
+          totals.basicFundPaid = totals.basicFundPaid.minus(money(claims.basicFundPayment(index)));
+          totals.criticalIllnessPaid = totals.criticalIllnessPaid.minus(money(claims.criticalIllnessPayment(index)));
+          totals.assistancePaid = totals.assistancePaid.minus(money(claims.assistancePayment(index)));
+          if (claims.careTypeOf(index) !== 'inpatient') totals.outpatientCompliant = totals.outpatientCompliant.minus(money(claims.compliantCost(index)));
+          const burden = claims.burdenInScope(index);
+          if (burden !== null) totals.personalBurdenInScope = totals.personalBurdenInScope.minus(money(burden));
         }
-        return { type: 'ClaimReversed', position, data: e, claim };
+        return { type: 'ClaimReversed', position, data: e, claim: this.recordOf(index) };
       }
       case 'LookbackAssistanceGranted':
         return this.lookbackGranted(event.data, position);
@@ -224,7 +229,17 @@ export class AuditFold {
     const earlierGrants = resident.lookbackGrants ?? [];
     const grant: LookbackGrantFact = { position, applicationId: e.applicationId, claimIds: e.claimIds };
     resident.lookbackGrants = [...earlierGrants, grant];
-    return { type: 'LookbackAssistanceGranted', position, data: e, resident, grant, earlierGrants, assistancePaidBefore };
+    const named = new Set(e.claimIds);
+    const namedClaims = new Map<string, ClaimRecord>();
+    for (const index of this.claims.of(resident)) {
+      const claimId = this.claims.claimIdOf(index);
+      if (named.has(claimId) && !namedClaims.has(claimId)) namedClaims.set(claimId, this.claims.record(index));
+    }
+    return { type: 'LookbackAssistanceGranted', position, data: e, resident, grant, earlierGrants, assistancePaidBefore, namedClaims };
+  }
+
+  private recordOf(index: number | undefined): ClaimRecord | undefined {
+    return index === undefined ? undefined : this.claims.record(index);
   }
 
   private addPayment(resident: ResidentRecord, payment: PaymentFact): void {
@@ -245,7 +260,7 @@ export class AuditFold {
       hukou: e.hukou,
       residenceDistrict: e.residenceDistrict,
       hardship: knownHardshipCodes(e.hardship),
-      parents: Array.isArray(e.parents) ? e.parents : [],
+      parents: Array.isArray(e.parents) && e.parents.length > 0 ? e.parents : NO_PARENTS,
       enrolledAt: e.enrolledAt,
       recordedFundId: e.fundId,
       contributionExempt: e.contributionExempt,
@@ -282,10 +297,9 @@ export class AuditFold {
       assistancePayment: amountOf(e.assistancePayment),
       paymentsSource: String(e.paymentsSource),
     };
-    const record: ClaimRecord = {
+    const index = this.claims.add(resident, {
       position,
       claimId: e.claimId,
-      residentId: resident.residentId,
       year,
       fundId: intern(e.fundId),
       careType: intern(e.careType),
@@ -294,12 +308,7 @@ export class AuditFold {
       criticalIllnessPayment: e.criticalIllnessPayment,
       assistancePayment: e.assistancePayment,
       compliantCost: e.compliantCost,
-      burdenInScope: null,
-      reversed: false,
-      decision: null,
-    };
-    if (!this.claims.has(e.claimId)) this.claims.set(e.claimId, record);
-    resident.claims.push(record);
+    });
 
     let entitledByFacts: boolean;
     try {
@@ -326,9 +335,10 @@ export class AuditFold {
       const burden = claim.compliantCost.minus(claim.basicFundPayment);
       const counted = burden.isNegative() ? money('0') : burden;
       totals.personalBurdenInScope = totals.personalBurdenInScope.plus(counted);
-      record.burdenInScope = counted.toFixed(2);
+      this.claims.setBurdenInScope(index, counted.toFixed(2));
     }
     this.post(e.fundId, e.dischargedAt, `claims:${e.careType}`, claim.basicFundPayment, position);
+    const record = this.claims.record(index);
     return { type: 'ClaimSettled', position, data: e, resident, claim, record, totalsBefore, entitledByFacts, entitled, inCriticalIllnessScope };
   }
 }

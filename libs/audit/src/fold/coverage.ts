@@ -1,5 +1,6 @@
 import { money, Money, ZERO } from '@ledger/domain';
 import { addDays, daysBetween, firstDayOfNextMonth, firstDayOfYear, type Policy, yearOf } from '@ledger/policy';
+import { intern } from './event-shapes';
 import type { EnrollmentFact, PaymentFact, ResidentRecord } from './records';
 
 /**
@@ -48,7 +49,8 @@ export function benefitStartOf(policy: Policy, enrollment: EnrollmentFact, payme
       }
     }
   }
-  return { start: paidUpOn === null ? null : startFromPaidUpDate(policy, enrollment, paidUpOn), paidUpOn, paid, completedBy };
+  // Interned: the start is a computed date string, kept per resident and year in the cache.
+  return { start: paidUpOn === null ? null : intern(startFromPaidUpDate(policy, enrollment, paidUpOn)), paidUpOn, paid, completedBy };
 }
 
 export function startFromPaidUpDate(policy: Policy, enrollment: EnrollmentFact, paidUpOn: string): string {

@@ -14,6 +14,7 @@ import { ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { type HardshipCode, isHardshipCode } from '@ledger/policy';
 import type { BenefitStart } from './coverage';
+import { type ReadonlyYearMap, YearMap } from './year-map';
 
 /**
  * The auditor's own picture of the history, folded from the events by its own code (not the
@@ -77,7 +78,14 @@ export interface ClaimRecord {
   /** What the claim added to its year's critical-illness base (null: nothing), to take back on reversal. */
   burdenInScope: MoneyText | null;
   reversed: boolean;
-  decision: { position: Position; receivedAt: string; decidedAt: string; covered: boolean } | null;
+  decision: ClaimDecision | null;
+}
+
+export interface ClaimDecision {
+  position: Position;
+  receivedAt: string;
+  decidedAt: string;
+  covered: boolean;
 }
 
 /** The full claim while its own event is judged (amounts as Decimals). */
@@ -126,22 +134,42 @@ export function emptyYearTotals(): YearTotals {
 
 export class ResidentRecord {
   /** Every enrollment event per year, in position order (the ledger allows one; written history may hold more). */
-  readonly enrollments = new Map<number, EnrollmentFact[]>();
-  readonly payments = new Map<number, PaymentFact[]>();
-  readonly schemes: SchemeFact[] = [];
-  readonly totals = new Map<number, YearTotals>();
-  /** Claims in position order. */
-  readonly claims: ClaimRecord[] = [];
+  readonly enrollments = new YearMap<EnrollmentFact[]>();
+  readonly payments = new YearMap<PaymentFact[]>();
+  private schemeList: SchemeFact[] | null = null;
+  readonly totals = new YearMap<YearTotals>();
+  /** The resident's claims are a list inside the fold's ClaimTable: its first and last entries (-1: none). */
+  firstClaim = -1;
+  lastClaim = -1;
   /** Natural years in which assistance was paid under the uninsured rule, with the first claim of each. */
-  readonly uninsuredAssistanceYears = new Map<number, ClaimRecord>();
+  private uninsuredYears: YearMap<ClaimRecord> | null = null;
 
   /** Look-back grants in position order; absent until the first (few residents ever apply). */
   lookbackGrants?: LookbackGrantFact[];
 
   /** Benefit starts per year, recomputed only when the year's enrollments or payments change. */
-  readonly benefitStarts = new Map<number, BenefitStart[]>();
+  readonly benefitStarts = new YearMap<BenefitStart[]>();
 
   constructor(readonly residentId: string) {}
+
+  /** Natural years in which assistance was paid under the uninsured rule (rare: made on the first). */
+  get uninsuredAssistanceYears(): ReadonlyYearMap<ClaimRecord> {
+    return this.uninsuredYears ?? NO_YEARS;
+  }
+
+  rememberUninsuredAssistance(year: number, firstClaim: ClaimRecord): void {
+    (this.uninsuredYears ??= new YearMap()).set(year, firstClaim);
+  }
+
+  /** Scheme changes in position order (few residents have any: the list is made on the first). */
+  get schemes(): readonly SchemeFact[] {
+    return this.schemeList ?? NO_SCHEMES;
+  }
+
+  addScheme(change: SchemeFact): void {
+    if (this.schemeList === null) this.schemeList = [change];
+    else this.schemeList.push(change);
+  }
 
   enrollmentsOf(year: number): readonly EnrollmentFact[] {
     return this.enrollments.get(year) ?? [];
@@ -189,6 +217,13 @@ export class ResidentRecord {
   }
 }
 
+const NO_SCHEMES: readonly SchemeFact[] = Object.freeze([]);
+const NO_YEARS: ReadonlyYearMap<never> = new YearMap<never>();
+/** Most residents have no hardship code and no parents listed: one shared empty list, not one each. */
+const NO_CODES = Object.freeze([]) as unknown as HardshipCode[];
+export const NO_PARENTS = Object.freeze([]) as unknown as ParentFacts[];
+
 export function knownHardshipCodes(codes: readonly unknown[]): HardshipCode[] {
+  if (codes.length === 0) return NO_CODES;
   return [...new Set(codes.filter(isHardshipCode))].sort();
 }

@@ -80,7 +80,7 @@ export function inspectAssistance(folded: Folded, context: InspectionContext): v
       );
       evidence.push(...earlier.map(([, first]) => first.position));
     }
-    if (!resident.uninsuredAssistanceYears.has(claim.year)) resident.uninsuredAssistanceYears.set(claim.year, folded.record);
+    if (!resident.uninsuredAssistanceYears.has(claim.year)) resident.rememberUninsuredAssistance(claim.year, folded.record);
   }
 
   if (folded.entitledByFacts) {
@@ -136,7 +136,7 @@ function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanc
   let base: Money = ZERO;
   const notCountable: string[] = [];
   for (const claimId of new Set(data.claimIds)) {
-    const claim = resident.claims.find((record) => record.claimId === claimId);
+    const claim = folded.namedClaims.get(claimId);
     const why = !claim
       ? 'not a claim of the resident'
       : claim.reversed

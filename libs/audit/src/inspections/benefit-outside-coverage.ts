@@ -22,8 +22,9 @@ export const BENEFIT_OUTSIDE_COVERAGE = 'benefit-outside-coverage' as const;
 export function inspectBenefitCoverage(fold: AuditFold, policy: Policy, notEvaluated: (error: unknown) => void): PendingFinding[] {
   const findings: PendingFinding[] = [];
   for (const resident of fold.residents.values()) {
-    for (const claim of resident.claims) {
-      if (claim.reversed || !money(claim.basicFundPayment).greaterThan(ZERO)) continue;
+    for (const index of fold.claims.of(resident)) {
+      if (fold.claims.isReversed(index) || !fold.claims.paidFromBasicFund(index)) continue;
+      const claim = fold.claims.record(index);
       let coverage;
       try {
         coverage = coverageOn(policy, resident, claim.year, claim.admittedAt);

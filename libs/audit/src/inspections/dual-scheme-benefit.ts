@@ -14,8 +14,9 @@ export function inspectDualScheme(fold: AuditFold): PendingFinding[] {
   const findings: PendingFinding[] = [];
   for (const resident of fold.residents.values()) {
     if (resident.schemes.length === 0) continue;
-    for (const claim of resident.claims) {
-      if (claim.reversed || !money(claim.basicFundPayment).greaterThan(ZERO)) continue;
+    for (const index of fold.claims.of(resident)) {
+      if (fold.claims.isReversed(index) || !fold.claims.paidFromBasicFund(index)) continue;
+      const claim = fold.claims.record(index);
       const { scheme, change } = resident.schemeOn(claim.admittedAt);
       if (scheme !== 'employee') continue;
       findings.push({

@@ -36,8 +36,9 @@ export function inspectDuplicateStudent(fold: AuditFold): PendingFinding[] {
       if (university.length === 0 || ordinary.length === 0) continue;
       const underUniversity: ClaimRecord[] = [];
       const underOrdinary: ClaimRecord[] = [];
-      for (const claim of resident.claims) {
-        if (claim.year !== year || claim.reversed || !money(claim.basicFundPayment).greaterThan(ZERO)) continue;
+      for (const index of fold.claims.of(resident)) {
+        if (fold.claims.yearOf(index) !== year || fold.claims.isReversed(index) || !fold.claims.paidFromBasicFund(index)) continue;
+        const claim = fold.claims.record(index);
         const inForce = enrollmentInForce(enrollments, claim.admittedAt);
         (inForce.category === 'university-student' ? underUniversity : underOrdinary).push(claim);
       }

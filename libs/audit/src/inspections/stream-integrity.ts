@@ -3,6 +3,8 @@ import type { Position, StoredEvent } from '@ledger/event-store';
 import { finding, type Finding } from '../findings';
 import { hashedContentOf, hashMatches } from '../fold/event-hash';
 import { isCalendarDate, malformedFields } from '../fold/event-shapes';
+import { FirstSeenIndex } from './first-seen';
+import { StreamTips } from './stream-tips';
 
 /**
  * stream-integrity — SPEC.md: facts are "appended once, never updated or deleted; corrections are
@@ -25,12 +27,6 @@ import { isCalendarDate, malformedFields } from '../fold/event-shapes';
  */
 export const STREAM_INTEGRITY = 'stream-integrity' as const;
 
-interface StreamTip {
-  revision: number;
-  hash: string;
-  position: Position;
-}
-
 export type DecodedEvent = DomainEvent & { position: Position; eventId: string; stream: string };
 
 /** The decoded event when the auditor can fold it, null when it cannot be read at all. */
@@ -51,10 +47,10 @@ export class StreamIntegrityInspection {
   constructor(private readonly verifyContentHashes = true) {}
 
   private lastPosition: Position | null = null;
-  private readonly tips = new Map<string, StreamTip>();
-  // Positions kept as numbers (not bigints): these maps hold an entry per event of the history.
-  private readonly eventIds = new Map<string, number>();
-  private readonly businessKeys = new Map<string, number>();
+  private readonly tips = new StreamTips();
+  // An entry per event of the history: kept compact (see first-seen.ts).
+  private readonly eventIds = new FirstSeenIndex();
+  private readonly businessKeys = new FirstSeenIndex();
 
   /** Checks one stored event (problems are kept for findings()) and decodes it. */
   check(stored: StoredEvent): IntegrityOutcome {
@@ -67,28 +63,24 @@ export class StreamIntegrityInspection {
     }
     this.lastPosition = stored.position;
 
-    const tip = this.tips.get(stored.stream);
-    const expectedRevision = tip ? tip.revision + 1 : 0;
+    const tip = this.tips.find(stored.stream);
+    const expectedRevision = tip === undefined ? 0 : this.tips.revisionOf(tip) + 1;
     if (stored.revision !== expectedRevision) {
       problem(
         stored.revision > expectedRevision
           ? `revision ${stored.revision} of stream ${stored.stream} follows revision ${expectedRevision - 1}: ${stored.revision - expectedRevision} event(s) missing`
           : `revision ${stored.revision} of stream ${stored.stream} comes after revision ${expectedRevision - 1}: reordered or duplicated`,
-        tip?.position,
+        this.tips.positionOf(tip),
       );
     }
 
-    const firstWithId = this.eventIds.get(stored.eventId);
-    if (firstWithId !== undefined) {
-      problem(`event id ${stored.eventId} was already used at position ${firstWithId}`, BigInt(firstWithId));
-    } else this.eventIds.set(stored.eventId, Number(stored.position));
+    const firstWithId = this.eventIds.firstOrAdd(stored.eventId, stored.position);
+    if (firstWithId !== undefined) problem(`event id ${stored.eventId} was already used at position ${firstWithId}`, firstWithId);
 
     const businessKey = metadata.businessKey;
     if (typeof businessKey === 'string' && businessKey.length > 0) {
-      const firstWithKey = this.businessKeys.get(businessKey);
-      if (firstWithKey !== undefined) {
-        problem(`business key ${businessKey} was already recorded at position ${firstWithKey}`, BigInt(firstWithKey));
-      } else this.businessKeys.set(businessKey, Number(stored.position));
+      const firstWithKey = this.businessKeys.firstOrAdd(businessKey, stored.position);
+      if (firstWithKey !== undefined) problem(`business key ${businessKey} was already recorded at position ${firstWithKey}`, firstWithKey);
     } else {
       problem('it carries no business key');
     }
@@ -100,13 +92,13 @@ export class StreamIntegrityInspection {
     if (typeof previousHash !== 'string' || typeof hash !== 'string') {
       problem('it carries no hash chain (metadata.previousHash / metadata.hash)');
     } else {
-      const expectedPrevious = tip ? tip.hash : GENESIS_HASH;
-      if (previousHash !== expectedPrevious) {
+      if (tip === undefined ? previousHash !== GENESIS_HASH : !this.tips.hashIs(tip, previousHash)) {
+        const tipPosition = this.tips.positionOf(tip);
         problem(
-          tip
-            ? `the hash chain is broken: its previousHash does not match the hash of the stream's previous event at position ${tip.position}`
+          tip !== undefined
+            ? `the hash chain is broken: its previousHash does not match the hash of the stream's previous event at position ${tipPosition}`
             : `the hash chain is broken: the first event of stream ${stored.stream} does not start from the genesis hash`,
-          tip?.position,
+          tipPosition,
         );
       }
       const content = hashedContentOf(stored);
@@ -114,13 +106,8 @@ export class StreamIntegrityInspection {
       else if (this.verifyContentHashes && !hashMatches(previousHash, content, hash)) problem(CONTENT_CHANGED);
     }
     const tipHash = typeof hash === 'string' ? hash : '';
-    if (tip) {
-      tip.revision = Math.max(stored.revision, tip.revision);
-      tip.hash = tipHash;
-      tip.position = stored.position;
-    } else {
-      this.tips.set(stored.stream, { revision: stored.revision, hash: tipHash, position: stored.position });
-    }
+    if (tip !== undefined) this.tips.update(tip, Math.max(stored.revision, this.tips.revisionOf(tip)), tipHash, stored.position);
+    else this.tips.add(stored.stream, stored.revision, tipHash, stored.position);
 
     let decoded: DecodedEvent | null = null;
     try {
