@@ -1,5 +1,5 @@
 import { canonicalJson, eventHash, GENESIS_HASH } from '@ledger/domain';
-import { canonicalJsonFast, hashMatches } from './event-hash';
+import { hashMatches } from './event-hash';
 
 const samples: unknown[] = [
   { b: 1, a: [3, { z: null, y: undefined, x: 'é"\n' }], c: { '10': true, '9': false, 'B': 1, 'a': 2 } },
@@ -10,10 +10,6 @@ const samples: unknown[] = [
 ];
 
 describe('the auditor’s fast event hash', () => {
-  it.each(samples.map((sample) => [JSON.stringify(sample) ?? String(sample), sample]))('canonicalises %s exactly as integrity.ts', (_label, sample) => {
-    expect(canonicalJsonFast(sample)).toBe(canonicalJson(sample));
-  });
-
   it('agrees with integrity.ts, and tells any added, removed or changed member', () => {
     const content = (data: unknown) => ({ stream: 's', revision: 0, eventId: 'e', type: 'T', schemaVersion: 1, businessKey: 'k', occurredAt: '2024-01-01', data });
     for (const data of samples.filter((s) => s !== null && typeof s === 'object')) {
