@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
  * Prints one JSON line: { mode, events, ms, peakRssMiB, ... }. Peak RSS is the kernel's
  * (getrusage ru_maxrss), not a sample.
  */
-interface ReplayResult {
+export interface ReplayResult {
   mode: string;
   events: number;
   ms: number;

@@ -22,6 +22,7 @@ import { loadPolicy } from '@ledger/policy';
 import { importSyntheticYear } from '../synthetic/import-year';
 import type { LoadResult, LoadSpec } from './load';
 import { comparePeer, type PeerResult } from './peer';
+import type { ReplayResult } from './replay';
 
 /**
  * `npm run bench -- [--residents N | --quick]`: generates a synthetic year into a fresh store and
@@ -165,14 +166,6 @@ function rawInserts(dataDir: string, batchEvents: number[]): { events: number; m
   target.close();
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
   return { events, ms };
-}
-
-interface ReplayResult {
-  mode: string;
-  events: number;
-  ms: number;
-  peakRssMiB: number;
-  note?: string;
 }
 
 /** Each replay in a child of its own, with Node's default heap: as `npm run audit` runs, so its peak RSS is what a user gets. */
