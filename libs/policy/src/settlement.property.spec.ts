@@ -17,20 +17,12 @@ import {
   settleClaim,
   toDecimal,
 } from './index';
+import { mulberry32 } from '../../../scripts/synthetic/prng';
 
 const policy = loadPolicy();
 
-/** mulberry32: a small deterministic generator, so a failure replays identically. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the synthetic year's), so a failure replays identically. */
+const seededRandom = mulberry32;
 
 const DATES = ['2017-10-15', '2018-07-31', '2018-08-01', '2018-08-25', '2020-06-30', '2023-01-01', '2024-02-29', '2025-12-31'];
 

@@ -1,16 +1,8 @@
 import { DISTRICT_CODES } from '@ledger/domain';
+import { mulberry32 } from '../../../scripts/synthetic/prng';
 
-/** mulberry32: a tiny seeded PRNG, so every generated file and fuzz case is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the synthetic year's): every generated file and fuzz case is reproducible. */
+export const seededRandom = mulberry32;
 
 export type Random = () => number;
 export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];

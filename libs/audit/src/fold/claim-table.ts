@@ -61,18 +61,10 @@ export class ClaimTable {
   /** Records a settled claim; the first claim with an id is the one later events find by it. */
   add(
     resident: ResidentRecord,
-    claim: {
-      position: Position;
-      claimId: string;
-      year: number;
-      fundId: FundId;
-      careType: CareType;
-      admittedAt: string;
-      basicFundPayment: MoneyText;
-      criticalIllnessPayment: MoneyText;
-      assistancePayment: MoneyText;
-      compliantCost: MoneyText;
-    },
+    claim: Pick<
+      ClaimRecord,
+      'position' | 'claimId' | 'year' | 'fundId' | 'careType' | 'admittedAt' | 'basicFundPayment' | 'criticalIllnessPayment' | 'assistancePayment' | 'compliantCost'
+    >,
   ): ClaimIndex {
     if (this.count === this.positions.length) this.grow();
     const index = this.count;
