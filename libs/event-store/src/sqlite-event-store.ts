@@ -74,11 +74,19 @@ CREATE TABLE IF NOT EXISTS log_digest_checkpoints (
 /** Rows read at a time when the digest is computed over a store file that had none. */
 const BACKFILL_PAGE_SIZE = 20_000;
 
-/** The digest as an append transaction carries it from one inserted event to the next. */
+/** The digest as an append transaction (or the backfill) carries it from one event to the next. */
 interface DigestCursor {
   position: Position | null;
   digest: string;
-  changed: boolean;
+}
+
+const CHECKPOINT_EVERY = BigInt(LOG_DIGEST_CHECKPOINT_EVERY);
+
+/** Moves the digest on over one event, and keeps a checkpoint where one falls due. */
+function advanceDigest(cursor: DigestCursor, position: Position, eventId: string, hash: unknown, checkpoint: Database.Statement<[Position, string]>): void {
+  cursor.digest = logDigestStep(cursor.digest, position, eventId, hash);
+  cursor.position = position;
+  if (position % CHECKPOINT_EVERY === 0n) checkpoint.run(position, cursor.digest);
 }
 
 /**
@@ -175,24 +183,22 @@ export class SqliteEventStore implements EventStorePort {
       const existed = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_digest_head'").get() !== undefined;
       this.db.exec(LOG_DIGEST_SCHEMA);
       if (existed) return;
-      let digest = LOG_DIGEST_GENESIS;
-      let position: bigint | null = null;
+      const cursor: DigestCursor = { position: null, digest: LOG_DIGEST_GENESIS };
+      // Prepared here: the constructor's statements need the tables this transaction creates.
       const checkpoint = this.db.prepare('INSERT INTO log_digest_checkpoints (position, digest) VALUES (?, ?)');
       // In pages: a statement being iterated keeps the connection busy, so nothing could be written meanwhile.
       const page = this.db
         .prepare("SELECT position, event_id, json_extract(metadata, '$.hash') AS hash FROM events WHERE position > ? ORDER BY position LIMIT ?")
         .safeIntegers(true);
       for (;;) {
-        const rows = page.all(position ?? 0n, BACKFILL_PAGE_SIZE) as Array<{ position: bigint; event_id: string; hash: unknown }>;
+        const rows = page.all(cursor.position ?? 0n, BACKFILL_PAGE_SIZE) as Array<{ position: bigint; event_id: string; hash: unknown }>;
         if (rows.length === 0) break;
-        for (const row of rows) {
-          digest = logDigestStep(digest, row.position, row.event_id, row.hash);
-          position = row.position;
-          if (position % BigInt(LOG_DIGEST_CHECKPOINT_EVERY) === 0n) checkpoint.run(position, digest);
-        }
+        for (const row of rows) advanceDigest(cursor, row.position, row.event_id, row.hash, checkpoint);
       }
-      if (position !== null) {
-        this.db.prepare('INSERT INTO log_digest_head (singleton, position, digest, backfilled_through) VALUES (1, ?, ?, ?)').run(position, digest, position);
+      if (cursor.position !== null) {
+        this.db
+          .prepare('INSERT INTO log_digest_head (singleton, position, digest, backfilled_through) VALUES (1, ?, ?, ?)')
+          .run(cursor.position, cursor.digest, cursor.position);
       }
     }).immediate();
   }
@@ -200,9 +206,10 @@ export class SqliteEventStore implements EventStorePort {
   /** Runs an append transaction's inserts with the digest cursor, and saves what they moved it to. */
   private withDigest<T>(inserts: (cursor: DigestCursor) => T): T {
     const head = this.selectDigestHead.get();
-    const cursor: DigestCursor = { position: head ? BigInt(head.position) : null, digest: head?.digest ?? LOG_DIGEST_GENESIS, changed: false };
+    const before = head ? BigInt(head.position) : null;
+    const cursor: DigestCursor = { position: before, digest: head?.digest ?? LOG_DIGEST_GENESIS };
     const result = inserts(cursor);
-    if (cursor.changed) this.saveDigestHead.run(cursor.position, cursor.digest);
+    if (cursor.position !== before) this.saveDigestHead.run(cursor.position, cursor.digest);
     return result;
   }
 
@@ -279,10 +286,7 @@ export class SqliteEventStore implements EventStorePort {
       event.businessKey ?? null,
     );
     const position = BigInt(info.lastInsertRowid);
-    cursor.digest = logDigestStep(cursor.digest, position, event.eventId, event.metadata?.hash);
-    cursor.position = position;
-    cursor.changed = true;
-    if (position % BigInt(LOG_DIGEST_CHECKPOINT_EVERY) === 0n) this.insertDigestCheckpoint.run(position, cursor.digest);
+    advanceDigest(cursor, position, event.eventId, event.metadata?.hash, this.insertDigestCheckpoint);
     return position;
   }
 
