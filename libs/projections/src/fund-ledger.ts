@@ -15,6 +15,7 @@ import {
   TRAILING_MONTHS_OF_OUTFLOW,
   ZERO,
 } from '@ledger/domain';
+import { addDays, addMonths, firstDayOfNextMonth } from '@ledger/policy';
 
 /** Debit and credit totals of one account on one business day. */
 export interface DayAccountTotals {
@@ -265,13 +266,9 @@ export function monthsBetween(fromMonth: string, toMonth: string): string[] {
  * end the window is exactly the whole calendar months the auditor averages over.
  */
 function trailingWindowStart(asOf: BusinessDate): BusinessDate {
-  const [year, month, day] = asOf.split('-').map(Number);
-  const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const startMonthIndex = year * 12 + (month - 1) - TRAILING_MONTHS_OF_OUTFLOW;
-  const startYear = Math.floor(startMonthIndex / 12);
-  const startMonth = (startMonthIndex % 12) + 1;
-  const startDay = day === daysIn(year, month) ? daysIn(startYear, startMonth) : Math.min(day, daysIn(startYear, startMonth));
-  return `${String(startYear).padStart(4, '0')}-${String(startMonth).padStart(2, '0')}-${String(startDay).padStart(2, '0')}`;
+  const start = addMonths(asOf, -TRAILING_MONTHS_OF_OUTFLOW);
+  const lastDayOf = (date: BusinessDate) => addDays(firstDayOfNextMonth(date), -1);
+  return asOf === lastDayOf(asOf) ? lastDayOf(start) : start;
 }
 
 export function incomeToJson(figures: FundFigures) {
