@@ -329,15 +329,20 @@ function decidedWithin<T>(fundScope: FundId | null, command: LedgerCommand, stat
     if (fundScope) {
       const named = (command as { fundId?: FundId }).fundId;
       const enrolledIn = [...state.years.values()].map((enrollment) => enrollment.fundId);
-      const outside = named !== undefined && named !== fundScope ? [named] : enrolledIn.length > 0 && !enrolledIn.includes(fundScope) ? enrolledIn : [];
-      if (outside.length) throw forbidden(`this token may record only for fund ${fundScope}; the fact belongs to ${[...new Set(outside)].join(', ')}`);
+      if (named !== undefined) refuseOutside(fundScope, [named]);
+      if (!enrolledIn.includes(fundScope)) refuseOutside(fundScope, enrolledIn);
     }
     throw error;
   }
 }
 
 function assertWithinFund(fundScope: FundId, events: DomainEvent[], state: ResidentState): void {
-  const outside = [...fundsTouchedBy(events, state)].filter((fundId) => fundId !== fundScope);
+  refuseOutside(fundScope, fundsTouchedBy(events, state));
+}
+
+/** 403 when any of `funds` is not the manager's own. */
+function refuseOutside(fundScope: FundId, funds: Iterable<string>): void {
+  const outside = [...new Set(funds)].filter((fundId) => fundId !== fundScope);
   if (outside.length) throw forbidden(`this token may record only for fund ${fundScope}; the fact belongs to ${outside.join(', ')}`);
 }
 
