@@ -42,11 +42,8 @@ export class LogDigestInspection {
     if (head.position === stored.position) this.compareAt(head);
     else if (stored.position > head.position) {
       this.found.push(
-        finding(
-          STREAM_INTEGRITY,
-          null,
-          {},
-          `event ${stored.eventId} at position ${stored.position} lies after the last append the store recorded a running digest for (position ${head.position}): it was written into the store file past the ledger.`,
+        logFinding(
+                    `event ${stored.eventId} at position ${stored.position} lies after the last append the store recorded a running digest for (position ${head.position}): it was written into the store file past the ledger.`,
           [stored.position],
         ),
       );
@@ -61,11 +58,8 @@ export class LogDigestInspection {
     if (head === null) {
       if (record.headPosition !== null) {
         out.push(
-          finding(
-            STREAM_INTEGRITY,
-            null,
-            {},
-            `the store holds events through position ${record.headPosition} but no running digest of them: its digest record was removed, so deletions at the end of streams cannot be ruled out.`,
+          logFinding(
+                        `the store holds events through position ${record.headPosition} but no running digest of them: its digest record was removed, so deletions at the end of streams cannot be ruled out.`,
             [record.headPosition],
           ),
         );
@@ -75,11 +69,8 @@ export class LogDigestInspection {
     if (record.headPosition === null || record.headPosition < head.position) {
       const last = record.headPosition === null ? 'it holds no events at all' : `its last event is at position ${record.headPosition}`;
       out.push(
-        finding(
-          STREAM_INTEGRITY,
-          null,
-          {},
-          `the store recorded appends through position ${head.position}, but ${last}: events were removed from the end of the log; restore them from a backup or an earlier inspection's copy.`,
+        logFinding(
+                    `the store recorded appends through position ${head.position}, but ${last}: events were removed from the end of the log; restore them from a backup or an earlier inspection's copy.`,
           [record.headPosition, this.lastMatched],
         ),
       );
@@ -104,11 +95,8 @@ export class LogDigestInspection {
     }
     const since = this.lastMatched === null ? 'the first event' : `position ${this.lastMatched}`;
     this.found.push(
-      finding(
-        STREAM_INTEGRITY,
-        null,
-        {},
-        `the log from ${since} through position ${point.position} does not match the running digest the store wrote as it appended: events in that stretch were removed, inserted or reordered in the store file.`,
+      logFinding(
+                `the log from ${since} through position ${point.position} does not match the running digest the store wrote as it appended: events in that stretch were removed, inserted or reordered in the store file.`,
         [this.lastMatched, point.position],
       ),
     );
@@ -119,15 +107,17 @@ export class LogDigestInspection {
 
   private missingAt(point: LogDigestPoint, nextPosition: Position): void {
     this.found.push(
-      finding(
-        STREAM_INTEGRITY,
-        null,
-        {},
-        `there is no event at position ${point.position}, where the store recorded a running-digest checkpoint (the next event is at ${nextPosition}): the event there was removed from the store file.`,
+      logFinding(
+                `there is no event at position ${point.position}, where the store recorded a running-digest checkpoint (the next event is at ${nextPosition}): the event there was removed from the store file.`,
         [this.lastMatched, nextPosition],
       ),
     );
     this.running = point.digest;
     this.lastMatched = point.position;
   }
+}
+
+/** A finding about the log itself: no fund, resident or claim to name. */
+function logFinding(message: string, evidence: Iterable<Position | null | undefined>): Finding {
+  return finding(STREAM_INTEGRITY, null, {}, message, evidence);
 }
