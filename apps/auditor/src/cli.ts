@@ -7,7 +7,7 @@ import { isBusinessDate } from '@ledger/domain';
 import { EMBEDDED_EVENTS_FILE, type EventStorePort, openEventStore, parsePosition, type Position } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { readFundLedgerFile } from '@ledger/projections';
-import { checkContentHashesInline, type ContentHashCheck, parallelHashCheckAvailable, recordSuspects, startContentHashCheck } from './content-hash-check';
+import { collectHashCheck, type ParallelHashCheck, parallelHashCheckAvailable, startParallelHashCheck } from './parallel-hash-check';
 import { renderInspectionHtml } from './html-report';
 
 /**
@@ -93,9 +93,11 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     const head = await store.headPosition();
     const readThrough = head === null ? 0n : throughPosition !== null && throughPosition < head ? throughPosition : head;
 
-    let hashCheck: ContentHashCheck | null = null;
+    // Read before the first event, so the digest's snapshot covers at least what is replayed.
+    const logDigest = store.logDigest ? await store.logDigest() : null;
+    let hashCheck: ParallelHashCheck | null = null;
     if (!connectionString && readThrough > 0n && parallelHashCheckAvailable()) {
-      hashCheck = startContentHashCheck(join(dataDir, EMBEDDED_EVENTS_FILE), readThrough);
+      hashCheck = startParallelHashCheck(join(dataDir, EMBEDDED_EVENTS_FILE), readThrough, logDigest);
       await hashCheck.ready.catch(async () => {
         await hashCheck?.stop();
         hashCheck = null;
@@ -107,12 +109,13 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
       throughPosition,
       projectionCheckpoint: projection ? projection.checkpoint : undefined,
       contentHashes: hashCheck ? 'elsewhere' : 'verify',
+      logDigest: hashCheck ? 'elsewhere' : 'verify',
     });
     const bar = stderr.isTTY ? new SingleBar({ stream: stderr as NodeJS.WritableStream, format: 'auditing [{bar}] {percentage}% | position {value}/{total}', hideCursor: true }) : null;
     bar?.start(Number(readThrough), 0);
-    await replayStore(store, auditor, { through: readThrough, onProgress: (progress) => bar?.update(Number(progress.position)) });
+    await replayStore(store, auditor, { through: readThrough, logDigest, onProgress: (progress) => bar?.update(Number(progress.position)) });
     bar?.stop();
-    if (hashCheck) await collectHashCheck(hashCheck, store, auditor, readThrough);
+    if (hashCheck) await collectHashCheck(hashCheck, store, auditor, readThrough, logDigest);
 
     const live: LiveProjection | null = projection ? { ledger: projection.ledger, checkpoint: projection.checkpoint } : null;
     const report = auditor.report(live);
@@ -129,19 +132,6 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     return EXIT_COULD_NOT_RUN;
   } finally {
     await store?.close().catch(() => undefined);
-  }
-}
-
-/** The worker's verdicts, or — if it failed or had too much to say — the main thread's own check. */
-async function collectHashCheck(hashCheck: ContentHashCheck, store: EventStorePort, auditor: Auditor, readThrough: Position): Promise<void> {
-  try {
-    const result = await hashCheck.done;
-    if (result.overflow) await checkContentHashesInline(store, auditor, readThrough);
-    else recordSuspects(auditor, result.mismatches);
-  } catch {
-    await checkContentHashesInline(store, auditor, readThrough);
-  } finally {
-    await hashCheck.stop();
   }
 }
 

@@ -20,7 +20,7 @@ import { FUND_ATTRIBUTION, inspectFundAttribution } from './inspections/fund-att
 import { INSURER_DECISION_LATE, INSURER_PAYMENT_LATE, inspectInsurerDecision, inspectInsurerPayment } from './inspections/insurer-timeliness';
 import { reconcileFunds } from './inspections/ledger-reconciliation';
 import { inspectNewbornExemption, NEWBORN_EXEMPTION } from './inspections/newborn-exemption';
-import { LogDigestInspection } from './inspections/log-digest';
+import { type ComputedLogDigests, LogDigestInspection } from './inspections/log-digest';
 import { StreamIntegrityInspection } from './inspections/stream-integrity';
 import type { LiveProjection } from './live-projection';
 import { type InspectionReport, type NotEvaluatedJson, findingToJson, positionJson } from './report';
@@ -46,6 +46,12 @@ export interface AuditorOptions {
    * checked in parallel and reports mismatches with recordContentMismatch() before report().
    */
   contentHashes?: 'verify' | 'elsewhere';
+  /**
+   * 'verify' (default): recompute the store's running log digest here. 'elsewhere': the caller
+   * has it recomputed in parallel and hands the digests reached over with settleLogDigests()
+   * before report().
+   */
+  logDigest?: 'verify' | 'elsewhere';
 }
 
 type ReplayInspection = { rule: RuleId; inspect: (folded: Folded, context: InspectionContext) => void };
@@ -84,6 +90,7 @@ export class Auditor {
   private readonly notEvaluated = new Map<string, NotEvaluatedJson>();
   private readonly context: InspectionContext;
   private logDigest: LogDigestInspection | null = null;
+  private readonly logDigestHere: boolean;
   private eventsRead = 0;
   private lastPositionRead: Position | null = null;
 
@@ -97,6 +104,7 @@ export class Auditor {
     this.projectionCheckpoint = options.projectionCheckpoint;
     this.fold = new AuditFold(this.policy, options.projectionCheckpoint);
     this.integrity = new StreamIntegrityInspection(options.contentHashes !== 'elsewhere');
+    this.logDigestHere = options.logDigest !== 'elsewhere';
     this.context = { policy: this.policy, raise: (finding) => this.findings.push(finding) };
   }
 
@@ -111,7 +119,12 @@ export class Auditor {
    */
   expectLogDigest(record: LogDigest): void {
     if (this.eventsRead > 0) throw new Error('expectLogDigest must be called before the first event is replayed');
-    this.logDigest = new LogDigestInspection(record);
+    this.logDigest = new LogDigestInspection(record, this.logDigestHere);
+  }
+
+  /** The running digests a parallel verifier reached (see AuditorOptions.logDigest); nothing to do when the store keeps none. */
+  settleLogDigests(computed: ComputedLogDigests): void {
+    this.logDigest?.settle(computed);
   }
 
   /**

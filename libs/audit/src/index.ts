@@ -12,3 +12,4 @@ export * from './live-projection';
 export * from './auditor';
 export * from './replay';
 export { storedContentMatchesHash } from './fold/event-hash';
+export { type ComputedLogDigests, LogDigestInspection } from './inspections/log-digest';

@@ -1,4 +1,4 @@
-import type { EventStorePort, Position, StoredEvent } from '@ledger/event-store';
+import type { EventStorePort, LogDigest, Position, StoredEvent } from '@ledger/event-store';
 import { Auditor, type AuditorOptions } from './auditor';
 import type { InspectionReport } from './report';
 import type { LiveProjection } from './live-projection';
@@ -29,6 +29,8 @@ export interface ReplayStoreOptions {
   progressEvery?: number;
   /** Rows per page for stores that page synchronously. */
   pageSize?: number;
+  /** The store's running digest as the caller already read it (to hand it to a parallel verifier too); omitted, read here. */
+  logDigest?: LogDigest | null;
 }
 
 /**
@@ -50,7 +52,10 @@ export async function replayStore(store: EventStorePort, auditor: Auditor, optio
   let last: Position | null = options.after ?? null;
   const through = options.through ?? null;
   // Read before the first event, so the digest's snapshot covers at least what is replayed next.
-  if ((options.after ?? null) === null && store.logDigest) auditor.expectLogDigest(await store.logDigest());
+  if ((options.after ?? null) === null) {
+    const record = options.logDigest !== undefined ? options.logDigest : store.logDigest ? await store.logDigest() : null;
+    if (record) auditor.expectLogDigest(record);
+  }
   const seen = (event: StoredEvent): boolean => {
     if (through !== null && event.position > through) return false;
     if (!auditor.replay(event)) return false;

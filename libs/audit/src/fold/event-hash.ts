@@ -23,6 +23,8 @@ export function hashMatches(previousHash: string, content: HashedContent, hash: 
  */
 export function hashedContentOf(stored: Pick<StoredEvent, 'stream' | 'revision' | 'eventId' | 'type' | 'data' | 'metadata'>): HashedContent | null {
   const metadata = (stored.metadata ?? {}) as Record<string, unknown>;
+  const version = metadata.hashVersion;
+  if (!isKnownHashVersion(version)) return null;
   const content: HashedContent = {
     stream: stored.stream,
     revision: stored.revision,
@@ -33,9 +35,7 @@ export function hashedContentOf(stored: Pick<StoredEvent, 'stream' | 'revision' 
     occurredAt: String(metadata.occurredAt),
     data: stored.data,
   };
-  const version = metadata.hashVersion;
   if (version === undefined) return content;
-  if (version !== CURRENT_HASH_VERSION) return null;
   // Taken as stored, whatever its shape: an edited or removed member changes the bytes, so the hash tells.
   content.provenance = {
     recordedAt: metadata.recordedAt,
@@ -43,6 +43,11 @@ export function hashedContentOf(stored: Pick<StoredEvent, 'stream' | 'revision' 
     requestDigest: metadata.requestDigest,
   } as HashedContent['provenance'];
   return content;
+}
+
+/** Whether this auditor knows what a hash of this version (metadata.hashVersion) covers. */
+export function isKnownHashVersion(version: unknown): boolean {
+  return version === undefined || version === CURRENT_HASH_VERSION;
 }
 
 /** Whether a stored event's content matches its stored hash (true when it carries no chain or an unknown hash version: those are reported apart). */

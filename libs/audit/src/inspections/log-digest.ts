@@ -11,15 +11,47 @@ import { STREAM_INTEGRITY } from './stream-integrity';
  * The store's record is read in one snapshot with its last position; events after that position
  * were appended after it was read and are not judged here. After a checkpoint that does not match,
  * the recorded digest is taken up again, so each damaged stretch of the log is named on its own.
+ *
+ * Recomputing the digest is a sha256 per event. The CLI has it done by its parallel verifier
+ * (computeHere = false): this then only keeps its place in the record, and the verifier hands back
+ * the digest it reached at each comparison (computedDigests() of an inspection that did compute
+ * them) before findings() are asked for. Which stretches are named does not depend on where the
+ * digests were computed.
  */
+/**
+ * The running digest reached at each place it is compared: per recorded checkpoint (by index; none
+ * where the checkpoint's event is missing) and at the recorded head.
+ */
+export interface ComputedLogDigests {
+  checkpoints: Array<string | undefined>;
+  head: string | undefined;
+}
+
+type ComparedSlot = number | 'head';
+
+/** A comparison with the record, judged once the digest reached there is known. */
+interface Comparison {
+  slot: ComparedSlot;
+  point: LogDigestPoint;
+  /** The last place compared before it, for the finding's wording. */
+  since: Position | null;
+}
+
 export class LogDigestInspection {
   private running = LOG_DIGEST_GENESIS;
   private nextCheckpoint = 0;
   private lastMatched: Position | null = null;
   private lastSeen: Position | null = null;
-  private readonly found: Finding[] = [];
+  /** Findings and comparisons in the order met: a comparison becomes a finding only if it fails. */
+  private readonly found: Array<Finding | Comparison> = [];
+  private computed: ComputedLogDigests | null;
 
-  constructor(private readonly record: LogDigest) {}
+  constructor(
+    private readonly record: LogDigest,
+    private readonly computeHere = true,
+  ) {
+    this.computed = computeHere ? { checkpoints: [], head: undefined } : null;
+  }
 
   /** Call for every event read, in position order. */
   observe(stored: Pick<StoredEvent, 'position' | 'eventId' | 'metadata'>): void {
@@ -30,30 +62,51 @@ export class LogDigestInspection {
       this.missingAt(checkpoints[this.nextCheckpoint], stored.position);
       this.nextCheckpoint += 1;
     }
-    this.running = logDigestStep(this.running, stored.position, stored.eventId, (stored.metadata as { hash?: unknown } | null)?.hash);
+    if (this.computeHere) this.running = logDigestStep(this.running, stored.position, stored.eventId, (stored.metadata as { hash?: unknown } | null)?.hash);
     this.lastSeen = stored.position;
     const checkpoint = checkpoints[this.nextCheckpoint];
     if (checkpoint && checkpoint.position === stored.position) {
-      this.compareAt(checkpoint);
+      this.compareAt(checkpoint, this.nextCheckpoint);
       this.nextCheckpoint += 1;
     }
     const head = record.head;
     if (head === null) return;
-    if (head.position === stored.position) this.compareAt(head);
+    if (head.position === stored.position) this.compareAt(head, 'head');
     else if (stored.position > head.position) {
       this.found.push(
         logFinding(
-                    `event ${stored.eventId} at position ${stored.position} lies after the last append the store recorded a running digest for (position ${head.position}): it was written into the store file past the ledger.`,
+          `event ${stored.eventId} at position ${stored.position} lies after the last append the store recorded a running digest for (position ${head.position}): it was written into the store file past the ledger.`,
           [stored.position],
         ),
       );
     }
   }
 
-  /** The findings, once every event read was observed. */
+  /** The digests this inspection reached (it must have computed them itself). */
+  computedDigests(): ComputedLogDigests {
+    if (!this.computeHere || this.computed === null) throw new Error('this log digest inspection did not compute the digests itself');
+    return this.computed;
+  }
+
+  /** The digests a verifier elsewhere reached, for an inspection that does not compute them. */
+  settle(computed: ComputedLogDigests): void {
+    if (this.computeHere) throw new Error('this log digest inspection computes its digests itself');
+    this.computed = computed;
+  }
+
+  /** The findings, once every event read was observed (and, computed elsewhere, settled). */
   findings(): Finding[] {
     const record = this.record;
-    const out = [...this.found];
+    const computed = this.computed;
+    const out: Finding[] = [];
+    for (const entry of this.found) {
+      if (!isComparison(entry)) out.push(entry);
+      else {
+        if (computed === null) throw new Error('the running digests computed elsewhere were not settled before the findings were asked for');
+        const reached = entry.slot === 'head' ? computed.head : computed.checkpoints[entry.slot];
+        if (reached !== entry.point.digest) out.push(this.mismatchAt(entry));
+      }
+    }
     const head = record.head;
     if (head === null) {
       if (record.headPosition !== null) {
@@ -88,21 +141,23 @@ export class LogDigestInspection {
     return `compared with the store's running digest at ${compared} checkpoint(s)${headCompared ? ` and its head (position ${record.head.position})` : ''}${backfilled}`;
   }
 
-  private compareAt(point: LogDigestPoint): void {
-    if (point.digest === this.running) {
-      this.lastMatched = point.position;
-      return;
+  private compareAt(point: LogDigestPoint, slot: ComparedSlot): void {
+    this.found.push({ slot, point, since: this.lastMatched });
+    if (this.computeHere) {
+      if (slot === 'head') this.computed!.head = this.running;
+      else this.computed!.checkpoints[slot] = this.running;
     }
-    const since = this.lastMatched === null ? 'the first event' : `position ${this.lastMatched}`;
-    this.found.push(
-      logFinding(
-                `the log from ${since} through position ${point.position} does not match the running digest the store wrote as it appended: events in that stretch were removed, inserted or reordered in the store file.`,
-        [this.lastMatched, point.position],
-      ),
-    );
-    // Take the recorded digest up again, so a later stretch is judged on its own.
+    // Take the recorded digest up again (the same when it matched), so a later stretch is judged on its own.
     this.running = point.digest;
     this.lastMatched = point.position;
+  }
+
+  private mismatchAt({ point, since }: Comparison): Finding {
+    const from = since === null ? 'the first event' : `position ${since}`;
+    return logFinding(
+      `the log from ${from} through position ${point.position} does not match the running digest the store wrote as it appended: events in that stretch were removed, inserted or reordered in the store file.`,
+      [since, point.position],
+    );
   }
 
   private missingAt(point: LogDigestPoint, nextPosition: Position): void {
@@ -115,6 +170,10 @@ export class LogDigestInspection {
     this.running = point.digest;
     this.lastMatched = point.position;
   }
+}
+
+function isComparison(entry: Finding | Comparison): entry is Comparison {
+  return 'slot' in entry;
 }
 
 /** A finding about the log itself: no fund, resident or claim to name. */

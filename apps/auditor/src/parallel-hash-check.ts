@@ -1,0 +1,272 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type Auditor, type ComputedLogDigests, LogDigestInspection, storedContentMatchesHash } from '@ledger/audit';
+import type { EventStorePort, LogDigest, Position, StoredEvent } from '@ledger/event-store';
+
+/**
+ * Recomputing every event's content hash is the largest single cost of an audit, and the store's
+ * running log digest is another sha256 per event. On the embedded store the CLI has both done by a
+ * worker thread reading the same SQLite file (read-only) while the main thread replays:
+ * - content: the worker reports the events whose content does not match, and each of those is
+ *   judged again on the main thread with integrity.ts's own eventHash before it becomes a finding;
+ * - log digest: the worker walks the store's recorded checkpoints as LogDigestInspection does
+ *   (log-digest.ts of @ledger/audit: digest steps of event-store's log-digest.ts, the recorded
+ *   digest taken up again after each comparison) and hands back the digest it reached at each;
+ *   the main thread's inspection judges them.
+ * The worker only uses Node's crypto and better-sqlite3, so its source is inline (it runs the same
+ * under the compiled CLI and under the tests, which compare it with the main-thread code).
+ *
+ * Anything unexpected — no second core, a worker that fails, too many suspects to ship back —
+ * and the hashes are checked on the main thread instead: slower, never different.
+ */
+export interface ContentMismatchRow {
+  position: string;
+  eventId: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+interface WorkerDone {
+  done: true;
+  checked: number;
+  mismatches: ContentMismatchRow[];
+  overflow: boolean;
+  /** Null when no digest record was given. */
+  logDigests: ComputedLogDigests | null;
+}
+
+/** Suspects the worker ships back at most; past that, the main thread checks everything itself. */
+const MAX_SUSPECTS = 10_000;
+
+/** The store's digest record as the worker gets it: positions as decimal text. */
+interface WorkerLogDigest {
+  headPosition: string | null;
+  head: { position: string; digest: string } | null;
+  checkpoints: Array<{ position: string; digest: string }>;
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const Database = require(workerData.betterSqlite3);
+// canonicalJson of integrity.ts: object keys sorted by UTF-16 code units, undefined members left out.
+function canonical(value) {
+  if (value === null || typeof value !== 'object') { const text = JSON.stringify(value); return text === undefined ? 'null' : text; }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) { if (i > 0) out += ','; if (i in value) out += canonical(value[i]); }
+    return out + ']';
+  }
+  const keys = Object.keys(value).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const inner = value[key];
+    if (inner === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(key) + ':' + canonical(inner);
+  }
+  return out + '}';
+}
+function contentMatches(row, metadata) {
+  if (typeof metadata.previousHash !== 'string' || typeof metadata.hash !== 'string') return true;
+  // Hash version 2 also covers the provenance (event-hash.ts hashedContentOf); other versions are suspects, judged on the main thread.
+  if (metadata.hashVersion !== undefined && metadata.hashVersion !== 2) return false;
+  let text = metadata.previousHash + '\\n' + row.stream + '\\n' + row.revision + '\\n' + row.event_id + '\\n' + row.type + '\\n' + metadata.schemaVersion
+    + '\\n' + metadata.businessKey + '\\n' + metadata.occurredAt + '\\n' + canonical(JSON.parse(row.data));
+  if (metadata.hashVersion === 2) text += '\\n' + canonical({ recordedAt: metadata.recordedAt, recordedBy: metadata.recordedBy, requestDigest: metadata.requestDigest });
+  return createHash('sha256').update(text).digest('hex') === metadata.hash;
+}
+// The running log digest (event-store log-digest.ts logDigestStep), walked as LogDigestInspection walks it.
+const record = workerData.logDigest;
+const checkpoints = record ? record.checkpoints.map((c) => ({ position: BigInt(c.position), digest: c.digest })) : [];
+const head = record && record.head ? { position: BigInt(record.head.position), digest: record.head.digest } : null;
+const digestThrough = record && record.headPosition !== null ? BigInt(record.headPosition) : null;
+const reached = { checkpoints: new Array(checkpoints.length).fill(null), head: null };
+let running = '0'.repeat(64);
+let nextCheckpoint = 0;
+function observeDigest(position, eventId, hash) {
+  if (digestThrough === null || position > digestThrough) return;
+  while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].position < position) running = checkpoints[nextCheckpoint++].digest;
+  running = createHash('sha256').update(running + '\\n' + position + '\\n' + eventId + '\\n' + (typeof hash === 'string' ? hash : '')).digest('hex');
+  if (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].position === position) {
+    reached.checkpoints[nextCheckpoint] = running;
+    running = checkpoints[nextCheckpoint++].digest;
+  }
+  if (head !== null && head.position === position) { reached.head = running; running = head.digest; }
+}
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+const page = db.prepare('SELECT position, event_id, stream, revision, type, data, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?');
+page.safeIntegers(true);
+parentPort.postMessage({ ready: true });
+const through = BigInt(workerData.through);
+let after = 0n;
+let checked = 0;
+let overflow = false;
+let digestUnreadable = false;
+const mismatches = [];
+for (;;) {
+  const rows = page.all(after, through, workerData.pageSize);
+  if (rows.length === 0) break;
+  for (const row of rows) {
+    checked += 1;
+    let metadata = null;
+    let matches = false;
+    try {
+      metadata = JSON.parse(row.metadata);
+      matches = contentMatches(row, metadata);
+    } catch (error) {
+      matches = false;
+    }
+    // Metadata the main thread's replay could not read either: that audit stops, or the main thread recomputes.
+    if (metadata === null || typeof metadata !== 'object') digestUnreadable = true;
+    else observeDigest(row.position, row.event_id, metadata.hash);
+    if (!matches) {
+      if (mismatches.length < workerData.maxSuspects) {
+        mismatches.push({ position: String(row.position), eventId: row.event_id, stream: row.stream, revision: Number(row.revision), type: row.type, data: row.data, metadata: row.metadata });
+      } else overflow = true;
+    }
+  }
+  after = rows[rows.length - 1].position;
+}
+db.close();
+const logDigests = record && !digestUnreadable
+  ? { checkpoints: reached.checkpoints.map((d) => (d === null ? undefined : d)), head: reached.head === null ? undefined : reached.head }
+  : null;
+parentPort.postMessage({ done: true, checked, mismatches, overflow, logDigests, digestUnreadable });
+`;
+
+export interface ParallelHashCheck {
+  /** Resolves once the worker has the file open; rejects when it could not start. */
+  ready: Promise<void>;
+  done: Promise<WorkerDone>;
+  stop(): Promise<void>;
+}
+
+export function parallelHashCheckAvailable(): boolean {
+  return availableParallelism() > 1;
+}
+
+function workerLogDigest(record: LogDigest | null): WorkerLogDigest | null {
+  if (record === null) return null;
+  return {
+    headPosition: record.headPosition === null ? null : record.headPosition.toString(),
+    head: record.head === null ? null : { position: record.head.position.toString(), digest: record.head.digest },
+    checkpoints: record.checkpoints.map((c) => ({ position: c.position.toString(), digest: c.digest })),
+  };
+}
+
+/**
+ * Starts checking the content hashes of the events at positions 1…through in the SQLite file and,
+ * given the store's digest record (read before the replay, as the auditor gets it), recomputing
+ * the running log digest over them.
+ */
+// Pages small enough to die in the worker's young generation (see replay.ts's page size).
+export function startParallelHashCheck(file: string, through: Position, logDigest: LogDigest | null, pageSize = 2_000): ParallelHashCheck {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      file,
+      through: through.toString(),
+      pageSize,
+      maxSuspects: MAX_SUSPECTS,
+      logDigest: workerLogDigest(logDigest),
+      betterSqlite3: require.resolve('better-sqlite3'),
+    },
+  });
+  let settleReady: { resolve: () => void; reject: (error: Error) => void };
+  let settleDone: { resolve: (result: WorkerDone) => void; reject: (error: Error) => void };
+  const ready = new Promise<void>((resolve, reject) => (settleReady = { resolve, reject }));
+  const done = new Promise<WorkerDone>((resolve, reject) => (settleDone = { resolve, reject }));
+  worker.on('message', (message: { ready?: true } | WorkerDone) => {
+    if ('ready' in message) settleReady.resolve();
+    else if ('done' in message) settleDone.resolve(message);
+  });
+  worker.on('error', (error) => {
+    settleReady.reject(error);
+    settleDone.reject(error);
+  });
+  worker.on('exit', (code) => {
+    const error = new Error(`the hash-check worker stopped (exit code ${code}) before it finished`);
+    settleReady.reject(error);
+    settleDone.reject(error);
+  });
+  // Whoever does not wait for one of them must not see an unhandled rejection.
+  ready.catch(() => undefined);
+  done.catch(() => undefined);
+  return { ready, done, stop: async () => void (await worker.terminate()) };
+}
+
+function storedOf(row: ContentMismatchRow): StoredEvent {
+  return {
+    eventId: row.eventId,
+    type: row.type,
+    stream: row.stream,
+    revision: row.revision,
+    position: BigInt(row.position),
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+  };
+}
+
+/** Judges the worker's suspects with integrity.ts's eventHash and records the ones that really differ. */
+export function recordSuspects(auditor: Auditor, suspects: readonly ContentMismatchRow[]): void {
+  for (const row of suspects) {
+    let stored: StoredEvent;
+    try {
+      stored = storedOf(row);
+    } catch {
+      continue; // unreadable JSON: the main replay already reported the event as malformed
+    }
+    if (!storedContentMatchesHash(stored)) auditor.recordContentMismatch(stored);
+  }
+}
+
+/**
+ * The main-thread fallback: reads the events again, checks every content hash (when asked) and
+ * recomputes the running log digest (when given the record the auditor was given).
+ */
+export async function checkHashesInline(
+  store: EventStorePort,
+  auditor: Auditor,
+  through: Position,
+  what: { contentHashes: boolean; logDigest: LogDigest | null },
+): Promise<void> {
+  const digest = what.logDigest === null ? null : new LogDigestInspection(what.logDigest);
+  for await (const stored of store.readAll()) {
+    if (stored.position > through) break;
+    if (what.contentHashes && !storedContentMatchesHash(stored)) auditor.recordContentMismatch(stored);
+    digest?.observe(stored);
+  }
+  if (digest) auditor.settleLogDigests(digest.computedDigests());
+}
+
+/**
+ * The worker's verdicts, or — for what it failed at or had too much to say about — the main
+ * thread's own check. `logDigest`: the record the auditor was given (null: the store keeps none).
+ */
+export async function collectHashCheck(
+  check: ParallelHashCheck,
+  store: EventStorePort,
+  auditor: Auditor,
+  through: Position,
+  logDigest: LogDigest | null,
+): Promise<void> {
+  let result: WorkerDone;
+  try {
+    result = await check.done;
+  } catch {
+    await check.stop();
+    await checkHashesInline(store, auditor, through, { contentHashes: true, logDigest });
+    return;
+  }
+  await check.stop();
+  if (!result.overflow) recordSuspects(auditor, result.mismatches);
+  if (result.logDigests) auditor.settleLogDigests(result.logDigests);
+  const digestInline = logDigest !== null && result.logDigests === null;
+  if (result.overflow || digestInline) await checkHashesInline(store, auditor, through, { contentHashes: result.overflow, logDigest: digestInline ? logDigest : null });
+}
