@@ -112,7 +112,7 @@ export class LogDigestInspection {
       if (record.headPosition !== null) {
         out.push(
           logFinding(
-                        `the store holds events through position ${record.headPosition} but no running digest of them: its digest record was removed, so deletions at the end of streams cannot be ruled out.`,
+            `the store holds events through position ${record.headPosition} but no running digest of them: its digest record was removed, so deletions at the end of streams cannot be ruled out.`,
             [record.headPosition],
           ),
         );
@@ -123,7 +123,7 @@ export class LogDigestInspection {
       const last = record.headPosition === null ? 'it holds no events at all' : `its last event is at position ${record.headPosition}`;
       out.push(
         logFinding(
-                    `the store recorded appends through position ${head.position}, but ${last}: events were removed from the end of the log; restore them from a backup or an earlier inspection's copy.`,
+          `the store recorded appends through position ${head.position}, but ${last}: events were removed from the end of the log; restore them from a backup or an earlier inspection's copy.`,
           [record.headPosition, this.lastMatched],
         ),
       );
@@ -163,7 +163,7 @@ export class LogDigestInspection {
   private missingAt(point: LogDigestPoint, nextPosition: Position): void {
     this.found.push(
       logFinding(
-                `there is no event at position ${point.position}, where the store recorded a running-digest checkpoint (the next event is at ${nextPosition}): the event there was removed from the store file.`,
+        `there is no event at position ${point.position}, where the store recorded a running-digest checkpoint (the next event is at ${nextPosition}): the event there was removed from the store file.`,
         [this.lastMatched, nextPosition],
       ),
     );
