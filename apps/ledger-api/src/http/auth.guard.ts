@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, SetMetadata, UnauthorizedException, ForbiddenException, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { fundScopeOf, InvalidTokenError, isAllowed, Permission, Principal, verifyToken } from '@ledger/access';
+import { fundScopeOf, InvalidTokenError, isAllowed, Permission, Principal, TokenVerifier } from '@ledger/access';
 import type { RecordedBy } from '@ledger/domain';
 import { SIGNING_KEY } from '../tokens';
 
@@ -26,10 +26,14 @@ const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly tokens: TokenVerifier;
+
   constructor(
     private readonly reflector: Reflector,
-    @Inject(SIGNING_KEY) private readonly key: Uint8Array,
-  ) {}
+    @Inject(SIGNING_KEY) key: Uint8Array,
+  ) {
+    this.tokens = new TokenVerifier(key);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -40,7 +44,7 @@ export class AuthGuard implements CanActivate {
     if (!match) throw unauthorized('send Authorization: Bearer <token> (npm run token -- --role ROLE)');
     let principal: Principal;
     try {
-      principal = await verifyToken(this.key, match[1]);
+      principal = await this.tokens.verify(match[1]);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw unauthorized(error.message);
       throw error;
