@@ -3,11 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { fundScopeOf, InvalidTokenError, isAllowed, Permission, Principal, TokenVerifier } from '@ledger/access';
 import type { RecordedBy } from '@ledger/domain';
 import { SIGNING_KEY } from '../tokens';
+import { assertRequestShape } from './strict-input';
 
 const PERMISSION = 'ledger:permission';
-/** Metadata key of `@Public()` routes (read by the guard and by the request-shape interceptor). */
-export const IS_PUBLIC = 'ledger:public';
-const PUBLIC = IS_PUBLIC;
+const PUBLIC = 'ledger:public';
 
 /** The permission a route needs; a route with none is open to no one but `@Public()` ones. */
 export const Requires = (permission: Permission) => SetMetadata(PERMISSION, permission);
@@ -21,8 +20,9 @@ interface AuthenticatedRequest {
 const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
 
 /**
- * 401 without a valid bearer token, 403 outside the role. Runs before validation and handlers,
- * so a refused request reaches nothing that writes.
+ * 401 without a valid bearer token, 403 outside the role, then the request's shape (400/415,
+ * `assertRequestShape`). Runs before validation and handlers, so a refused request reaches
+ * nothing that writes.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -54,6 +54,7 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException({ statusCode: HttpStatus.FORBIDDEN, error: 'Forbidden', message: `role ${principal.role} may not ${permission ?? 'use this endpoint'}` });
     }
     request.principal = principal;
+    assertRequestShape(context);
     return true;
   }
 }
