@@ -81,6 +81,10 @@ describe('ledger API (embedded store, end to end)', () => {
   describe('contributions, subsidies and claims post inside one fund', () => {
     it('credits a contribution to the attributed fund and starts benefits once paid', async () => {
       const before = await fund('jiangxia');
+      // Asked twice, so the answers after the posting are not the first ever computed.
+      const beforeAsOf = await fund('jiangxia', '2023-12-31');
+      expect(await fund('jiangxia')).toEqual(before);
+      expect(await fund('jiangxia', '2023-12-31')).toEqual(beforeAsOf);
       const enrollment = await enrolledAdult({ hukou: { local: true, district: 'jiangxia' }, residenceDistrict: 'jiangxia' });
       const receiptNo = uid('RC');
       const response = await post('/v1/contributions', {
@@ -95,6 +99,8 @@ describe('ledger API (embedded store, end to end)', () => {
       const after = await fund('jiangxia');
       expect(Number(after.balance) - Number(before.balance)).toBeCloseTo(380, 2);
       expect(Number(after.income.contributions) - Number(before.income.contributions)).toBeCloseTo(380, 2);
+      const afterAsOf = await fund('jiangxia', '2023-12-31');
+      expect(Number(afterAsOf.balance) - Number(beforeAsOf.balance)).toBeCloseTo(380, 2);
       const resident = await get(`/v1/residents/${enrollment.residentId}`).expect(200);
       expect(resident.body.enrollments[0]).toMatchObject({ year: 2024, fundId: 'jiangxia', benefitStart: '2024-01-01', contributionPaid: '380.00' });
     });

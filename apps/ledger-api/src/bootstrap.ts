@@ -1,9 +1,9 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory, Reflector } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { LedgerConfig } from './config';
 import { LedgerExceptionFilter, validationException } from './http/errors';
-import { RequestShapeInterceptor, StrictValidationPipe } from './http/strict-input';
+import { StrictValidationPipe } from './http/strict-input';
 import { LedgerModule } from './ledger.module';
 
 /** Request bodies above this are refused with 413 before any parsing work. */
@@ -12,7 +12,6 @@ export const BODY_LIMIT = '64kb';
 export function configureApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalFilters(new LedgerExceptionFilter());
-  app.useGlobalInterceptors(new RequestShapeInterceptor(app.get(Reflector)));
   app.useGlobalPipes(
     new StrictValidationPipe({
       whitelist: true,

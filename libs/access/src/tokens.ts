@@ -83,17 +83,83 @@ export class InvalidTokenError extends Error {
 }
 
 export async function verifyToken(key: Uint8Array, token: string): Promise<Principal> {
+  return (await verifyFully(key, token)).principal;
+}
+
+/** A fully verified token: who it names, and the window (epoch seconds) in which it is valid. */
+interface VerifiedToken {
+  principal: Principal;
+  notBefore: number | undefined;
+  expires: number | undefined;
+}
+
+async function verifyFully(key: Uint8Array, token: string, nowSeconds?: number): Promise<VerifiedToken> {
   try {
-    const { payload } = await jwtVerify(token, key, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: [ALGORITHM] });
+    const currentDate = nowSeconds === undefined ? undefined : new Date(nowSeconds * 1000);
+    const { payload } = await jwtVerify(token, key, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: [ALGORITHM], currentDate });
     const role = payload.role;
     if (!isRole(role)) throw new InvalidTokenError('the token names no known role');
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new InvalidTokenError('the token names no subject');
     const fund = payload.fund;
     if (role === 'district-manager' && !isFundId(fund)) throw new InvalidTokenError('a district-manager token must name its fund');
-    return { subject: payload.sub, role, fundId: role === 'district-manager' && isFundId(fund) ? fund : null };
+    const principal: Principal = Object.freeze({ subject: payload.sub, role, fundId: role === 'district-manager' && isFundId(fund) ? fund : null });
+    // jose has checked both are numbers when present. Frozen: one principal serves every request
+    // that carries the token.
+    return { principal, notBefore: payload.nbf, expires: payload.exp };
   } catch (error) {
     if (error instanceof InvalidTokenError) throw error;
     if (error instanceof errors.JWTExpired) throw new InvalidTokenError('the token has expired');
     throw new InvalidTokenError('the token is not valid for this ledger');
+  }
+}
+
+/** How many distinct verified tokens a TokenVerifier remembers (a few per client in practice). */
+export const VERIFIED_TOKEN_CACHE_SIZE = 1024;
+
+/**
+ * verifyToken with a memory: the signature, issuer, audience, algorithm and claim shapes of a
+ * token are fixed by its text and the key, so a token that passed them once passes them again;
+ * only the clock checks (nbf, exp) can change their answer, and they are made again on every use,
+ * the way jose makes them (no clock tolerance, whole seconds). The HMAC and the JSON decoding of
+ * jose were the largest share of a balance request's CPU. Tokens that fail are not remembered:
+ * they are verified afresh each time, so a refusal always comes from jose.
+ */
+export class TokenVerifier {
+  private readonly verified = new Map<string, VerifiedToken>();
+
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly capacity: number = VERIFIED_TOKEN_CACHE_SIZE,
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
+
+  async verify(token: string): Promise<Principal> {
+    const now = this.nowSeconds();
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.notBefore !== undefined && known.notBefore > now) throw new InvalidTokenError('the token is not valid for this ledger');
+      if (known.expires !== undefined && known.expires <= now) {
+        // It can never become valid again.
+        this.verified.delete(token);
+        throw new InvalidTokenError('the token has expired');
+      }
+      // Most recently used last, so the first entry is the one to evict.
+      this.verified.delete(token);
+      this.verified.set(token, known);
+      return known.principal;
+    }
+    const fresh = await verifyFully(this.key, token, now);
+    this.verified.set(token, fresh);
+    if (this.verified.size > this.capacity) this.verified.delete(this.verified.keys().next().value!);
+    return fresh.principal;
+  }
+
+  /** Tokens remembered now (for tests). */
+  get size(): number {
+    return this.verified.size;
+  }
+
+  remembers(token: string): boolean {
+    return this.verified.has(token);
   }
 }

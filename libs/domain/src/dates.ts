@@ -18,7 +18,19 @@ export function monthOf(date: BusinessDate): string {
 /** Built once: constructing an Intl.DateTimeFormat costs far more than formatting with one. */
 const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
+/**
+ * The last answer, by the whole second it was for: a zone's offsets are whole seconds, so its date
+ * changes only on a second's boundary, and every balance request asks for "today".
+ */
+let lastSecond = Number.NaN;
+let lastDate = '';
+
 /** The business date in Asia/Shanghai at the given instant (the ledger's "today"). */
 export function shanghaiDateOf(instant: Date): BusinessDate {
-  return SHANGHAI_DATE.format(instant);
+  const second = Math.floor(instant.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastDate = SHANGHAI_DATE.format(instant);
+    lastSecond = second;
+  }
+  return lastDate;
 }

@@ -101,4 +101,15 @@ describe('FundLedger date queries', () => {
     // balance 2 × 100,000 − 3,600 = 196,400; outflow 3,600 → 300 a month.
     expect(ledger.monthsOfPayment('huangpi', '2025-02-27')!.toFixed(2)).toBe('654.67');
   });
+
+  it("moves a fund's revision with each change to it, and no other fund's", () => {
+    const ledger = new FundLedger();
+    const start = [ledger.revision('huangpi'), ledger.revision('xinzhou')];
+    ledger.load('huangpi', '2025-01-02', 'bank', { debit: money('1.00'), credit: ZERO });
+    expect(ledger.revision('huangpi')).not.toBe(start[0]);
+    expect(ledger.revision('xinzhou')).toBe(start[1]);
+    const after = ledger.revision('huangpi');
+    ledger.load('huangpi', '2023-06-30', 'income:contributions', { debit: ZERO, credit: money('1.00') });
+    expect(ledger.revision('huangpi')).not.toBe(after);
+  });
 });

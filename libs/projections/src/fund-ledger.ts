@@ -88,9 +88,12 @@ export class FundLedger {
    */
   private readonly running = new Map<FundId, { dates: BusinessDate[]; figures: FundFigures[] }>();
   private readonly staleFrom = new Map<FundId, BusinessDate>();
+  /** Per fund, how many changes it has taken: an answer computed at one revision holds until the next. */
+  private readonly revisions = new Map<FundId, number>();
 
   constructor() {
     for (const fundId of FUND_IDS) {
+      this.revisions.set(fundId, 0);
       this.days.set(fundId, new Map());
       this.totals.set(fundId, emptyFigures());
       this.running.set(fundId, { dates: [], figures: [] });
@@ -116,9 +119,15 @@ export class FundLedger {
     const current = byAccount.get(account) ?? { debit: ZERO, credit: ZERO };
     byAccount.set(account, { debit: current.debit.plus(delta.debit), credit: current.credit.plus(delta.credit) });
     addAccount(this.totals.get(fundId)!, account, delta);
+    this.revisions.set(fundId, this.revisions.get(fundId)! + 1);
     if (markDirty) this.dirty.add(`${fundId}|${date}|${account}`);
     const stale = this.staleFrom.get(fundId);
     if (stale === undefined || date < stale) this.staleFrom.set(fundId, date);
+  }
+
+  /** Changes with every posting to the fund (and every loaded row): equal revisions, equal answers. */
+  revision(fundId: FundId): number {
+    return this.revisions.get(fundId)!;
   }
 
   /** The rows changed since the last call, for persistence. */

@@ -11,6 +11,7 @@ import {
 import { addDays } from '@ledger/policy';
 import { LedgerService } from '@ledger/application';
 import { incomeOf, incomeToJson, outflowOf, outflowToJson, ProjectionRunner } from '@ledger/projections';
+import { deepFreeze, RevisionCache } from './revision-cache';
 
 export class ListFundsQuery {
   /** Figures of every posting dated on or before this day; undefined, everything recorded. */
@@ -53,23 +54,39 @@ export class ListFundsHandler implements IQueryHandler<ListFundsQuery> {
   }
 }
 
+export type FundView = ReturnType<typeof fundView>;
+
+function fundView(ledger: ProjectionRunner['ledger'], fundId: FundId, asOf: string | undefined, date: string) {
+  const figures = asOf ? ledger.asOf(fundId, asOf) : ledger.current(fundId);
+  const months = ledger.monthsOfPayment(fundId, date);
+  return {
+    fundId,
+    asOf: asOf ?? null,
+    balance: formatMoney(figures.balance),
+    income: incomeToJson(figures),
+    outflow: outflowToJson(figures),
+    monthsOfPayment: months === null ? null : months.toDecimalPlaces(1).toFixed(1),
+  };
+}
+
 @QueryHandler(GetFundQuery)
 export class GetFundHandler implements IQueryHandler<GetFundQuery> {
+  /** By fund revision and question: the current figures on a given "today", or as of a date. */
+  private readonly answers = new RevisionCache<FundView>();
+
   constructor(private readonly projections: ProjectionRunner) {}
 
-  async execute({ fundId, asOf }: GetFundQuery) {
+  async execute({ fundId, asOf }: GetFundQuery): Promise<FundView> {
     const ledger = this.projections.ledger;
     const date = asOf ?? shanghaiDateOf(new Date());
-    const figures = asOf ? ledger.asOf(fundId, asOf) : ledger.current(fundId);
-    const months = ledger.monthsOfPayment(fundId, date);
-    return {
-      fundId,
-      asOf: asOf ?? null,
-      balance: formatMoney(figures.balance),
-      income: incomeToJson(figures),
-      outflow: outflowToJson(figures),
-      monthsOfPayment: months === null ? null : months.toDecimalPlaces(1).toFixed(1),
-    };
+    // "Today" is in the current answer's key: its months of payment look back from today.
+    const key = asOf === undefined ? `current ${date}` : `as of ${asOf}`;
+    const revision = ledger.revision(fundId);
+    const known = this.answers.get(fundId, revision, key);
+    if (known) return known;
+    const view = deepFreeze(fundView(ledger, fundId, asOf, date));
+    this.answers.set(fundId, revision, key, view);
+    return view;
   }
 }
 

@@ -1,13 +1,12 @@
 import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, SetMetadata, UnauthorizedException, ForbiddenException, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { fundScopeOf, InvalidTokenError, isAllowed, Permission, Principal, verifyToken } from '@ledger/access';
+import { fundScopeOf, InvalidTokenError, isAllowed, Permission, Principal, TokenVerifier } from '@ledger/access';
 import type { RecordedBy } from '@ledger/domain';
 import { SIGNING_KEY } from '../tokens';
+import { assertRequestShape } from './strict-input';
 
 const PERMISSION = 'ledger:permission';
-/** Metadata key of `@Public()` routes (read by the guard and by the request-shape interceptor). */
-export const IS_PUBLIC = 'ledger:public';
-const PUBLIC = IS_PUBLIC;
+const PUBLIC = 'ledger:public';
 
 /** The permission a route needs; a route with none is open to no one but `@Public()` ones. */
 export const Requires = (permission: Permission) => SetMetadata(PERMISSION, permission);
@@ -21,15 +20,20 @@ interface AuthenticatedRequest {
 const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
 
 /**
- * 401 without a valid bearer token, 403 outside the role. Runs before validation and handlers,
- * so a refused request reaches nothing that writes.
+ * 401 without a valid bearer token, 403 outside the role, then the request's shape (400/415,
+ * `assertRequestShape`). Runs before validation and handlers, so a refused request reaches
+ * nothing that writes.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly tokens: TokenVerifier;
+
   constructor(
     private readonly reflector: Reflector,
-    @Inject(SIGNING_KEY) private readonly key: Uint8Array,
-  ) {}
+    @Inject(SIGNING_KEY) key: Uint8Array,
+  ) {
+    this.tokens = new TokenVerifier(key);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -40,7 +44,7 @@ export class AuthGuard implements CanActivate {
     if (!match) throw unauthorized('send Authorization: Bearer <token> (npm run token -- --role ROLE)');
     let principal: Principal;
     try {
-      principal = await verifyToken(this.key, match[1]);
+      principal = await this.tokens.verify(match[1]);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw unauthorized(error.message);
       throw error;
@@ -50,6 +54,7 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException({ statusCode: HttpStatus.FORBIDDEN, error: 'Forbidden', message: `role ${principal.role} may not ${permission ?? 'use this endpoint'}` });
     }
     request.principal = principal;
+    assertRequestShape(context);
     return true;
   }
 }
