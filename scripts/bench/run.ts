@@ -209,7 +209,31 @@ function runLoadChild(spec: LoadSpec): LoadResult {
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }
 
-async function queryLoad(options: Options, dataDir: string, year: number): Promise<{ current: LoadResult; asOf: LoadResult; startMs: number }> {
+/**
+ * The same load against a server that only writes back one real answer of the API (see
+ * fixed-answer-server.ts): what the client, loopback and shared cores cost without the ledger.
+ */
+async function fixedAnswerLoad(sampleUrl: string, token: string, common: Omit<LoadSpec, 'paths' | 'url'>): Promise<LoadResult> {
+  const sample = await fetch(sampleUrl, { headers: { authorization: `Bearer ${token}` } });
+  const answer = { body: await sample.text(), contentType: sample.headers.get('content-type') ?? 'application/json' };
+  const child = spawn(process.execPath, [script('scripts/bench/fixed-answer-server.js'), JSON.stringify(answer)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolvePort, reject) => {
+      let text = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\n')) resolvePort(Number(text.trim()));
+      });
+      child.once('exit', (code) => reject(new Error(`the fixed-answer server exited with ${code}`)));
+    });
+    return runLoadChild({ ...common, url: `http://127.0.0.1:${port}`, paths: [new URL(sampleUrl).pathname] });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+  }
+}
+
+async function queryLoad(options: Options, dataDir: string, year: number): Promise<{ current: LoadResult; asOf: LoadResult; floor: LoadResult; startMs: number }> {
   const port = await freePort();
   const secret = randomBytes(48).toString('base64url');
   const url = `http://127.0.0.1:${port}`;
@@ -231,7 +255,8 @@ async function queryLoad(options: Options, dataDir: string, year: number): Promi
       paths.push(`/v1/funds/${FUND_IDS[i % FUND_IDS.length]}?asOf=${day}`);
     }
     const asOf = runLoadChild({ ...common, paths });
-    return { current, asOf, startMs };
+    const floor = await fixedAnswerLoad(`${url}/v1/funds/${FUND_IDS[0]}`, token, common);
+    return { current, asOf, floor, startMs };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
@@ -293,6 +318,8 @@ async function main(): Promise<void> {
       );
     } else {
       events = Number(new Database(join(dataDir, 'events.sqlite'), { readonly: true }).prepare('SELECT count(*) AS n FROM events').pluck().get());
+      // Not generated in this run: how many residents it holds is not known here.
+      results.residents = null;
     }
     results.events = events;
 
@@ -340,6 +367,7 @@ async function main(): Promise<void> {
       rows.push(
         { measure: `GET /v1/funds/:fundId p99 ms (p50 ${load.current.p50}, ${fmt(load.current.perSecond)} req/s)`, ours: String(load.current.p99), limit: '5 ms', ratio: load.current.p99 / 5, target: '≤ 1.00', met: load.current.p99 <= 5 && load.current.errors === 0 },
         { measure: `GET /v1/funds/:fundId?asOf= p99 ms (p50 ${load.asOf.p50}, ${fmt(load.asOf.perSecond)} req/s)`, ours: String(load.asOf.p99), limit: '20 ms', ratio: load.asOf.p99 / 20, target: '≤ 1.00', met: load.asOf.p99 <= 20 && load.asOf.errors === 0 },
+        { measure: `harness floor: same load, fixed-answer server, p99 ms (p50 ${load.floor.p50}, ${fmt(load.floor.perSecond)} req/s)`, ours: String(load.floor.p99), limit: '5 ms', ratio: load.floor.p99 / 5, target: '(info)', met: null },
       );
     }
 
@@ -374,7 +402,8 @@ async function main(): Promise<void> {
   }
 
   results.rows = rows;
-  const text = `\nledger benchmarks — ${fmt(options.residents)} residents, ${fmt(Number(results.events ?? 0))} events, batch ${options.batchSize}, node ${process.version}\n\n${table(rows)}\n`;
+  const population = results.residents === null ? `the year already in ${dataDir}` : `${fmt(options.residents)} residents`;
+  const text = `\nledger benchmarks — ${population}, ${fmt(Number(results.events ?? 0))} events, batch ${options.batchSize}, node ${process.version}\n\n${table(rows)}\n`;
   process.stdout.write(text);
   if (options.out) writeFileSync(options.out, `${JSON.stringify(results, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
 }
