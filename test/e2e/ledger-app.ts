@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { issueToken, resolveSigningKey, Role } from '@ledger/access';
 import { SqliteEventStore } from '@ledger/event-store';
-import { createLedgerApp } from '../../apps/ledger-api/src/bootstrap';
+import { createLedgerApp, LedgerApp } from '../../apps/ledger-api/src/bootstrap';
 
 /** A real ledger app on a throwaway embedded store, for end-to-end tests over HTTP. */
 export interface TestLedger {
-  app: NestExpressApplication;
+  app: LedgerApp;
   http: () => ReturnType<typeof request>;
   /** Requests carrying a bearer token of the given role. */
   as: (role: Role, fundId?: string) => Promise<AuthorizedClient>;
@@ -34,6 +33,7 @@ export async function startTestLedger(): Promise<TestLedger> {
   const boot = async () => {
     const app = await createLedgerApp({ port: 0, dataDir, keySource }, { logger: false });
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     return app;
   };
   const ledger: TestLedger = {

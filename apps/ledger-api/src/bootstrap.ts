@@ -1,16 +1,19 @@
+import { parse as parseQueryString } from 'node:querystring';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LedgerConfig } from './config';
+import { BODY_LIMIT_BYTES } from './limits';
 import { LedgerExceptionFilter, validationException } from './http/errors';
 import { StrictValidationPipe } from './http/strict-input';
 import { LedgerModule } from './ledger.module';
 
-/** Request bodies above this are refused with 413 before any parsing work. */
-export const BODY_LIMIT = '64kb';
 
-export function configureApp(app: NestExpressApplication): INestApplication {
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+export type LedgerApp = NestFastifyApplication;
+
+export function configureApp(app: LedgerApp): INestApplication {
   app.useGlobalFilters(new LedgerExceptionFilter());
   app.useGlobalPipes(
     new StrictValidationPipe({
@@ -25,20 +28,116 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   return app;
 }
 
+/** A client error shaped like those of `http-errors` (what Express's body parser raised), so the filter maps it to its status. */
+function clientError(status: number, message: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(message), { status, statusCode: status, expose: true, ...extra });
+}
+
 /**
- * The Express instance, configured before Nest adds anything to it (Express fixes its query
- * parser when the first middleware is added): query strings are parsed flat (node:querystring),
- * so `a[b]=` builds no nested objects and keys like `__proto__` reach validation and are refused,
- * instead of being dropped silently by qs.
+ * JSON bodies parsed as Express's body parser (body-parser 1.20, strict) did, so refusals read the
+ * same: gzip and deflate bodies are inflated, other encodings are 415; the charset must be a UTF
+ * one (415); an empty body is `{}`; the top level must be an object or an array; keys such as
+ * `__proto__` are kept (Fastify's own parser would refuse them unnamed) so that validation refuses
+ * them by name. Syntax errors are SyntaxErrors, which Nest answers 400 as it did for Express.
  */
-function expressAdapter(): ExpressAdapter {
-  const adapter = new ExpressAdapter();
-  adapter.set('query parser', 'simple');
+function parseJsonBody(request: FastifyRequest, raw: Buffer, done: (error: Error | null, body?: unknown) => void): void {
+  const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
+  let bytes = raw;
+  try {
+    if (encoding === 'gzip') bytes = gunzipSync(raw, { maxOutputLength: BODY_LIMIT_BYTES + 1 });
+    else if (encoding === 'deflate') bytes = inflateSync(raw, { maxOutputLength: BODY_LIMIT_BYTES + 1 });
+    else if (encoding !== 'identity') return done(clientError(415, `unsupported content encoding "${encoding}"`, { type: 'encoding.unsupported' }));
+  } catch (error) {
+    const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+    return done(tooLarge ? clientError(413, 'request entity too large', { type: 'entity.too.large' }) : clientError(400, (error as Error).message, { type: 'encoding.failed' }));
+  }
+  if (bytes.length > BODY_LIMIT_BYTES) return done(clientError(413, 'request entity too large', { type: 'entity.too.large' }));
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(request.headers['content-type'] ?? ''))?.[1]?.toLowerCase() ?? 'utf-8';
+  if (!charset.startsWith('utf-')) return done(clientError(415, `unsupported charset "${charset.toUpperCase()}"`, { type: 'charset.unsupported' }));
+  let text: string;
+  try {
+    text = new TextDecoder(charset).decode(bytes);
+  } catch {
+    return done(clientError(415, 'specified encoding unsupported', { type: 'encoding.unsupported' }));
+  }
+  if (text.length === 0) return done(null, {});
+  const first = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') return done(strictSyntaxError(text, first ?? ''));
+  try {
+    done(null, JSON.parse(text));
+  } catch (error) {
+    done(error as Error);
+  }
+}
+
+/** body-parser's message for a top-level primitive: JSON.parse's own for the first character. */
+function strictSyntaxError(text: string, char: string): SyntaxError {
+  const index = text.indexOf(char);
+  const partial = index === -1 ? '' : text.substring(0, index) + '#'.repeat(text.length - index);
+  try {
+    JSON.parse(partial);
+    return new SyntaxError('strict violation');
+  } catch (error) {
+    return new SyntaxError((error as Error).message.replace(/#+/g, (placeholder) => text.substring(index, index + placeholder.length)));
+  }
+}
+
+/** A path that does not decode: answered as Express (through Nest) did, naming the segment. */
+function badUrl(request: FastifyRequest, reply: FastifyReply): void {
+  const segment = request.url.split('?')[0].split('/').find((part) => {
+    try {
+      decodeURIComponent(part);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  void reply
+    .status(400)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(JSON.stringify({ message: `Failed to decode param '${segment ?? request.url}'`, error: 'Bad Request', statusCode: 400 }));
+}
+
+/** Routes as registered (method lower-case, as Express's router reports them), for tests that cover every endpoint. */
+const routesOf = new WeakMap<object, Array<{ method: string; path: string }>>();
+export function servedRoutes(app: LedgerApp): Array<{ method: string; path: string }> {
+  return routesOf.get(app.getHttpAdapter().getInstance()) ?? [];
+}
+
+/**
+ * Fastify configured like the Express app was: query strings parsed flat (node:querystring), so
+ * `a[b]=` builds no nested objects and keys like `__proto__` reach validation and are refused;
+ * JSON bodies up to the limit parsed as above; other media types are left unread and answered 415
+ * by the guard (after 401/403), not by Fastify before authentication.
+ */
+function fastifyAdapter(): FastifyAdapter {
+  const adapter = new FastifyAdapter({
+    querystringParser: (text) => parseQueryString(text),
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return badUrl(request, reply);
+      void reply.send(error);
+    },
+  });
+  const instance = adapter.getInstance() as unknown as FastifyInstance;
+  const routes: Array<{ method: string; path: string }> = [];
+  routesOf.set(instance, routes);
+  instance.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD' && route.path !== undefined && routes.some((known) => known.path === route.path && known.method === 'get')) continue;
+      routes.push({ method: method.toLowerCase(), path: route.path ?? route.url });
+    }
+  });
+  instance.removeAllContentTypeParsers();
+  instance.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) =>
+    parseJsonBody(request, body as Buffer, done),
+  );
+  instance.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
   return adapter;
 }
 
-export async function createLedgerApp(config: LedgerConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(LedgerModule.forRoot(config), expressAdapter(), {
+export async function createLedgerApp(config: LedgerConfig, options: { logger?: false } = {}): Promise<LedgerApp> {
+  const app = await NestFactory.create<NestFastifyApplication>(LedgerModule.forRoot(config), fastifyAdapter(), {
     bodyParser: false,
     // Start-up errors (a malformed policy file, an unreadable store) reach the caller, which
     // prints them plainly, instead of Nest exiting the process from inside.

@@ -5,7 +5,7 @@ import { configFromEnv } from './config';
 async function main(): Promise<void> {
   const config = configFromEnv();
   const app = await createLedgerApp(config);
-  await app.listen(config.port);
+  await app.listen(config.port, '::');
   const store = config.eventStoreConnectionString ? 'EventStoreDB' : `embedded store in ${config.dataDir}`;
   console.log(`ledger-api listening on http://localhost:${config.port} (${store})`);
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { fundScopeOf, Principal } from '@ledger/access';
 import type { LedgerCommand } from '@ledger/domain';
 import {

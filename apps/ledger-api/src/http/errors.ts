@@ -8,9 +8,10 @@ import {
   Logger,
   ValidationError,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandRefused, RefusalKind } from '@ledger/domain';
 import { ContentionError, validationProblems } from '@ledger/application';
+import { BODY_LIMIT_BYTES } from '../limits';
 
 const STATUS_OF: Record<RefusalKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -36,42 +37,51 @@ export class LedgerExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ledger-api');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<FastifyReply>();
     if (exception instanceof CommandRefused) {
       const status = STATUS_OF[exception.kind];
-      response.status(status).json({ statusCode: status, error: HttpStatus[status], message: exception.message, problems: exception.problems });
+      void response.status(status).send({ statusCode: status, error: HttpStatus[status], message: exception.message, problems: exception.problems });
       return;
     }
     if (exception instanceof ContentionError) {
-      response.status(HttpStatus.SERVICE_UNAVAILABLE).json({ statusCode: 503, error: 'Service Unavailable', message: exception.message });
+      void response.status(HttpStatus.SERVICE_UNAVAILABLE).send({ statusCode: 503, error: 'Service Unavailable', message: exception.message });
       return;
     }
     if (isClientHttpError(exception)) {
-      // Raised by Express and its body parser before any route runs (body over the limit,
-      // unsupported charset or encoding, aborted request): Nest passes them on unmapped, which
+      // Raised by Fastify and the JSON body parser before any route runs (body over the limit,
+      // unsupported charset or encoding, a malformed URL): Nest passes them on unmapped, which
       // would make them 500s. They are the client's, with a status and a message of their own.
       const status = exception.status;
+      const length = http.getRequest<FastifyRequest>().headers['content-length'];
       const message =
-        exception.type === 'entity.too.large'
-          ? `request body too large: ${exception.length ?? 'more than'} bytes; the limit is ${exception.limit} bytes`
+        exception.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `request body too large: ${length ?? 'more than'} bytes; the limit is ${BODY_LIMIT_BYTES} bytes`
           : exception.message;
-      response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Client Error', message });
+      void response.status(status).send({ statusCode: status, error: HttpStatus[status] ?? 'Client Error', message });
       return;
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      response.status(status).json(typeof body === 'string' ? { statusCode: status, message: body } : body);
+      void response.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
       return;
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; nothing was recorded unless a later read shows it' });
+    void response.status(HttpStatus.INTERNAL_SERVER_ERROR).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; nothing was recorded unless a later read shows it' });
   }
 }
 
-/** An `http-errors` error with a 4xx status (what body-parser and Express raise), not a Nest HttpException. */
-function isClientHttpError(error: unknown): error is Error & { status: number; expose: boolean; type?: string; limit?: number; length?: number } {
+/**
+ * A client error raised before any route runs, not a Nest HttpException: Fastify's own (a `FST_`
+ * code and a 4xx `statusCode`) or the JSON parser's (`http-errors` shaped: `status`, `expose`).
+ */
+function isClientHttpError(error: unknown): error is Error & { status: number; code?: string } {
   if (!(error instanceof Error) || error instanceof HttpException) return false;
-  const { status, expose } = error as Error & { status?: unknown; expose?: unknown };
-  return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
+  const candidate = error as Error & { status?: unknown; statusCode?: unknown; expose?: unknown; code?: unknown };
+  const fastifyError = typeof candidate.code === 'string' && candidate.code.startsWith('FST_');
+  const status = fastifyError ? candidate.statusCode : candidate.expose === true ? candidate.status : undefined;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return false;
+  candidate.status = status;
+  return true;
 }
