@@ -10,12 +10,11 @@ import {
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { FastifyRequest as Request } from 'fastify';
+// The media-type matcher Express's `request.is` used, so what counts as JSON stays the same.
+import { is as isMediaType } from 'type-is';
 import { CommandRefused, FieldProblem, invalid } from '@ledger/domain';
 import { IDENTIFIER_REASON, inputShapeProblems, isIdentifier } from '@ledger/application';
 
-// The media-type matcher Express's `request.is` used (type-is ships no types of its own).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const typeIs: { is(mediaType: string, types: string[]): string | false } = require('type-is');
 
 /**
  * The edge's defences against hostile input, beyond the DTOs' field rules: each refusal is a 4xx
@@ -75,7 +74,7 @@ export function assertRequestShape(context: ExecutionContext): void {
     }
   }
   // application/json only: the body parser reads nothing else, so anything else would arrive as {}.
-  if (declared.has(RouteParamtypes.BODY) && carriesBody(request) && !typeIs.is(String(request.headers['content-type'] ?? ''), ['application/json'])) {
+  if (declared.has(RouteParamtypes.BODY) && carriesBody(request) && !isMediaType(String(request.headers['content-type'] ?? ''), ['application/json'])) {
     throw new UnsupportedMediaTypeException({
       statusCode: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
       error: 'Unsupported Media Type',
