@@ -49,6 +49,7 @@ interface Options {
   concurrency: number;
   loadSeconds: number;
   loadRequests: number;
+  loadRuns: number;
   peerEvents: number;
   out?: string;
 }
@@ -233,7 +234,16 @@ async function fixedAnswerLoad(sampleUrl: string, token: string, common: Omit<Lo
   }
 }
 
-async function queryLoad(options: Options, dataDir: string, year: number): Promise<{ current: LoadResult; asOf: LoadResult; floor: LoadResult; startMs: number }> {
+interface QueryLoadResult {
+  /** Of each load, the run with the median p99. */
+  current: LoadResult;
+  asOf: LoadResult;
+  floor: LoadResult;
+  runs: Array<{ current: LoadResult; asOf: LoadResult; floor: LoadResult }>;
+  startMs: number;
+}
+
+async function queryLoad(options: Options, dataDir: string, year: number): Promise<QueryLoadResult> {
   const port = await freePort();
   const secret = randomBytes(48).toString('base64url');
   const url = `http://127.0.0.1:${port}`;
@@ -247,16 +257,24 @@ async function queryLoad(options: Options, dataDir: string, year: number): Promi
     const startMs = performance.now() - started;
     const token = await issueToken(resolveSigningKey({ secret, dataDir }), { subject: 'bench', role: 'finance-bureau', expiresIn: '2h' });
     const common = { url, token, concurrency: options.concurrency, maxRequests: options.loadRequests, maxSeconds: options.loadSeconds, warmup: 1_000 };
-    const current = runLoadChild({ ...common, paths: FUND_IDS.map((fundId) => `/v1/funds/${fundId}`) });
     // As-of dates spread over the year (deterministic), each with every fund.
-    const paths: string[] = [];
+    const asOfPaths: string[] = [];
     for (let i = 0; i < 60; i += 1) {
       const day = new Date(Date.UTC(year, 0, 1 + ((i * 97) % 365))).toISOString().slice(0, 10);
-      paths.push(`/v1/funds/${FUND_IDS[i % FUND_IDS.length]}?asOf=${day}`);
+      asOfPaths.push(`/v1/funds/${FUND_IDS[i % FUND_IDS.length]}?asOf=${day}`);
     }
-    const asOf = runLoadChild({ ...common, paths });
-    const floor = await fixedAnswerLoad(`${url}/v1/funds/${FUND_IDS[0]}`, token, common);
-    return { current, asOf, floor, startMs };
+    // One run's tail on two shared cores says more about the neighbours than about the ledger:
+    // the three loads take turns, run after run, and each row is the run with the median p99.
+    const runs: Array<{ current: LoadResult; asOf: LoadResult; floor: LoadResult }> = [];
+    for (let run = 0; run < options.loadRuns; run += 1) {
+      runs.push({
+        current: runLoadChild({ ...common, paths: FUND_IDS.map((fundId) => `/v1/funds/${fundId}`) }),
+        asOf: runLoadChild({ ...common, paths: asOfPaths }),
+        floor: await fixedAnswerLoad(`${url}/v1/funds/${FUND_IDS[0]}`, token, common),
+      });
+    }
+    const median = (kind: 'current' | 'asOf' | 'floor') => [...runs].sort((a, b) => a[kind].p99 - b[kind].p99)[Math.floor((runs.length - 1) / 2)][kind];
+    return { current: median('current'), asOf: median('asOf'), floor: median('floor'), runs, startMs };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
@@ -284,6 +302,7 @@ async function main(): Promise<void> {
     .option('--concurrency <n>', 'keep-alive connections of the query load', positiveInt, 4)
     .option('--load-seconds <n>', 'time limit of each query load phase', positiveInt, 20)
     .option('--load-requests <n>', 'request limit of each query load phase', positiveInt, 40_000)
+    .option('--load-runs <n>', 'runs of the three query loads, taking turns; each row is the run with the median p99', positiveInt, 5)
     .option('--peer-events <n>', 'events in the peer-store workload (default 200,000; quick 50,000)', positiveInt)
     .option('--out <file>', 'also write the results as JSON here')
     .parse();
@@ -323,7 +342,8 @@ async function main(): Promise<void> {
     }
     results.events = events;
 
-    if (parts.has('replay') || parts.has('api')) {
+    // The API needs a read model; with one already there, a query-only run leaves it as it is.
+    if (parts.has('replay') || (parts.has('api') && !existsSync(join(dataDir, 'projections.sqlite')))) {
       log('projection rebuild (child process) …');
       const projection = replayChild('projection', dataDir, `${year}-12-31`);
       results.projection = projection;
@@ -361,13 +381,13 @@ async function main(): Promise<void> {
     }
 
     if (parts.has('api')) {
-      log(`query load: API on 127.0.0.1, ${options.concurrency} keep-alive connections from a second process …`);
+      log(`query load: API on 127.0.0.1, ${options.concurrency} keep-alive connections from a second process, ${options.loadRuns} runs …`);
       const load = await queryLoad(options, dataDir, year);
       results.api = load;
       rows.push(
-        { measure: `GET /v1/funds/:fundId p99 ms (p50 ${load.current.p50}, ${fmt(load.current.perSecond)} req/s)`, ours: String(load.current.p99), limit: '5 ms', ratio: load.current.p99 / 5, target: '≤ 1.00', met: load.current.p99 <= 5 && load.current.errors === 0 },
-        { measure: `GET /v1/funds/:fundId?asOf= p99 ms (p50 ${load.asOf.p50}, ${fmt(load.asOf.perSecond)} req/s)`, ours: String(load.asOf.p99), limit: '20 ms', ratio: load.asOf.p99 / 20, target: '≤ 1.00', met: load.asOf.p99 <= 20 && load.asOf.errors === 0 },
-        { measure: `harness floor: same load, fixed-answer server, p99 ms (p50 ${load.floor.p50}, ${fmt(load.floor.perSecond)} req/s)`, ours: String(load.floor.p99), limit: '5 ms', ratio: load.floor.p99 / 5, target: '(info)', met: null },
+        { measure: `GET /v1/funds/:fundId p99 ms, median of ${load.runs.length} runs (p50 ${load.current.p50}, ${fmt(load.current.perSecond)} req/s)`, ours: String(load.current.p99), limit: '5 ms', ratio: load.current.p99 / 5, target: '≤ 1.00', met: load.current.p99 <= 5 && load.runs.every((run) => run.current.errors === 0) },
+        { measure: `GET /v1/funds/:fundId?asOf= p99 ms, median run (p50 ${load.asOf.p50}, ${fmt(load.asOf.perSecond)} req/s)`, ours: String(load.asOf.p99), limit: '20 ms', ratio: load.asOf.p99 / 20, target: '≤ 1.00', met: load.asOf.p99 <= 20 && load.runs.every((run) => run.asOf.errors === 0) },
+        { measure: `harness floor: same load, fixed-answer server, p99 ms, median run (p50 ${load.floor.p50}, ${fmt(load.floor.perSecond)} req/s)`, ours: String(load.floor.p99), limit: '5 ms', ratio: load.floor.p99 / 5, target: '(info)', met: null },
       );
     }
 
