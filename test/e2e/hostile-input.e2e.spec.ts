@@ -1,7 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { SqliteEventStore } from '@ledger/event-store';
 import { AuthorizedClient, startTestLedger, TestLedger } from './ledger-app';
 import { servedRoutes as servedRoutesOf } from '../../apps/ledger-api/src/bootstrap';
+import { BODY_LIMIT_BYTES } from '../../apps/ledger-api/src/limits';
 import { pick, seededRandom } from './support/facts';
 import { eventsFile } from './support/store-checks';
 
@@ -200,6 +202,18 @@ describe('hostile input (issue 5 §6)', () => {
         expectRefused(response, `oversized ${path}`, 413);
         expect(response.body.message).toMatch(/limit|large/i);
       }
+    });
+
+    it('answers a gzip body that inflates past the limit with the same 413 reason, without naming its compressed size', async () => {
+      const path = POST_PATHS()[0];
+      const bomb = gzipSync(JSON.stringify({ ...commandBodies[path], padding: 'x'.repeat(200 * 1024) }));
+      // As bytes: superagent would otherwise serialise a Buffer under a JSON content type as JSON.
+      const response = await rawPost(path, undefined, 'application/json')
+        .set('Content-Encoding', 'gzip')
+        .serialize((bytes) => bytes)
+        .send(bomb);
+      expectRefused(response, 'inflated past the limit', 413);
+      expect(response.body.message).toBe(`request body too large: more than ${BODY_LIMIT_BYTES} bytes; the limit is ${BODY_LIMIT_BYTES} bytes`);
     });
 
     it.each<[string, string | undefined, string | undefined, number | number[]]>([

@@ -53,10 +53,13 @@ export class LedgerExceptionFilter implements ExceptionFilter {
       // unsupported charset or encoding, a malformed URL): Nest passes them on unmapped, which
       // would make them 500s. They are the client's, with a status and a message of their own.
       const status = exception.status;
-      const length = http.getRequest<FastifyRequest>().headers['content-length'];
+      // Over the limit as sent (Fastify's check) or once inflated (the JSON parser's): one reason.
+      // Only the first has a size to name; a compressed body's Content-Length is not its size.
+      const sentTooLarge = exception.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+      const size = sentTooLarge ? http.getRequest<FastifyRequest>().headers['content-length'] : undefined;
       const message =
-        exception.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-          ? `request body too large: ${length ?? 'more than'} bytes; the limit is ${BODY_LIMIT_BYTES} bytes`
+        sentTooLarge || exception.type === 'entity.too.large'
+          ? `request body too large: ${size === undefined ? `more than ${BODY_LIMIT_BYTES}` : size} bytes; the limit is ${BODY_LIMIT_BYTES} bytes`
           : exception.message;
       void response.status(status).send({ statusCode: status, error: HttpStatus[status] ?? 'Client Error', message });
       return;
@@ -76,7 +79,7 @@ export class LedgerExceptionFilter implements ExceptionFilter {
  * A client error raised before any route runs, not a Nest HttpException: Fastify's own (a `FST_`
  * code and a 4xx `statusCode`) or the JSON parser's (`http-errors` shaped: `status`, `expose`).
  */
-function isClientHttpError(error: unknown): error is Error & { status: number; code?: string } {
+function isClientHttpError(error: unknown): error is Error & { status: number; code?: string; type?: string } {
   if (!(error instanceof Error) || error instanceof HttpException) return false;
   const candidate = error as Error & { status?: unknown; statusCode?: unknown; expose?: unknown; code?: unknown };
   const fastifyError = typeof candidate.code === 'string' && candidate.code.startsWith('FST_');
