@@ -210,6 +210,12 @@ function runLoadChild(spec: LoadSpec): LoadResult {
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }
 
+/** Asks a server child to stop and waits until it has. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+}
+
 /**
  * The same load against a server that only writes back one real answer of the API (see
  * fixed-answer-server.ts): what the client, loopback and shared cores cost without the ledger.
@@ -229,8 +235,7 @@ async function fixedAnswerLoad(sampleUrl: string, token: string, common: Omit<Lo
     });
     return runLoadChild({ ...common, url: `http://127.0.0.1:${port}`, paths: [new URL(sampleUrl).pathname] });
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    await stopChild(child);
   }
 }
 
@@ -276,8 +281,7 @@ async function queryLoad(options: Options, dataDir: string, year: number): Promi
     const median = (kind: 'current' | 'asOf' | 'floor') => [...runs].sort((a, b) => a[kind].p99 - b[kind].p99)[Math.floor((runs.length - 1) / 2)][kind];
     return { current: median('current'), asOf: median('asOf'), floor: median('floor'), runs, startMs };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    await stopChild(child);
   }
 }
 
