@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Auditor, LogDigestInspection, replayStore } from '@ledger/audit';
 import { LedgerService } from '@ledger/application';
+import { canonicalJson } from '@ledger/domain';
 import { LOG_DIGEST_GENESIS, type LogDigest, type LogDigestPoint, logDigestStep, SqliteEventStore, type StoredEvent } from '@ledger/event-store';
 import { checkHashesInline, collectHashCheck, recordSuspects, startParallelHashCheck } from '../../apps/auditor/src/parallel-hash-check';
 import { CLERK, claim, FIXED_CLOCK, fundSubsidy, paidUpAdult, policy, type TestHistory } from './support';
@@ -46,6 +47,30 @@ describe('content hashes and the log digest checked in a worker thread (the CLI 
     await replayStore(store, inline);
     expect(parallel.report()).toEqual(inline.report());
     expect(inline.report().findings.map((f) => `${f.rule}@${f.evidence.join(',')}`).sort()).toEqual(['stream-integrity@5', 'stream-integrity@9']);
+  });
+
+  it('hashes the stored text as it is, since the ledger stores data in canonical form', async () => {
+    const rows = store.database.prepare('SELECT position, data FROM events WHERE position NOT IN (5, 9)').all() as Array<{ position: number; data: string }>;
+    for (const row of rows) expect(row.data).toBe(canonicalJson(JSON.parse(row.data)));
+  });
+
+  it('still finds a stored text in another key order to match, and an edited one not to', async () => {
+    const copy = join(dir, 'reordered.sqlite');
+    await store.database.backup(copy);
+    const copied = new Database(copy);
+    const reversed = (value: unknown): unknown =>
+      value === null || typeof value !== 'object' || Array.isArray(value)
+        ? value
+        : Object.fromEntries(Object.entries(value).reverse().map(([key, inner]) => [key, reversed(inner)]));
+    const row = copied.prepare('SELECT data FROM events WHERE position = 7').get() as { data: string };
+    const reordered = JSON.stringify(reversed(JSON.parse(row.data)));
+    expect(reordered).not.toBe(row.data);
+    copied.prepare('UPDATE events SET data = ? WHERE position = 7').run(reordered);
+    copied.close();
+    const check = startParallelHashCheck(copy, 12n, null, 4);
+    const result = await check.done;
+    await check.stop();
+    expect(result.mismatches.map((suspect) => suspect.position)).toEqual(['5', '9']);
   });
 
   it('falls back to the main thread with the same result', async () => {

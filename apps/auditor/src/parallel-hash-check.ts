@@ -76,10 +76,13 @@ function contentMatches(row, metadata) {
   if (typeof metadata.previousHash !== 'string' || typeof metadata.hash !== 'string') return true;
   // Hash version 2 also covers the provenance (event-hash.ts hashedContentOf); other versions are suspects, judged on the main thread.
   if (metadata.hashVersion !== undefined && metadata.hashVersion !== 2) return false;
-  let text = metadata.previousHash + '\\n' + row.stream + '\\n' + row.revision + '\\n' + row.event_id + '\\n' + row.type + '\\n' + metadata.schemaVersion
-    + '\\n' + metadata.businessKey + '\\n' + metadata.occurredAt + '\\n' + canonical(JSON.parse(row.data));
-  if (metadata.hashVersion === 2) text += '\\n' + canonical({ recordedAt: metadata.recordedAt, recordedBy: metadata.recordedBy, requestDigest: metadata.requestDigest });
-  return createHash('sha256').update(text).digest('hex') === metadata.hash;
+  const before = metadata.previousHash + '\\n' + row.stream + '\\n' + row.revision + '\\n' + row.event_id + '\\n' + row.type + '\\n' + metadata.schemaVersion
+    + '\\n' + metadata.businessKey + '\\n' + metadata.occurredAt + '\\n';
+  const after = metadata.hashVersion === 2 ? '\\n' + canonical({ recordedAt: metadata.recordedAt, recordedBy: metadata.recordedBy, requestDigest: metadata.requestDigest }) : '';
+  // The ledger stores data in canonical form (integrity.ts canonicalCopy), so the stored text is
+  // tried as it is first; only when that differs is it parsed and put in canonical form.
+  if (createHash('sha256').update(before).update(row.data).update(after).digest('hex') === metadata.hash) return true;
+  return createHash('sha256').update(before + canonical(JSON.parse(row.data)) + after).digest('hex') === metadata.hash;
 }
 // The running log digest (event-store log-digest.ts logDigestStep), walked as LogDigestInspection walks it.
 const record = workerData.logDigest;

@@ -1,4 +1,5 @@
 import {
+  canonicalCopy,
   CURRENT_HASH_VERSION,
   CURRENT_VERSION,
   DomainEvent,
@@ -45,6 +46,8 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
     const eventId = uuidV7();
     const schemaVersion = CURRENT_VERSION[event.type];
     const provenance = { recordedAt: context.recordedAt, recordedBy: context.recordedBy, requestDigest: context.requestDigest };
+    // Stored in the order the hash covers: the auditor can then hash the stored text as it is.
+    const data = canonicalCopy(event.data) as DomainEvent['data'];
     const hash = eventHash(previousHash, {
       stream: context.stream,
       revision: context.revision + 1 + index,
@@ -53,7 +56,7 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
       schemaVersion,
       businessKey: event.businessKey,
       occurredAt: event.occurredAt,
-      data: event.data,
+      data,
       provenance,
     });
     const metadata: EventMetadata = {
@@ -66,7 +69,7 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
       hashVersion: CURRENT_HASH_VERSION,
     };
     previousHash = hash;
-    return { eventId, type: event.type, data: event.data, metadata: metadata as unknown as Record<string, unknown>, businessKey: event.businessKey };
+    return { eventId, type: event.type, data, metadata: metadata as unknown as Record<string, unknown>, businessKey: event.businessKey };
   });
 }
 

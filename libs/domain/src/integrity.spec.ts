@@ -1,4 +1,4 @@
-import { canonicalJson, eventHash, GENESIS_HASH, sha256Hex } from './integrity';
+import { canonicalCopy, canonicalJson, eventHash, GENESIS_HASH, sha256Hex } from './integrity';
 
 /** The form canonicalJson had before it was rewritten as loops: the bytes must not change. */
 function reference(value: unknown): string {
@@ -42,13 +42,26 @@ function randomValue(random: () => number, depth: number): unknown {
   }
 }
 
+function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
+/** Whether a value holds what JSON.stringify cannot list in canonical order: index-like keys or array holes. */
+function hasIndexKeyOrHole(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) if (!(i in value) || hasIndexKeyOrHole(value[i])) return true;
+    return false;
+  }
+  return Object.entries(value).some(([key, inner]) => /^(0|[1-9][0-9]*)$/.test(key) || hasIndexKeyOrHole(inner));
+}
+
 describe('canonicalJson', () => {
   it('gives the same bytes as the reference form for many random values', () => {
-    let seed = 42;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
+    const random = seededRandom(42);
     for (let i = 0; i < 5000; i += 1) {
       const value = randomValue(random, 0);
       expect(canonicalJson(value)).toBe(reference(value));
@@ -93,5 +106,38 @@ describe('canonicalJson', () => {
     expect(v2).not.toBe(eventHash(GENESIS_HASH, content));
     expect(eventHash(GENESIS_HASH, { ...content, provenance: { ...provenance, recordedBy: { subject: 'someone-else', role: 'clerk' } } })).not.toBe(v2);
     expect(eventHash(GENESIS_HASH, { ...content, provenance: { ...provenance, recordedAt: '2025-01-03T02:00:00.000Z' } })).not.toBe(v2);
+  });
+});
+
+describe('canonicalCopy', () => {
+  it('stringifies to canonicalJson of the value, for many random values without index-like keys or holes', () => {
+    const random = seededRandom(7);
+    let compared = 0;
+    for (let i = 0; i < 5000; i += 1) {
+      const value = randomValue(random, 0);
+      if (hasIndexKeyOrHole(value)) continue;
+      compared += 1;
+      expect(JSON.stringify(canonicalCopy(value)) ?? 'null').toBe(canonicalJson(value));
+      // The copy hashes as the value does: storing it changes no event hash.
+      expect(canonicalJson(canonicalCopy(value))).toBe(canonicalJson(value));
+    }
+    expect(compared).toBeGreaterThan(2000);
+  });
+
+  it('keeps "__proto__" as an own member and leaves the value untouched', () => {
+    const value = JSON.parse('{"b":{"a":2,"__proto__":{"x":1}},"a":[{"d":1}]}');
+    value.a[0].c = undefined;
+    const before = JSON.stringify(value);
+    const copy = canonicalCopy(value);
+    expect(JSON.stringify(copy)).toBe('{"a":[{"d":1}],"b":{"__proto__":{"x":1},"a":2}}');
+    expect(JSON.stringify(copy)).toBe(canonicalJson(value));
+    expect(JSON.stringify(value)).toBe(before);
+  });
+
+  it('cannot follow index-like keys: JavaScript lists them first, so only the hash, not the text, is canonical', () => {
+    const value = { '10': 'a', '9': 'b' };
+    expect(canonicalJson(value)).toBe('{"10":"a","9":"b"}');
+    expect(JSON.stringify(canonicalCopy(value))).toBe('{"9":"b","10":"a"}');
+    expect(canonicalJson(canonicalCopy(value))).toBe(canonicalJson(value));
   });
 });

@@ -51,6 +51,31 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
+/**
+ * A copy of a JSON value whose objects list their keys in canonicalJson's order and leave out
+ * undefined members, so that JSON.stringify of the copy is, byte for byte, canonicalJson of the
+ * value. The ledger stores event data this way, and the auditor can then hash the stored text as
+ * it is instead of parsing and re-serialising it. Two cases JSON.stringify cannot follow: keys
+ * that look like array indexes ("9", "10"), which JavaScript always lists first in numeric order,
+ * and array holes; values with those still hash the same, their stored text is only not canonical.
+ */
+export function canonicalCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i += 1) if (i in value) copy[i] = canonicalCopy(value[i]);
+    return copy;
+  }
+  const record = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    const inner = record[key];
+    // defineProperty, not assignment: "__proto__" must stay an own member, as it is in the value.
+    if (inner !== undefined) Object.defineProperty(copy, key, { value: canonicalCopy(inner), enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
