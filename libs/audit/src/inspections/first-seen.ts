@@ -4,7 +4,7 @@ import type { Position } from '@ledger/event-store';
  * Where each key (an event id, a business key) was first seen, for exact duplicate detection over
  * a whole history. A year holds millions of events, and a Map of millions of strings costs ~90
  * bytes an entry on the JavaScript heap; most keys have a regular form that packs losslessly into
- * a few 32-bit words, so those live in typed arrays (outside the heap, ~40 bytes an entry) instead.
+ * a few 32-bit words, so those live in typed arrays (outside the heap, ~50 bytes an entry) instead.
  *
  * Exact by construction, never probabilistic: a packed form is a bijection of the text it came
  * from (the full key is stored, not a hash of it, and equal words mean equal text), and which
@@ -12,12 +12,35 @@ import type { Position } from '@ledger/event-store';
  * known form keep the plain Map.
  */
 export class FirstSeenIndex {
-  private readonly uuids = new PackedKeyTable(UUID_WORDS);
-  private readonly numbered = new PackedKeyTable(NUMBERED_WORDS);
+  private uuidTable: PackedKeyTable | null = null;
+  private numberedTable: PackedKeyTable | null = null;
   private readonly prefixes = new Map<string, number>();
   private readonly prefixTexts: string[] = [];
   private readonly others = new Map<string, Position>();
   private readonly scratch = new Uint32Array(PACKED_WORDS);
+
+  /**
+   * `expectedKeys`: about how many keys the index will hold, when the caller knows (the auditor
+   * knows how many events it will read). The first packed table to be used starts at that size
+   * instead of growing to it by rehashing, which at millions of keys was ~3 % of an audit; a
+   * wrong guess only costs memory or a growth step, never a different answer.
+   */
+  constructor(private expectedKeys = 0) {}
+
+  private get uuids(): PackedKeyTable {
+    return (this.uuidTable ??= new PackedKeyTable(UUID_WORDS, this.takeExpectedKeys()));
+  }
+
+  private get numbered(): PackedKeyTable {
+    return (this.numberedTable ??= new PackedKeyTable(NUMBERED_WORDS, this.takeExpectedKeys()));
+  }
+
+  /** Keys of one index are nearly all of one form: only the first table is sized up front. */
+  private takeExpectedKeys(): number {
+    const expected = this.expectedKeys;
+    this.expectedKeys = 0;
+    return Math.min(Math.max(expected, INITIAL_ENTRIES), MAX_PRESIZED_ENTRIES);
+  }
 
   /** The position `key` was first seen at; undefined when it is new, and it is then recorded at `position`. */
   firstOrAdd(key: string, position: Position): Position | undefined {
@@ -141,46 +164,58 @@ function packUuid(key: string, out: Uint32Array): boolean {
 
 /**
  * Fixed-width keys (`width` 32-bit words) → first position. Keys and positions are stored densely
- * in insertion order; an open-addressing table of entry numbers (linear probing, at most half
- * full) finds them.
+ * in insertion order; an open-addressing table (linear probing, at most half full) finds them.
+ * Each slot holds an entry number and that key's hash: a probe compares hashes first, so it reads
+ * a stored key only when the hashes are equal. Nearly every key of a history is new, and at
+ * millions of entries each stored key read on the way was a cache miss of its own.
  */
 class PackedKeyTable {
   private words: Uint32Array;
   private positions: BigInt64Array;
+  /** Slot i: [2i] entry number + 1 (0: empty), [2i + 1] the entry's key hash. */
   private slots: Int32Array;
+  private slotMask: number;
   private count = 0;
 
-  constructor(private readonly width: number) {
-    this.words = new Uint32Array(INITIAL_ENTRIES * width);
-    this.positions = new BigInt64Array(INITIAL_ENTRIES);
-    this.slots = new Int32Array(INITIAL_ENTRIES * 2);
+  constructor(
+    private readonly width: number,
+    capacity: number,
+  ) {
+    this.words = new Uint32Array(capacity * width);
+    this.positions = new BigInt64Array(capacity);
+    // A power of two (the mask), at least twice the entries: the table stays at most half full.
+    let slotCount = INITIAL_ENTRIES * 2;
+    while (slotCount < capacity * 2) slotCount *= 2;
+    this.slots = new Int32Array(slotCount * 2);
+    this.slotMask = slotCount - 1;
   }
 
   find(key: Uint32Array): Position | undefined {
-    const mask = this.slots.length - 1;
-    for (let slot = this.hashOf(key, 0) & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] - 1;
+    const hash = this.hashOf(key, 0);
+    for (let slot = hash & this.slotMask; ; slot = (slot + 1) & this.slotMask) {
+      const entry = this.slots[2 * slot] - 1;
       if (entry < 0) return undefined;
-      if (this.equals(entry, key)) return this.positions[entry];
+      if (this.slots[2 * slot + 1] === hash && this.equals(entry, key)) return this.positions[entry];
     }
   }
 
   firstOrAdd(key: Uint32Array, position: Position): Position | undefined {
-    const mask = this.slots.length - 1;
-    let slot = this.hashOf(key, 0) & mask;
+    const hash = this.hashOf(key, 0);
+    let slot = hash & this.slotMask;
     for (;;) {
-      const entry = this.slots[slot] - 1;
+      const entry = this.slots[2 * slot] - 1;
       if (entry < 0) break;
-      if (this.equals(entry, key)) return this.positions[entry];
-      slot = (slot + 1) & mask;
+      if (this.slots[2 * slot + 1] === hash && this.equals(entry, key)) return this.positions[entry];
+      slot = (slot + 1) & this.slotMask;
     }
     if (this.count === this.positions.length) this.growEntries();
     const entry = this.count;
     this.count += 1;
     this.words.set(key.subarray(0, this.width), entry * this.width);
     this.positions[entry] = position;
-    this.slots[slot] = entry + 1;
-    if (this.count * 2 > this.slots.length) this.growSlots();
+    this.slots[2 * slot] = entry + 1;
+    this.slots[2 * slot + 1] = hash;
+    if (this.count * 2 > this.slotMask + 1) this.growSlots();
     return undefined;
   }
 
@@ -190,6 +225,7 @@ class PackedKeyTable {
     return true;
   }
 
+  /** A 32-bit hash of the key's words, as a signed int (what an Int32Array slot holds). */
   private hashOf(words: Uint32Array, base: number): number {
     let h = 0x811c9dc5;
     for (let i = 0; i < this.width; i += 1) {
@@ -197,7 +233,7 @@ class PackedKeyTable {
       h ^= h >>> 15;
     }
     h = Math.imul(h, 0xc2b2ae35);
-    return (h ^ (h >>> 16)) >>> 0;
+    return h ^ (h >>> 16);
   }
 
   private growEntries(): void {
@@ -210,18 +246,26 @@ class PackedKeyTable {
     this.positions = positions;
   }
 
+  /** Twice the slots; the hashes are in the old slots, so no key is read or hashed again. */
   private growSlots(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let entry = 0; entry < this.count; entry += 1) {
-      let slot = this.hashOf(this.words, entry * this.width) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
+    const slotCount = (this.slotMask + 1) * 2;
+    const slots = new Int32Array(slotCount * 2);
+    const mask = slotCount - 1;
+    const old = this.slots;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0) continue;
+      let slot = old[i + 1] & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = old[i];
+      slots[2 * slot + 1] = old[i + 1];
     }
     this.slots = slots;
+    this.slotMask = mask;
   }
 }
 
 const INITIAL_ENTRIES = 1024;
+/** A size hint past this (~1.6 GB of tables) is not trusted up front: the table grows to it instead. */
+const MAX_PRESIZED_ENTRIES = 50_000_000;
 /** Less slack than doubling: at millions of keys the unused tail is real memory. */
 const ENTRY_GROWTH = 1.5;
