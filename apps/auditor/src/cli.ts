@@ -110,8 +110,6 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
       projectionCheckpoint: projection ? projection.checkpoint : undefined,
       contentHashes: hashCheck ? 'elsewhere' : 'verify',
       logDigest: hashCheck ? 'elsewhere' : 'verify',
-      // The embedded store numbers its events 1, 2, 3…; EventStoreDB's positions are byte offsets.
-      expectedEvents: connectionString ? undefined : Number(readThrough),
     });
     const bar = stderr.isTTY ? new SingleBar({ stream: stderr as NodeJS.WritableStream, format: 'auditing [{bar}] {percentage}% | position {value}/{total}', hideCursor: true }) : null;
     bar?.start(Number(readThrough), 0);

@@ -52,11 +52,6 @@ export interface AuditorOptions {
    * before report().
    */
   logDigest?: 'verify' | 'elsewhere';
-  /**
-   * About how many events will be read, when the caller knows (the embedded store's head
-   * position): the integrity tables are sized for them up front. Only speed and memory depend on it.
-   */
-  expectedEvents?: number;
 }
 
 type ReplayInspection = { rule: RuleId; inspect: (folded: Folded, context: InspectionContext) => void };
@@ -108,7 +103,7 @@ export class Auditor {
     this.throughPosition = options.throughPosition ?? null;
     this.projectionCheckpoint = options.projectionCheckpoint;
     this.fold = new AuditFold(this.policy, options.projectionCheckpoint);
-    this.integrity = new StreamIntegrityInspection(options.contentHashes !== 'elsewhere', options.expectedEvents ?? 0);
+    this.integrity = new StreamIntegrityInspection(options.contentHashes !== 'elsewhere');
     this.logDigestHere = options.logDigest !== 'elsewhere';
     this.context = { policy: this.policy, raise: (finding) => this.findings.push(finding) };
   }

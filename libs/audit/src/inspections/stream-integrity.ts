@@ -44,20 +44,13 @@ export class StreamIntegrityInspection {
   /** Events with problems, by position: one finding each, built when asked for. */
   private readonly troubled = new Map<Position, EventProblems>();
 
+  constructor(private readonly verifyContentHashes = true) {}
+
   private lastPosition: Position | null = null;
   private readonly tips = new StreamTips();
   // An entry per event of the history: kept compact (see first-seen.ts).
-  private readonly eventIds: FirstSeenIndex;
-  private readonly businessKeys: FirstSeenIndex;
-
-  /** `expectedEvents`: about how many events will be checked, to size the tables up front (0: unknown). */
-  constructor(
-    private readonly verifyContentHashes = true,
-    expectedEvents = 0,
-  ) {
-    this.eventIds = new FirstSeenIndex(expectedEvents);
-    this.businessKeys = new FirstSeenIndex(expectedEvents);
-  }
+  private readonly eventIds = new FirstSeenIndex();
+  private readonly businessKeys = new FirstSeenIndex();
 
   /** Checks one stored event (problems are kept for findings()) and decodes it. */
   check(stored: StoredEvent): IntegrityOutcome {
