@@ -19,6 +19,7 @@ import {
   type StreamAppend,
 } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
+import { AUDITOR_NODE_OPTIONS } from '../../apps/auditor/src/node-options';
 import { importSyntheticYear } from '../synthetic/import-year';
 import type { LoadResult, LoadSpec } from './load';
 import { comparePeer, type PeerResult } from './peer';
@@ -169,9 +170,10 @@ function rawInserts(dataDir: string, batchEvents: number[]): { events: number; m
   return { events, ms };
 }
 
-/** Each replay in a child of its own, with Node's default heap: as `npm run audit` runs, so its peak RSS is what a user gets. */
+/** Each replay in a child of its own, with Node's default heap and the audit's own options: as `npm run audit` runs, so its peak RSS is what a user gets. */
 function replayChild(mode: string, dataDir: string, asOf: string): ReplayResult {
-  const out = execFileSync(process.execPath, [script('scripts/bench/replay.js'), mode, dataDir, asOf, join(dataDir, 'reports')], {
+  const nodeOptions = mode === 'audit' ? AUDITOR_NODE_OPTIONS : [];
+  const out = execFileSync(process.execPath, [...nodeOptions, script('scripts/bench/replay.js'), mode, dataDir, asOf, join(dataDir, 'reports')], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],

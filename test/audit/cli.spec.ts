@@ -6,6 +6,7 @@ import { decodeEvent, LedgerService } from '@ledger/application';
 import { SqliteEventStore } from '@ledger/event-store';
 import { ProjectionRunner, readFundLedgerFile } from '@ledger/projections';
 import { runAuditCli } from '../../apps/auditor/src/cli';
+import { AUDITOR_NODE_OPTIONS } from '../../apps/auditor/src/node-options';
 import { CLERK, claim, FIXED_CLOCK, fundSubsidy, enrollment, contribution, policy } from './support';
 
 /** Captures what the CLI writes. */
@@ -136,5 +137,12 @@ describe('auditor CLI (runAuditCli)', () => {
     expect(err.join('')).toMatch(/could not run: no event store at/);
     expect(existsSync(join(empty, 'events.sqlite'))).toBe(false);
     rmSync(empty, { recursive: true, force: true });
+  });
+});
+
+describe('npm run audit', () => {
+  it('runs the auditor with its own Node options (the benchmark measures the same)', () => {
+    const scripts = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.audit).toContain(`node ${AUDITOR_NODE_OPTIONS.join(' ')} dist/apps/auditor/src/cli.js`);
   });
 });
