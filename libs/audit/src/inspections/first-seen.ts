@@ -163,23 +163,15 @@ class PackedKeyTable {
   }
 
   find(key: Uint32Array): Position | undefined {
-    const hash = this.hashOf(key, 0);
-    for (let slot = hash & this.slotMask; ; slot = (slot + 1) & this.slotMask) {
-      const entry = this.slots[2 * slot] - 1;
-      if (entry < 0) return undefined;
-      if (this.slots[2 * slot + 1] === hash && this.equals(entry, key)) return this.positions[entry];
-    }
+    const entry = this.slots[2 * this.slotOf(key, this.hashOf(key))] - 1;
+    return entry < 0 ? undefined : this.positions[entry];
   }
 
   firstOrAdd(key: Uint32Array, position: Position): Position | undefined {
-    const hash = this.hashOf(key, 0);
-    let slot = hash & this.slotMask;
-    for (;;) {
-      const entry = this.slots[2 * slot] - 1;
-      if (entry < 0) break;
-      if (this.slots[2 * slot + 1] === hash && this.equals(entry, key)) return this.positions[entry];
-      slot = (slot + 1) & this.slotMask;
-    }
+    const hash = this.hashOf(key);
+    const slot = this.slotOf(key, hash);
+    const found = this.slots[2 * slot] - 1;
+    if (found >= 0) return this.positions[found];
     if (this.count === this.positions.length) this.growEntries();
     const entry = this.count;
     this.count += 1;
@@ -191,6 +183,14 @@ class PackedKeyTable {
     return undefined;
   }
 
+  /** The slot holding `key`, or the empty slot where it would go. */
+  private slotOf(key: Uint32Array, hash: number): number {
+    for (let slot = hash & this.slotMask; ; slot = (slot + 1) & this.slotMask) {
+      const stored = this.slots[2 * slot];
+      if (stored === 0 || (this.slots[2 * slot + 1] === hash && this.equals(stored - 1, key))) return slot;
+    }
+  }
+
   private equals(entry: number, key: Uint32Array): boolean {
     const base = entry * this.width;
     for (let i = 0; i < this.width; i += 1) if (this.words[base + i] !== key[i]) return false;
@@ -198,10 +198,10 @@ class PackedKeyTable {
   }
 
   /** A 32-bit hash of the key's words, as a signed int (what an Int32Array slot holds). */
-  private hashOf(words: Uint32Array, base: number): number {
+  private hashOf(key: Uint32Array): number {
     let h = 0x811c9dc5;
     for (let i = 0; i < this.width; i += 1) {
-      h = Math.imul(h ^ words[base + i], 0x85ebca6b);
+      h = Math.imul(h ^ key[i], 0x85ebca6b);
       h ^= h >>> 15;
     }
     h = Math.imul(h, 0xc2b2ae35);
