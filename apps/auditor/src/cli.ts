@@ -88,7 +88,9 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     }
     const policy = loadPolicy(env.POLICY_FILE || undefined);
     const projection = readFundLedgerFile(join(dataDir, 'projections.sqlite'));
-    store = await openEventStore({ dataDir, eventStoreConnectionString: connectionString });
+    // Read-only: the audit judges the file as found and never writes to it, not even to create or
+    // backfill a missing digest (which would paper over the digest's removal).
+    store = await openEventStore({ dataDir, eventStoreConnectionString: connectionString, readOnly: true });
     // The audit reads the store as it is now: events appended while it runs are not in it.
     const head = await store.headPosition();
     const readThrough = head === null ? 0n : throughPosition !== null && throughPosition < head ? throughPosition : head;

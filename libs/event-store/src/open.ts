@@ -7,6 +7,11 @@ export interface EventStoreLocation {
   dataDir: string;
   /** When set, EventStoreDB is used instead of the embedded store. */
   eventStoreConnectionString?: string;
+  /**
+   * Open the embedded store read-only (the auditor): the file must exist and is never written,
+   * not even to create, migrate or backfill. EventStoreDB is only ever read by the auditor anyway.
+   */
+  readOnly?: boolean;
 }
 
 export const EMBEDDED_EVENTS_FILE = 'events.sqlite';
@@ -18,5 +23,5 @@ export async function openEventStore(location: EventStoreLocation): Promise<Even
     const { EventStoreDbEventStore } = await import('./eventstoredb-event-store');
     return EventStoreDbEventStore.fromConnectionString(location.eventStoreConnectionString);
   }
-  return new SqliteEventStore({ file: join(location.dataDir, EMBEDDED_EVENTS_FILE) });
+  return new SqliteEventStore({ file: join(location.dataDir, EMBEDDED_EVENTS_FILE), readOnly: location.readOnly });
 }

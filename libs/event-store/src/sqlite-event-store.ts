@@ -37,6 +37,12 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
   /** How often a live subscription looks for events written by another process. */
   pollIntervalMs?: number;
+  /**
+   * Open an existing file read-only (the auditor): nothing is created, migrated or backfilled —
+   * not even the journal mode is set — so what is read is the file exactly as found, and appends
+   * are refused.
+   */
+  readOnly?: boolean;
 }
 
 /** The events table; exported so benchmarks can build a raw table with exactly this schema. */
@@ -122,6 +128,10 @@ export class SqliteEventStore implements EventStorePort {
   private readonly appended = new EventEmitter();
   private readonly pageSize: number;
   private readonly pollIntervalMs: number;
+  private readonly readOnly: boolean;
+  /** False for a read-only file that has no digest tables (written before the digest, or stripped of it). */
+  private readonly hasDigestTables: boolean;
+  private readonly emptyDigestTables: Database.Database | null;
   private closed = false;
 
   private readonly selectStreamRevision: Database.Statement<[string], { revision: number | null }>;
@@ -139,11 +149,21 @@ export class SqliteEventStore implements EventStorePort {
   private readonly fastAppendManyTransaction: (appends: StreamAppend[]) => AppendResult[];
 
   constructor(options: SqliteEventStoreOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    for (const pragma of EVENT_STORE_PRAGMAS) this.db.pragma(pragma);
-    this.db.exec(EVENTS_SCHEMA);
-    this.startLogDigest();
+    this.readOnly = options.readOnly === true;
+    if (this.readOnly) {
+      this.db = new Database(options.file, { readonly: true, fileMustExist: true });
+      // Connection settings only: neither writes to the file.
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('cache_size = -65536');
+      this.hasDigestTables = this.tableExists('log_digest_head') && this.tableExists('log_digest_checkpoints');
+    } else {
+      if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+      this.db = new Database(options.file);
+      for (const pragma of EVENT_STORE_PRAGMAS) this.db.pragma(pragma);
+      this.db.exec(EVENTS_SCHEMA);
+      this.startLogDigest();
+      this.hasDigestTables = true;
+    }
     this.pageSize = options.pageSize ?? 5_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
@@ -159,12 +179,15 @@ export class SqliteEventStore implements EventStorePort {
     this.selectHead = this.db.prepare('SELECT max(position) AS position FROM events');
     // IMMEDIATE takes the write lock up front, so the revision check and the inserts see the same state
     // even when another process writes the same file.
-    this.selectDigestHead = this.db.prepare('SELECT position, digest, backfilled_through FROM log_digest_head WHERE singleton = 1');
-    this.saveDigestHead = this.db.prepare(
+    // A read-only file without digest tables has nothing to prepare them against: logDigest() says it keeps none.
+    this.emptyDigestTables = this.hasDigestTables ? null : inMemoryDigestTables();
+    const digestTables = this.emptyDigestTables ?? this.db;
+    this.selectDigestHead = digestTables.prepare('SELECT position, digest, backfilled_through FROM log_digest_head WHERE singleton = 1');
+    this.saveDigestHead = digestTables.prepare(
       'INSERT INTO log_digest_head (singleton, position, digest) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET position = excluded.position, digest = excluded.digest',
     );
-    this.insertDigestCheckpoint = this.db.prepare('INSERT INTO log_digest_checkpoints (position, digest) VALUES (?, ?)');
-    this.selectDigestCheckpoints = this.db.prepare('SELECT position, digest FROM log_digest_checkpoints ORDER BY position');
+    this.insertDigestCheckpoint = digestTables.prepare('INSERT INTO log_digest_checkpoints (position, digest) VALUES (?, ?)');
+    this.selectDigestCheckpoints = digestTables.prepare('SELECT position, digest FROM log_digest_checkpoints ORDER BY position');
     this.appendManyTransaction = this.db.transaction((appends: StreamAppend[]) =>
       this.withDigest((cursor) => appends.map((append) => this.appendInsideTransaction(append.stream, append.events, append.expectedRevision, cursor))),
     ).immediate;
@@ -213,8 +236,13 @@ export class SqliteEventStore implements EventStorePort {
     return result;
   }
 
+  private tableExists(name: string): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  }
+
   async logDigest(): Promise<LogDigest> {
     this.assertOpen();
+    if (!this.hasDigestTables) return { headPosition: this.headPositionSync(), head: null, checkpoints: [], backfilledThrough: null };
     // One read transaction: the head, the digests and the last position from the same snapshot.
     return this.db.transaction(() => {
       const head = this.selectDigestHead.get();
@@ -228,7 +256,7 @@ export class SqliteEventStore implements EventStorePort {
   }
 
   async append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    this.assertOpen();
+    this.assertWritable();
     const [result] = this.appendChecked([{ stream, events, expectedRevision }]);
     this.appended.emit('appended');
     return result;
@@ -236,7 +264,7 @@ export class SqliteEventStore implements EventStorePort {
 
   /** One transaction and one fsync for the whole batch: all streams are appended or none. */
   async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
-    this.assertOpen();
+    this.assertWritable();
     const results = this.appendChecked(appends);
     this.appended.emit('appended');
     return results;
@@ -430,11 +458,24 @@ export class SqliteEventStore implements EventStorePort {
     this.closed = true;
     this.appended.emit('appended');
     this.db.close();
+    this.emptyDigestTables?.close();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('event store is closed');
   }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.readOnly) throw new Error('event store was opened read-only');
+  }
+}
+
+/** Empty digest tables, so a read-only store without them can prepare the same statements (never written through). */
+function inMemoryDigestTables(): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(LOG_DIGEST_SCHEMA);
+  return db;
 }
 
 function expectedRevisionHolds(expected: ExpectedRevision, current: number | null): boolean {
