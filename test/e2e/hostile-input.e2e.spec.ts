@@ -172,17 +172,23 @@ describe('hostile input (issue 5 §6)', () => {
   });
   afterAll(async () => ledger?.close());
 
-  /** A refusal: 4xx, JSON, a message a person can read. Never a 5xx, never an HTML page. */
+  /**
+   * A refusal: 4xx, a problem+json body (status, title, detail a person can read, and for a 400
+   * the fields at fault). Never a 5xx, never an HTML page.
+   */
   function expectRefused(response: request.Response, what: string, status?: number | number[]) {
-    const summary = { what, status: response.status, type: response.headers['content-type'], message: typeof response.body?.message };
+    const summary = { what, status: response.status, type: response.headers['content-type'], detail: typeof response.body?.detail };
     const statuses = status === undefined ? undefined : Array.isArray(status) ? status : [status];
     const ok =
       response.status >= 400 &&
       response.status < 500 &&
       (statuses === undefined || statuses.includes(response.status)) &&
-      /^application\/json/.test(response.headers['content-type'] ?? '') &&
-      typeof response.body?.message === 'string' &&
-      response.body.message.length > 0;
+      /^application\/problem\+json/.test(response.headers['content-type'] ?? '') &&
+      response.body?.status === response.status &&
+      typeof response.body?.title === 'string' &&
+      typeof response.body?.detail === 'string' &&
+      response.body.detail.length > 0 &&
+      (response.status !== 400 || (Array.isArray(response.body?.problems) && response.body.problems.length > 0));
     if (!ok) throw new Error(`not a proper refusal: ${JSON.stringify(summary)} body=${String(response.text).slice(0, 300)}`);
   }
 

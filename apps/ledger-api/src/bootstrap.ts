@@ -8,6 +8,7 @@ import { LedgerConfig } from './config';
 import { BODY_LIMIT_BYTES } from './limits';
 import { LedgerExceptionFilter, validationException } from './http/errors';
 import { StrictValidationPipe } from './http/strict-input';
+import { problemOf, sendProblem } from './http/problem';
 import { LedgerModule } from './ledger.module';
 
 
@@ -92,10 +93,7 @@ function badUrl(request: FastifyRequest, reply: FastifyReply): void {
       return true;
     }
   });
-  void reply
-    .status(400)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send(JSON.stringify({ message: `Failed to decode param '${segment ?? request.url}'`, error: 'Bad Request', statusCode: 400 }));
+  sendProblem(reply, problemOf(400, `Failed to decode param '${segment ?? request.url}'`, [], 'path'));
 }
 
 /** Routes as registered (method lower-case, as Express's router reports them), for tests that cover every endpoint. */
@@ -116,7 +114,9 @@ function fastifyAdapter(): FastifyAdapter {
     bodyLimit: BODY_LIMIT_BYTES,
     frameworkErrors: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       if (error.code === 'FST_ERR_BAD_URL') return badUrl(request, reply);
-      void reply.send(error);
+      // The router's own refusals (a malformed URL or constraint): the client's, in the one shape.
+      const status = (error as { statusCode?: number }).statusCode;
+      sendProblem(reply, problemOf(typeof status === 'number' && status >= 400 && status < 500 ? status : 400, error.message, [], 'path'));
     },
   });
   const instance = adapter.getInstance() as unknown as FastifyInstance;

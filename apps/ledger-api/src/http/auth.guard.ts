@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, SetMetadata, UnauthorizedException, ForbiddenException, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, UnauthorizedException, ForbiddenException, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { fundScopeOf, InvalidTokenError, isAllowed, Permission, Principal, TokenVerifier } from '@ledger/access';
 import type { RecordedBy } from '@ledger/domain';
@@ -51,7 +51,7 @@ export class AuthGuard implements CanActivate {
     }
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION, targets);
     if (!permission || !isAllowed(principal, permission)) {
-      throw new ForbiddenException({ statusCode: HttpStatus.FORBIDDEN, error: 'Forbidden', message: `role ${principal.role} may not ${permission ?? 'use this endpoint'}` });
+      throw new ForbiddenException({ message: `role ${principal.role} may not ${permission ?? 'use this endpoint'}` });
     }
     request.principal = principal;
     assertRequestShape(context);
@@ -60,7 +60,7 @@ export class AuthGuard implements CanActivate {
 }
 
 function unauthorized(message: string): UnauthorizedException {
-  return new UnauthorizedException({ statusCode: HttpStatus.UNAUTHORIZED, error: 'Unauthorized', message });
+  return new UnauthorizedException({ message });
 }
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
@@ -75,5 +75,5 @@ export function recordedByOf(principal: Principal): RecordedBy {
 
 export function assertFundVisible(principal: Principal, fundId: string): void {
   const scope = fundScopeOf(principal);
-  if (scope && scope !== fundId) throw new ForbiddenException({ statusCode: HttpStatus.FORBIDDEN, error: 'Forbidden', message: `this token may read only fund ${scope}` });
+  if (scope && scope !== fundId) throw new ForbiddenException({ message: `this token may read only fund ${scope}` });
 }

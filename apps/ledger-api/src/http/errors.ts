@@ -9,9 +9,10 @@ import {
   ValidationError,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandRefused, RefusalKind } from '@ledger/domain';
+import { CommandRefused, FieldProblem, RefusalKind } from '@ledger/domain';
 import { ContentionError, validationProblems } from '@ledger/application';
 import { BODY_LIMIT_BYTES } from '../limits';
+import { ProblemDetails, problemOf, sendProblem } from './problem';
 
 const STATUS_OF: Record<RefusalKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -23,15 +24,14 @@ const STATUS_OF: Record<RefusalKind, number> = {
 
 export function validationException(errors: ValidationError[]): BadRequestException {
   const problems = validationProblems(errors);
-  return new BadRequestException({
-    statusCode: HttpStatus.BAD_REQUEST,
-    error: 'Bad Request',
-    message: problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; '),
-    problems,
-  });
+  return new BadRequestException({ message: problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; '), problems });
 }
 
-/** Every refusal answers with a status, a message a person can act on, and the fields at fault. */
+/**
+ * Every refusal answers one shape (problem.ts): a status, its title, a detail a person can act on
+ * and, for a 400, the fields at fault. Whatever raised it — a decider, a guard, a pipe, Nest's
+ * router (unknown route) or Fastify and the body parser before any route ran.
+ */
 @Catch()
 export class LedgerExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ledger-api');
@@ -39,40 +39,47 @@ export class LedgerExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<FastifyReply>();
-    if (exception instanceof CommandRefused) {
-      const status = STATUS_OF[exception.kind];
-      void response.status(status).send({ statusCode: status, error: HttpStatus[status], message: exception.message, problems: exception.problems });
-      return;
-    }
-    if (exception instanceof ContentionError) {
-      void response.status(HttpStatus.SERVICE_UNAVAILABLE).send({ statusCode: 503, error: 'Service Unavailable', message: exception.message });
-      return;
-    }
+    const problem = this.problemFor(exception, () => http.getRequest<FastifyRequest>());
+    if (problem.status === HttpStatus.UNAUTHORIZED) void response.header('www-authenticate', 'Bearer');
+    sendProblem(response, problem);
+  }
+
+  private problemFor(exception: unknown, request: () => FastifyRequest): ProblemDetails {
+    if (exception instanceof CommandRefused) return problemOf(STATUS_OF[exception.kind], exception.message, exception.problems);
+    if (exception instanceof ContentionError) return problemOf(HttpStatus.SERVICE_UNAVAILABLE, exception.message);
     if (isClientHttpError(exception)) {
       // Raised by Fastify and the JSON body parser before any route runs (body over the limit,
-      // unsupported charset or encoding, a malformed URL): Nest passes them on unmapped, which
-      // would make them 500s. They are the client's, with a status and a message of their own.
+      // unsupported charset or encoding, malformed JSON, a malformed URL): Nest passes them on
+      // unmapped, which would make them 500s. They are the client's, with a status of their own.
       const status = exception.status;
       // Over the limit as sent (Fastify's check) or once inflated (the JSON parser's): one reason.
       // Only the first has a size to name; a compressed body's Content-Length is not its size.
       const sentTooLarge = exception.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
-      const size = sentTooLarge ? http.getRequest<FastifyRequest>().headers['content-length'] : undefined;
-      const message =
+      const size = sentTooLarge ? request().headers['content-length'] : undefined;
+      const detail =
         sentTooLarge || exception.type === 'entity.too.large'
           ? `request body too large: ${size === undefined ? `more than ${BODY_LIMIT_BYTES}` : size} bytes; the limit is ${BODY_LIMIT_BYTES} bytes`
           : exception.message;
-      void response.status(status).send({ statusCode: status, error: HttpStatus[status] ?? 'Client Error', message });
-      return;
+      return problemOf(status, detail);
     }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const body = exception.getResponse();
-      void response.status(status).send(typeof body === 'string' ? { statusCode: status, message: body } : body);
-      return;
+    if (exception instanceof SyntaxError) {
+      // JSON.parse's own refusal of a malformed body: the body is the field at fault.
+      return problemOf(HttpStatus.BAD_REQUEST, `the body is not valid JSON: ${exception.message}`, [{ field: 'body', reason: `is not valid JSON: ${exception.message}` }]);
     }
+    if (exception instanceof HttpException) return problemOfHttpException(exception);
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    void response.status(HttpStatus.INTERNAL_SERVER_ERROR).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; nothing was recorded unless a later read shows it' });
+    return problemOf(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error; nothing was recorded unless a later read shows it');
   }
+}
+
+/** Nest's own exceptions (the router's 404, the guard's 401/403, 415): their message and any fields. */
+function problemOfHttpException(exception: HttpException): ProblemDetails {
+  const status = exception.getStatus();
+  const body = exception.getResponse();
+  if (typeof body === 'string') return problemOf(status, body);
+  const { message, problems } = body as { message?: unknown; problems?: FieldProblem[] };
+  const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+  return problemOf(status, detail, Array.isArray(problems) ? problems : []);
 }
 
 /**

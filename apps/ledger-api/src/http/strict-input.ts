@@ -1,7 +1,6 @@
 import {
   ArgumentMetadata,
   ExecutionContext,
-  HttpStatus,
   Injectable,
   PipeTransform,
   UnsupportedMediaTypeException,
@@ -76,8 +75,6 @@ export function assertRequestShape(context: ExecutionContext): void {
   // application/json only: the body parser reads nothing else, so anything else would arrive as {}.
   if (declared.has(RouteParamtypes.BODY) && carriesBody(request) && !isMediaType(String(request.headers['content-type'] ?? ''), ['application/json'])) {
     throw new UnsupportedMediaTypeException({
-      statusCode: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-      error: 'Unsupported Media Type',
       message: `send the body as JSON with Content-Type: application/json (got ${JSON.stringify(String(request.headers['content-type'] ?? 'none').slice(0, 100))})`,
     });
   }
