@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { issueToken, keySourceFromEnv, resolveSigningKey, ROLES, Role } from '@ledger/access';
+import { DEFAULT_TOKEN_LIFETIME, issueToken, keySourceFromEnv, resolveSigningKey, ROLES, Role } from '@ledger/access';
 import { FUND_IDS } from '@ledger/domain';
 
 /** `npm run token -- --role ROLE [--fund FUNDID]`: prints a bearer token for local use. */
@@ -10,7 +10,7 @@ export async function runTokenCli(argv: string[], env: NodeJS.ProcessEnv = proce
     .addOption(new Option('--role <role>', 'who the token speaks for').choices([...ROLES]).makeOptionMandatory())
     .addOption(new Option('--fund <fundId>', 'the fund of a district manager').choices([...FUND_IDS]))
     .option('--subject <subject>', 'the name recorded on every event it writes', process.env.USER ?? 'local-user')
-    .option('--expires-in <duration>', 'lifetime, e.g. 8h, 30m, 7d', '8h')
+    .option('--expires-in <duration>', 'lifetime, e.g. 8h, 30m, 7d', DEFAULT_TOKEN_LIFETIME)
     .exitOverride()
     .parse(argv, { from: 'user' });
   const options = program.opts<{ role: Role; fund?: string; subject: string; expiresIn: string }>();

@@ -37,6 +37,20 @@ describe('access control (bearer JWT, roles, fund scope)', () => {
     expect(await storedEventCount(ledger)).toBe(before);
   });
 
+  it('401 for a token with no expiry or issued in the future, saying why', async () => {
+    const key = resolveSigningKey({ secret: TEST_JWT_SECRET, dataDir: ledger.dataDir });
+    const now = Math.floor(Date.now() / 1000);
+    const base = () => new SignJWT({ role: 'finance-bureau' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE);
+    const forever = await base().setIssuedAt(now - 10).sign(key);
+    const refused = await ledger.http().get('/v1/funds').set('Authorization', `Bearer ${forever}`).expect(401);
+    expect(refused.body.detail).toContain('no expiry');
+    const future = await base().setIssuedAt(now + 3600).setExpirationTime(now + 7200).sign(key);
+    const early = await ledger.http().get('/v1/funds').set('Authorization', `Bearer ${future}`).expect(401);
+    expect(early.body.detail).toContain('issued in the future');
+    const fine = await base().setIssuedAt(now).setExpirationTime(now + 600).sign(key);
+    await ledger.http().get('/v1/funds').set('Authorization', `Bearer ${fine}`).expect(200);
+  });
+
   it.each<[Role, string, string, number]>([
     ['clerk', 'POST', '/v1/enrollments', 201],
     ['finance-bureau', 'POST', '/v1/enrollments', 403],

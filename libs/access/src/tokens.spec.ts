@@ -1,5 +1,5 @@
-import { SignJWT } from 'jose';
-import { InvalidTokenError, issueToken, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenVerifier, verifyToken } from './tokens';
+import { decodeJwt, SignJWT } from 'jose';
+import { DEFAULT_TOKEN_LIFETIME, InvalidTokenError, ISSUED_AT_CLOCK_SKEW_SECONDS, issueToken, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenVerifier, verifyToken } from './tokens';
 
 const KEY = new TextEncoder().encode('unit-test-key-for-token-verifier-0123456789');
 const OTHER_KEY = new TextEncoder().encode('another-key-that-signed-nothing-here-0123456');
@@ -11,13 +11,13 @@ function clock(at = START) {
   return { state, now: () => state.now };
 }
 
-function signed(claims: { nbf?: number; exp?: number; role?: string }, key = KEY): Promise<string> {
+function signed(claims: { nbf?: number; exp?: number; iat?: number; role?: string }, key = KEY): Promise<string> {
   const jwt = new SignJWT({ role: claims.role ?? 'finance-bureau' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('unit')
     .setIssuer(TOKEN_ISSUER)
     .setAudience(TOKEN_AUDIENCE)
-    .setIssuedAt(START - 100);
+    .setIssuedAt(claims.iat ?? START - 100);
   if (claims.nbf !== undefined) jwt.setNotBefore(claims.nbf);
   if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
   return jwt.sign(key);
@@ -57,6 +57,27 @@ describe('TokenVerifier', () => {
     expect(await refusal(verifier.verify(token))).toBe('the token has expired');
   });
 
+  it('refuses a token that never expires, whatever else it says', async () => {
+    const verifier = new TokenVerifier(KEY, 16, clock().now);
+    expect(await refusal(verifier.verify(await signed({})))).toBe('the token has no expiry (exp); issue a new one with npm run token');
+    expect(verifier.size).toBe(0);
+  });
+
+  it(`refuses a token issued more than ${ISSUED_AT_CLOCK_SKEW_SECONDS} s in the future, and allows that much clock skew`, async () => {
+    const verifier = new TokenVerifier(KEY, 16, clock().now);
+    const future = await signed({ iat: START + ISSUED_AT_CLOCK_SKEW_SECONDS + 1, exp: START + 3600 });
+    expect(await refusal(verifier.verify(future))).toMatch(/^the token is issued in the future/);
+    const skewed = await signed({ iat: START + ISSUED_AT_CLOCK_SKEW_SECONDS, exp: START + 3600 });
+    await expect(verifier.verify(skewed)).resolves.toMatchObject({ subject: 'unit' });
+  });
+
+  it('issues tokens that expire, by default after the documented lifetime', async () => {
+    const token = await issueToken(KEY, { subject: 'cli', role: 'clerk' });
+    const { exp, iat } = decodeJwt(token);
+    expect(DEFAULT_TOKEN_LIFETIME).toBe('8h');
+    expect(exp! - iat!).toBe(8 * 3600);
+  });
+
   it('refuses a remembered token before its nbf if the clock goes back', async () => {
     const time = clock();
     const verifier = new TokenVerifier(KEY, 16, time.now);
@@ -69,9 +90,9 @@ describe('TokenVerifier', () => {
   });
 
   it('remembers no refusal: a bad token is refused by full verification every time', async () => {
-    const verifier = new TokenVerifier(KEY);
-    const forged = await signed({ exp: Math.floor(Date.now() / 1000) + 600 }, OTHER_KEY);
-    const noRole = await signed({ exp: Math.floor(Date.now() / 1000) + 600, role: 'root' });
+    const verifier = new TokenVerifier(KEY, 16, clock().now);
+    const forged = await signed({ exp: START + 600 }, OTHER_KEY);
+    const noRole = await signed({ exp: START + 600, role: 'root' });
     for (let i = 0; i < 2; i += 1) {
       expect(await refusal(verifier.verify(forged))).toBe('the token is not valid for this ledger');
       expect(await refusal(verifier.verify(noRole))).toBe('the token names no known role');

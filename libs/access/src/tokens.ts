@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors, JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { isFundId } from '@ledger/domain';
 import { isRole, Principal, Role } from './roles';
 
@@ -17,6 +17,13 @@ export const TOKEN_AUDIENCE = 'ledger-api';
 const ALGORITHM = 'HS256';
 const MIN_SECRET_BYTES = 32;
 export const LOCAL_SECRET_FILE = '.jwt-secret';
+/** What `issueToken` and `npm run token` give a token when no lifetime is asked for. */
+export const DEFAULT_TOKEN_LIFETIME = '8h';
+/**
+ * How far ahead of this server's clock a token's `iat` may be: the issuing machine's clock may run
+ * a little fast. Beyond it the token was minted for the future (or by a wrong clock): refused.
+ */
+export const ISSUED_AT_CLOCK_SKEW_SECONDS = 60;
 
 export interface KeySource {
   secret?: string;
@@ -71,7 +78,7 @@ export async function issueToken(key: Uint8Array, options: IssueOptions): Promis
     .setIssuer(TOKEN_ISSUER)
     .setAudience(TOKEN_AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '8h')
+    .setExpirationTime(options.expiresIn ?? DEFAULT_TOKEN_LIFETIME)
     .sign(key);
 }
 
@@ -97,6 +104,7 @@ async function verifyFully(key: Uint8Array, token: string, nowSeconds?: number):
   try {
     const currentDate = nowSeconds === undefined ? undefined : new Date(nowSeconds * 1000);
     const { payload } = await jwtVerify(token, key, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: [ALGORITHM], currentDate });
+    assertLifetime(payload, nowSeconds ?? Math.floor(Date.now() / 1000));
     const role = payload.role;
     if (!isRole(role)) throw new InvalidTokenError('the token names no known role');
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new InvalidTokenError('the token names no subject');
@@ -110,6 +118,17 @@ async function verifyFully(key: Uint8Array, token: string, nowSeconds?: number):
     if (error instanceof InvalidTokenError) throw error;
     if (error instanceof errors.JWTExpired) throw new InvalidTokenError('the token has expired');
     throw new InvalidTokenError('the token is not valid for this ledger');
+  }
+}
+
+/**
+ * A token that never expires can never be taken back, and one issued in the future outlives its
+ * stated lifetime: both are refused. jose has checked `exp` and `iat` are numbers when present.
+ */
+function assertLifetime(payload: JWTPayload, now: number): void {
+  if (payload.exp === undefined) throw new InvalidTokenError('the token has no expiry (exp); issue a new one with npm run token');
+  if (payload.iat !== undefined && payload.iat > now + ISSUED_AT_CLOCK_SKEW_SECONDS) {
+    throw new InvalidTokenError(`the token is issued in the future (iat ${payload.iat} is more than ${ISSUED_AT_CLOCK_SKEW_SECONDS} s ahead of this server's clock)`);
   }
 }
 
