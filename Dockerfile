@@ -27,6 +27,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The policy library looks for its bundled parameters file under <cwd>/libs/policy/parameters.
 COPY --from=build /app/libs/policy/parameters ./libs/policy/parameters
+# The web console's static files, served by the API at /console.
+COPY --from=build /app/apps/ledger-api/console ./apps/ledger-api/console
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -10,6 +10,7 @@ import { LedgerExceptionFilter, validationException } from './http/errors';
 import { StrictValidationPipe } from './http/strict-input';
 import { problemOf, sendProblem } from './http/problem';
 import { LedgerModule } from './ledger.module';
+import { registerWebRoutes } from './web/web-routes';
 
 
 export type LedgerApp = NestFastifyApplication;
@@ -145,5 +146,6 @@ export async function createLedgerApp(config: LedgerConfig, options: { logger?: 
     logger: options.logger ?? ['error', 'warn'],
   });
   configureApp(app);
+  registerWebRoutes(app);
   return app;
 }

@@ -77,3 +77,12 @@ export function assertFundVisible(principal: Principal, fundId: string): void {
   const scope = fundScopeOf(principal);
   if (scope && scope !== fundId) throw new ForbiddenException({ message: `this token may read only fund ${scope}` });
 }
+
+/** What a route asks of its caller, as the guard reads it: for the OpenAPI document. */
+export function routeAccess(handler: Function, controller: Function): { public: boolean; permission: Permission | null } {
+  const reflector = new Reflector();
+  return {
+    public: reflector.getAllAndOverride<boolean>(PUBLIC, [handler, controller]) === true,
+    permission: reflector.getAllAndOverride<Permission | undefined>(PERMISSION, [handler, controller]) ?? null,
+  };
+}

@@ -1,0 +1,135 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { CARE_TYPES, FUND_IDS, SUBSIDY_LEVELS } from '@ledger/domain';
+
+/**
+ * The success answers of every route, by operation id (`<Controller>_<method>`). The answers are
+ * built from read models and events, not from classes, so their schemas are written here; the
+ * OpenAPI test fails for a route whose answer is not described (add it here).
+ */
+type Schema = SchemaObject;
+
+const money: Schema = { type: 'string', pattern: '^-?\\d+\\.\\d{2}$', example: '380.00', description: 'yuan, two decimals' };
+const date: Schema = { type: 'string', format: 'date', example: '2025-06-30' };
+const nullableDate: Schema = { ...date, nullable: true };
+const text: Schema = { type: 'string' };
+const integer: Schema = { type: 'integer' };
+const fundId: Schema = { type: 'string', enum: [...FUND_IDS] };
+const position: Schema = { oneOf: [{ type: 'integer' }, { type: 'string' }], description: 'a position in the event log' };
+
+/** An object whose listed properties are all present (`optional` ones may be absent). */
+function object(properties: Record<string, Schema>, optional: string[] = []): Schema {
+  return { type: 'object', properties, required: Object.keys(properties).filter((key) => !optional.includes(key)), additionalProperties: true };
+}
+const keyed = (keys: readonly string[], value: Schema): Schema => object(Object.fromEntries(keys.map((key) => [key, value])));
+const list = (items: Schema): Schema => ({ type: 'array', items });
+
+const income = object({ contributions: money, subsidies: keyed(SUBSIDY_LEVELS, money), total: money });
+const outflow = object({ claims: keyed(CARE_TYPES, money), total: money });
+
+const fundRow = object({ fundId, balance: money, income: money, outflow: money });
+const fund = object({
+  fundId,
+  asOf: nullableDate,
+  balance: money,
+  income,
+  outflow,
+  monthsOfPayment: { type: 'string', nullable: true, example: '7.4', description: 'months of average monthly outflow the balance pays; null when nothing was paid out' },
+});
+const statement = object({
+  fundId,
+  from: date,
+  to: date,
+  openingBalance: money,
+  closingBalance: money,
+  months: list(object({ month: { type: 'string', example: '2025-06' }, openingBalance: money, income, outflow, closingBalance: money })),
+});
+const resident = object({
+  residentId: text,
+  birthDate: date,
+  hukou: object({ local: { type: 'boolean' }, district: text }, ['district']),
+  residenceDistrict: text,
+  hardship: list(text),
+  enrollments: list(
+    object({
+      year: integer, enrollmentId: text, category: text, fundId, enrolledAt: date, universityStudent: { type: 'boolean' },
+      contributionExempt: { type: 'boolean' }, contributionDue: money, contributionPaid: money, benefitStart: nullableDate,
+    }),
+  ),
+  schemeHistory: list(object({ scheme: { type: 'string', enum: ['employee', 'resident'] }, from: date, to: nullableDate })),
+  yearToDate: list(object({ year: integer, compliantCost: money, basicFundPaid: money, personalBurdenInScope: money, criticalIllnessPaid: money, assistancePaid: money })),
+  claims: list(
+    object({
+      claimId: text, year: integer, fundId, careType: text, basicFundPayment: money, criticalIllnessPayment: money,
+      assistancePayment: money, personalPayment: money, reversed: { type: 'boolean' },
+    }),
+  ),
+  assistanceGrants: list(
+    object({
+      applicationId: text, year: integer, fundId, appliedAt: date, window: object({ from: date, through: date }), claims: list(text),
+      base: money, ratio: text, amount: money,
+    }),
+  ),
+});
+const split = { basicFundPayment: money, criticalIllnessPayment: money, assistancePayment: money, personalPayment: money };
+const quote = object({
+  residentId: text, fundId, year: integer, ...split, paymentsSource: text,
+  basis: object({
+    deductible: money, deductibleWaived: { type: 'boolean' }, basicRatio: text, criticalIllnessSchedule: { type: 'object', nullable: true },
+    assistanceGroup: { type: 'string', nullable: true }, assistanceRatio: text,
+  }),
+});
+const inspection = object({
+  asOf: nullableDate,
+  cutOffPosition: { ...position, nullable: true },
+  lastPositionRead: { ...position, nullable: true },
+  eventsRead: integer,
+  eventsReplayed: integer,
+  digest: text,
+  policyVersion: text,
+  policyDigest: text,
+  reconciliation: text,
+  projectionCheckpoint: { ...position, nullable: true },
+  logDigest: text,
+  funds: list(
+    object({
+      fundId, income: money, outflow: money, balance: money, findings: integer,
+      monthEndBalances: list(object({ month: text, balance: money, monthsOfPayment: { type: 'string', nullable: true } })),
+    }),
+  ),
+  summary: object({ findings: integer, byRule: { type: 'object', additionalProperties: integer }, byFund: { type: 'object', additionalProperties: integer }, withoutFund: integer, notEvaluated: list(object({ rule: text, reason: text, count: integer })) }),
+  findings: list(object({ rule: text, fundId: { ...fundId, nullable: true }, residentId: text, claimId: text, message: text, evidence: list(position) }, ['residentId', 'claimId'])),
+});
+
+export const SUCCESS_SCHEMAS: Record<string, Schema> = {
+  QueriesController_health: object({ status: { type: 'string', enum: ['ok'] } }),
+  QueriesController_funds: list(fundRow),
+  QueriesController_fund: fund,
+  QueriesController_statement: statement,
+  QueriesController_resident: resident,
+  QueriesController_quote: quote,
+  AuditsController_run: inspection,
+  CommandsController_enroll: object({ residentId: text, year: integer, fundId, benefitStart: nullableDate, contributionExempt: { type: 'boolean' } }),
+  CommandsController_contribute: object({ receiptNo: text, fundId, benefitStart: nullableDate }),
+  CommandsController_subsidise: object({ subsidyId: text, fundId: { ...fundId, nullable: true }, residentId: { type: 'string', nullable: true }, benefitStart: nullableDate }, ['residentId', 'benefitStart']),
+  CommandsController_changeScheme: object({ changeId: text, residentId: text, from: text, to: text, effectiveAt: date }),
+  CommandsController_claim: object({ claimId: text, fundId, ...split }),
+  CommandsController_insurerDecision: object({ claimId: text }, []),
+  CommandsController_insurerPayment: object({ claimId: text }, []),
+  CommandsController_reverseClaim: object({ claimId: text }, []),
+  CommandsController_reverseContribution: object({ receiptNo: text }, []),
+  CommandsController_applyForAssistance: object({
+    applicationId: text, residentId: text, fundId, amount: money, base: money, claims: list(text), ratio: text, window: object({ from: date, through: date }),
+  }),
+};
+
+/** One error shape for every refusal (API.md). */
+export const PROBLEM_SCHEMA: Schema = object(
+  {
+    type: { type: 'string', description: 'a URI naming the kind of problem' },
+    title: { type: 'string', example: 'Bad Request' },
+    status: { type: 'integer', example: 400 },
+    detail: { type: 'string', description: 'what was wrong, in words a person can act on' },
+    problems: list(object({ field: text, reason: text })),
+  },
+  ['type', 'problems'],
+);
