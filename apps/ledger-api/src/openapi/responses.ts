@@ -125,11 +125,12 @@ export const SUCCESS_SCHEMAS: Record<string, Schema> = {
 /** One error shape for every refusal (API.md). */
 export const PROBLEM_SCHEMA: Schema = object(
   {
-    type: { type: 'string', description: 'a URI naming the kind of problem' },
-    title: { type: 'string', example: 'Bad Request' },
+    type: { type: 'string', enum: ['about:blank'], description: 'the status and its title say what kind of problem it is (RFC 9457)' },
+    title: { type: 'string', example: 'Bad Request', description: 'the HTTP reason phrase of the status' },
     status: { type: 'integer', example: 400 },
     detail: { type: 'string', description: 'what was wrong, in words a person can act on' },
-    problems: list(object({ field: text, reason: text })),
+    message: { type: 'string', description: 'the same text as detail, for clients written against the first error shape' },
+    problems: { ...list(object({ field: text, reason: text })), description: 'for 400: every field at fault (the body itself is the field `body`)' },
   },
-  ['type', 'problems'],
+  ['problems'],
 );

@@ -6,6 +6,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { shanghaiDateOf } from '@ledger/domain';
 import type { Policy } from '@ledger/policy';
 import type { LedgerApp } from '../bootstrap';
+import { problemOf, sendProblem } from '../http/problem';
 import { buildOpenApiDocument } from '../openapi/document';
 import { POLICY } from '../tokens';
 
@@ -52,12 +53,12 @@ async function sendFile(reply: FastifyReply, file: string): Promise<void> {
       .header('x-content-type-options', 'nosniff')
       .send(body);
   } catch {
-    await notFound(reply);
+    notFound(reply);
   }
 }
 
-function notFound(reply: FastifyReply) {
-  return reply.status(404).header('content-type', 'application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such file' });
+function notFound(reply: FastifyReply): void {
+  sendProblem(reply, problemOf(404, 'no such file'));
 }
 
 const DOCS_PAGE = `<!doctype html>
