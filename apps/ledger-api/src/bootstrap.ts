@@ -5,12 +5,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LedgerConfig } from './config';
+import { connectionsCheckingIntervalOf, DEFAULT_HTTP_LIMITS, HttpLimits } from './http-limits';
 import { BODY_LIMIT_BYTES } from './limits';
+import { authenticateBeforeBody } from './http/early-auth';
 import { LedgerExceptionFilter, validationException } from './http/errors';
 import { StrictValidationPipe } from './http/strict-input';
 import { problemOf, sendProblem } from './http/problem';
 import { LedgerModule } from './ledger.module';
 import { registerWebRoutes } from './web/web-routes';
+import { SIGNING_KEY } from './tokens';
 
 
 export type LedgerApp = NestFastifyApplication;
@@ -109,10 +112,14 @@ export function servedRoutes(app: LedgerApp): Array<{ method: string; path: stri
  * JSON bodies up to the limit parsed as above; other media types are left unread and answered 415
  * by the guard (after 401/403), not by Fastify before authentication.
  */
-function fastifyAdapter(): FastifyAdapter {
+function fastifyAdapter(limits: HttpLimits): FastifyAdapter {
   const adapter = new FastifyAdapter({
     querystringParser: (text) => parseQueryString(text),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Client deadlines (http-limits.ts): Fastify's default requestTimeout of 0 let a slow body hold its socket for ever.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalOf(limits) },
     frameworkErrors: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       if (error.code === 'FST_ERR_BAD_URL') return badUrl(request, reply);
       // The router's own refusals (a malformed URL or constraint): the client's, in the one shape.
@@ -138,7 +145,7 @@ function fastifyAdapter(): FastifyAdapter {
 }
 
 export async function createLedgerApp(config: LedgerConfig, options: { logger?: false } = {}): Promise<LedgerApp> {
-  const app = await NestFactory.create<NestFastifyApplication>(LedgerModule.forRoot(config), fastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(LedgerModule.forRoot(config), fastifyAdapter(config.httpLimits ?? DEFAULT_HTTP_LIMITS), {
     bodyParser: false,
     // Start-up errors (a malformed policy file, an unreadable store) reach the caller, which
     // prints them plainly, instead of Nest exiting the process from inside.
@@ -147,5 +154,6 @@ export async function createLedgerApp(config: LedgerConfig, options: { logger?: 
   });
   configureApp(app);
   registerWebRoutes(app);
+  authenticateBeforeBody(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, app.get<Uint8Array>(SIGNING_KEY));
   return app;
 }

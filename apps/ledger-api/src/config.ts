@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { KeySource, keySourceFromEnv } from '@ledger/access';
+import { HttpLimits, httpLimitsFromEnv } from './http-limits';
 
 /** Everything the ledger reads from its environment, read once at start-up. */
 export interface LedgerConfig {
@@ -9,6 +10,8 @@ export interface LedgerConfig {
   policyFile?: string;
   /** Where the bearer-token key comes from (LEDGER_JWT_SECRET, LEDGER_JWT_SECRET_FILE, or a local file in dataDir). */
   keySource: KeySource;
+  /** Client deadlines (http-limits.ts); omitted, the defaults. */
+  httpLimits?: HttpLimits;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
@@ -21,5 +24,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LedgerConfi
     keySource: keySourceFromEnv(dataDir, env),
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     policyFile: env.POLICY_FILE || undefined,
+    httpLimits: httpLimitsFromEnv(env),
   };
 }

@@ -17,7 +17,7 @@ interface AuthenticatedRequest {
   principal?: Principal;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
+export const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
 
 /**
  * 401 without a valid bearer token, 403 outside the role, then the request's shape (400/415,
@@ -59,7 +59,7 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-function unauthorized(message: string): UnauthorizedException {
+export function unauthorized(message: string): UnauthorizedException {
   return new UnauthorizedException({ message });
 }
 
