@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { repoRoot } from '@ledger/access';
 import { type ExpectedRevision, SqliteEventStore, type StreamAppend } from '@ledger/event-store';
 
 /**
@@ -59,11 +62,30 @@ interface EmmettConnection {
   close(): void;
 }
 
+/**
+ * The peer store's packages (Emmett, node-sqlite3: a second native SQLite build) are not the
+ * ledger's dependencies: they have their own package.json and lockfile in scripts/bench/peer, so
+ * `npm ci` builds better-sqlite3 alone, and are installed there the first time the bench needs them.
+ */
+export function peerPackageDir(): string {
+  return join(repoRoot(), 'scripts', 'bench', 'peer');
+}
+
+/** Installs the peer packages unless installed from the current lockfile; false when that failed. */
+export function ensurePeerInstalled(log: (text: string) => void): boolean {
+  const dir = peerPackageDir();
+  const why = 'The peer comparison needs Emmett and node-sqlite3, kept out of the ledger\'s own install; installing them once into scripts/bench/peer/node_modules (skip with --only append,replay,api).';
+  const result = spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'setup.js'), '--dir', dir, '--why', why], { stdio: 'inherit' });
+  if (result.status === 0) return true;
+  log(`peer store: the install in ${dir} failed (exit ${result.status ?? result.signal}); its row is reported as n/a`);
+  return false;
+}
+
 export function loadEmmett(): EmmettModule | string {
   try {
-    return require('@event-driven-io/emmett-sqlite') as EmmettModule;
+    return createRequire(join(peerPackageDir(), 'package.json'))('@event-driven-io/emmett-sqlite') as EmmettModule;
   } catch (error) {
-    return `@event-driven-io/emmett-sqlite could not be loaded: ${(error as Error).message}`;
+    return `@event-driven-io/emmett-sqlite could not be loaded from scripts/bench/peer (npm run bench:peer-setup): ${(error as Error).message}`;
   }
 }
 

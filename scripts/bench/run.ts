@@ -22,7 +22,7 @@ import { loadPolicy } from '@ledger/policy';
 import { AUDITOR_NODE_OPTIONS } from '../../apps/auditor/src/node-options';
 import { importSyntheticYear } from '../synthetic/import-year';
 import type { LoadResult, LoadSpec } from './load';
-import { comparePeer, type PeerResult } from './peer';
+import { comparePeer, ensurePeerInstalled, type PeerResult } from './peer';
 import type { ReplayResult } from './replay';
 
 /**
@@ -322,6 +322,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const results: Record<string, unknown> = { residents: options.residents, seed: options.seed, batchSize: options.batchSize, dataDir, node: process.version };
   const log = (text: string) => process.stderr.write(`${text}\n`);
+  // First, before minutes of generation: a failed install then shows at once (the row says n/a).
+  if (parts.has('peer')) ensurePeerInstalled(log);
 
   try {
     let events = 0;
