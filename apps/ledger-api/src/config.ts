@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { KeySource, keySourceFromEnv } from '@ledger/access';
+import { KeySource, keySourceFromEnv, resolveDataDir } from '@ledger/access';
 import { HttpLimits, httpLimitsFromEnv } from './http-limits';
 
 /** Everything the ledger reads from its environment, read once at start-up. */
@@ -17,7 +16,8 @@ export interface LedgerConfig {
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got ${env.PORT}`);
-  const dataDir = env.DATA_DIR ?? join(process.cwd(), 'data');
+  // Against the repository root, not the working directory: `npm run token` finds the same key.
+  const dataDir = resolveDataDir(env);
   return {
     port,
     dataDir,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { networkInterfaces } from 'node:os';
+import { describeKeySource, keyId, resolveSigningKey } from '@ledger/access';
 import { createLedgerApp } from './bootstrap';
 import { configFromEnv } from './config';
 
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   await app.listen(config.port, everyAddress());
   const store = config.eventStoreConnectionString ? 'EventStoreDB' : `embedded store in ${config.dataDir}`;
   console.log(`ledger-api listening on http://localhost:${config.port} (${store})`);
+  // Which key signs and checks tokens: `npm run token` prints the same kid when it uses the same key.
+  console.log(`bearer tokens: key ${keyId(resolveSigningKey(config.keySource))} from ${describeKeySource(config.keySource)}`);
 }
 
 main().catch((error: Error) => {

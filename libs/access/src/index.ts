@@ -1,2 +1,4 @@
 export * from './roles';
 export * from './tokens';
+export * from './key-id';
+export * from './local-paths';

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 import { errors, JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { isFundId } from '@ledger/domain';
+import { keyId } from './key-id';
 import { isRole, Principal, Role } from './roles';
 
 /**
@@ -73,7 +74,8 @@ export async function issueToken(key: Uint8Array, options: IssueOptions): Promis
     throw new Error('only district-manager tokens are scoped to a fund');
   }
   return new SignJWT({ role: options.role, ...(options.fundId ? { fund: options.fundId } : {}) })
-    .setProtectedHeader({ alg: ALGORITHM })
+    // kid: lets a server that holds another key say so instead of only "not valid".
+    .setProtectedHeader({ alg: ALGORITHM, kid: keyId(key) })
     .setSubject(options.subject)
     .setIssuer(TOKEN_ISSUER)
     .setAudience(TOKEN_AUDIENCE)

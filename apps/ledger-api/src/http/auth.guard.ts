@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, UnauthorizedException, ForbiddenException, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { fundScopeOf, InvalidTokenError, isAllowed, Permission, Principal, TokenVerifier } from '@ledger/access';
+import { describeKeySource, fundScopeOf, InvalidTokenError, isAllowed, otherKeyReason, Permission, Principal, TokenVerifier } from '@ledger/access';
 import type { RecordedBy } from '@ledger/domain';
-import { SIGNING_KEY } from '../tokens';
+import type { LedgerConfig } from '../config';
+import { LEDGER_CONFIG, SIGNING_KEY } from '../tokens';
 import { assertRequestShape } from './strict-input';
 
 const PERMISSION = 'ledger:permission';
@@ -27,12 +28,15 @@ export const BEARER = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly tokens: TokenVerifier;
+  private readonly keyLocation: string;
 
   constructor(
     private readonly reflector: Reflector,
-    @Inject(SIGNING_KEY) key: Uint8Array,
+    @Inject(SIGNING_KEY) private readonly key: Uint8Array,
+    @Inject(LEDGER_CONFIG) config: LedgerConfig,
   ) {
     this.tokens = new TokenVerifier(key);
+    this.keyLocation = describeKeySource(config.keySource);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,7 +50,7 @@ export class AuthGuard implements CanActivate {
     try {
       principal = await this.tokens.verify(match[1]);
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw unauthorized(error.message);
+      if (error instanceof InvalidTokenError) throw unauthorized(otherKeyReason(match[1], this.key, this.keyLocation) ?? error.message);
       throw error;
     }
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION, targets);
