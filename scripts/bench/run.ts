@@ -93,7 +93,7 @@ class TimedStore {
           this.appendedEvents += appends.reduce((n, a) => n + a.events.length, 0);
         }
       },
-      readStream: (stream) => inner.readStream(stream),
+      readStream: (stream, options) => inner.readStream(stream, options),
       readAll: (options) => inner.readAll(options),
       subscribeToAll: (handler, options) => inner.subscribeToAll(handler, options),
       findByBusinessKey: (key) => inner.findByBusinessKey(key),

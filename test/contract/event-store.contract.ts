@@ -81,6 +81,18 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       expect(events[0].position < events[1].position && events[1].position < events[2].position).toBe(true);
     });
 
+    it('reads a stream from a revision on, at most so many events', async () => {
+      const s = stream('from');
+      await store.append(s, [newEvent('A'), newEvent('B'), newEvent('C'), newEvent('D')], 'no_stream');
+      const types = async (options: { fromRevision?: number; maxCount?: number }) => (await store.readStream(s, options)).map((e) => [e.type, e.revision]);
+      expect(await types({ fromRevision: 2 })).toEqual([['C', 2], ['D', 3]]);
+      expect(await types({ fromRevision: 1, maxCount: 2 })).toEqual([['B', 1], ['C', 2]]);
+      expect(await types({ maxCount: 1 })).toEqual([['A', 0]]);
+      expect(await types({ fromRevision: 0 })).toHaveLength(4);
+      expect(await types({ fromRevision: 4 })).toEqual([]);
+      expect(await store.readStream(stream('absent'), { fromRevision: 3 })).toEqual([]);
+    });
+
     it('round-trips data and metadata exactly', async () => {
       const s = stream('roundtrip');
       const data = { amount: '380.00', nested: { list: [1, 'two', null], 中文: '居民医保' } };

@@ -2,3 +2,4 @@ export * from './event-codec';
 export * from './ledger-service';
 export * from './input';
 export * from './batch-importer';
+export * from './stream-snapshots';

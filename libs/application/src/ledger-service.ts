@@ -23,6 +23,7 @@ import {
   formatMoney,
   FundId,
   fundsTouchedBy,
+  GENESIS_HASH,
   fundStream,
   initialResidentState,
   LedgerCommand,
@@ -42,7 +43,8 @@ import {
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import { type Policy, rememberingPolicy } from '@ledger/policy';
-import { decodeEvent, encodeEvents, lastHashOf } from './event-codec';
+import { decodeEvent, encodeEvents } from './event-codec';
+import { StreamSnapshots } from './stream-snapshots';
 
 export interface CommandOutcome {
   /** 'created' when this call appended the events; 'replayed' for an identical re-send. */
@@ -85,7 +87,14 @@ export interface LedgerServiceOptions {
   maxAttempts?: number;
   /** Upper bound of the random pause before a retry after a lost race (full jitter, doubling per attempt). */
   maxBackoffMs?: number;
+  /** Events the in-memory stream snapshots may cover (stream-snapshots.ts); 0 keeps none. */
+  snapshotEventBudget?: number;
 }
+
+/** Events read from the store at a time when a stream is folded. */
+const FOLD_PAGE = 500;
+/** The longest a fold runs before it lets other requests in (a resident read is not worth anyone's wait). */
+const FOLD_SLICE_MS = 4;
 
 /**
  * Full-jitter exponential backoff: a writer that lost a race waits a random time below a ceiling
@@ -131,6 +140,9 @@ export class LedgerService {
   private readonly clock: () => Date;
   private readonly maxAttempts: number;
   private readonly maxBackoffMs: number;
+  private readonly snapshots: StreamSnapshots;
+  /** Folds under way, so concurrent readers of one stream share one fold. */
+  private readonly folding = new Map<string, Promise<StreamSnapshot>>();
 
   constructor(options: LedgerServiceOptions) {
     this.store = options.store;
@@ -139,6 +151,7 @@ export class LedgerService {
     this.clock = options.clock ?? (() => new Date());
     this.maxAttempts = options.maxAttempts ?? 50;
     this.maxBackoffMs = options.maxBackoffMs ?? 100;
+    this.snapshots = new StreamSnapshots(options.snapshotEventBudget);
   }
 
   get policy(): Policy {
@@ -165,6 +178,7 @@ export class LedgerService {
       const prepared = this.prepare(command, snapshot, { recordedBy, requestDigest, fundScope });
       try {
         const result = await this.store.append(stream, prepared.toAppend, expectedRevisionOf(snapshot));
+        this.snapshots.set(prepared.after);
         const keyed = prepared.toAppend.findIndex((event) => event.businessKey === businessKey);
         const event = decodeEvent({
           ...prepared.toAppend[keyed],
@@ -194,15 +208,42 @@ export class LedgerService {
     throw new ContentionError(stream, this.maxAttempts);
   }
 
-  /** A stream folded to what decide() needs, with the revision and hash to append after. */
+  /**
+   * A stream folded to what decide() needs, with the revision and hash to append after: the kept
+   * snapshot (stream-snapshots.ts) brought up to date with the events after it, or the whole stream
+   * folded in time slices. Concurrent callers for one stream share one fold.
+   */
   async loadSnapshot(stream: string): Promise<StreamSnapshot> {
-    const history = (await this.store.readStream(stream)).map(decodeEvent);
-    return {
-      stream,
-      state: history.reduce(evolveResident, initialResidentState(residentIdOf(stream))),
-      revision: history.length - 1,
-      lastHash: lastHashOf(history),
-    };
+    const under = this.folding.get(stream);
+    if (under) return under;
+    const fold = this.foldFromKept(stream).finally(() => this.folding.delete(stream));
+    this.folding.set(stream, fold);
+    return fold;
+  }
+
+  private async foldFromKept(stream: string): Promise<StreamSnapshot> {
+    const kept = this.snapshots.get(stream);
+    let state = kept?.state ?? initialResidentState(residentIdOf(stream));
+    let revision = kept?.revision ?? -1;
+    let lastHash = kept?.lastHash ?? GENESIS_HASH;
+    let sliceStart = performance.now();
+    for (;;) {
+      const page = await this.store.readStream(stream, { fromRevision: revision + 1, maxCount: FOLD_PAGE });
+      for (const stored of page) {
+        const event = decodeEvent(stored);
+        state = evolveResident(state, event);
+        revision = event.revision;
+        lastHash = event.metadata.hash;
+        if (performance.now() - sliceStart > FOLD_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
+      }
+      if (page.length < FOLD_PAGE) break;
+    }
+    const snapshot = { stream, state, revision, lastHash };
+    this.snapshots.set(snapshot);
+    return snapshot;
   }
 
   /**
@@ -308,11 +349,10 @@ export class LedgerService {
     return quote;
   }
 
-  /** The resident's history folded, or null when the ledger has never seen the resident. */
-  async residentState(residentId: string): Promise<{ state: ResidentState; events: LedgerEvent[] } | null> {
-    const events = (await this.store.readStream(residentStream(residentId))).map(decodeEvent);
-    if (events.length === 0) return null;
-    return { state: events.reduce(evolveResident, initialResidentState(residentId)), events };
+  /** The resident's history folded (from the kept snapshot on), or null when the ledger has never seen the resident. */
+  async residentState(residentId: string): Promise<{ state: ResidentState } | null> {
+    const { state, revision } = await this.loadSnapshot(residentStream(residentId));
+    return revision < 0 ? null : { state };
   }
 }
 

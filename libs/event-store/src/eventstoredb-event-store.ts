@@ -34,6 +34,7 @@ import {
   ExpectedRevision,
   Position,
   ReadAllOptions,
+  ReadStreamOptions,
   StoredEvent,
   StreamAppend,
   SubscribeOptions,
@@ -396,9 +397,11 @@ export class EventStoreDbEventStore implements EventStorePort {
     return results;
   }
 
-  async readStream(stream: string): Promise<StoredEvent[]> {
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
-    return (await this.readRecorded(stream)).map(toStoredEvent);
+    if (options.maxCount !== undefined && options.maxCount <= 0) return [];
+    const from = options.fromRevision === undefined || options.fromRevision <= 0 ? {} : { fromRevision: BigInt(options.fromRevision) };
+    return (await this.readRecorded(stream, { ...from, ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }) })).map(toStoredEvent);
   }
 
   async findByBusinessKey(businessKey: string): Promise<StoredEvent | undefined> {

@@ -53,6 +53,13 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+export interface ReadStreamOptions {
+  /** Read from this revision on (inclusive); omitted, from the stream's first event. */
+  fromRevision?: number;
+  /** Stop after this many events. */
+  maxCount?: number;
+}
+
 export interface Subscription {
   close(): Promise<void>;
 }
@@ -78,8 +85,11 @@ export interface EventStorePort {
    * resume.
    */
   appendMany(appends: StreamAppend[]): Promise<AppendResult[]>;
-  /** The stream's events in revision order; [] when the stream does not exist. */
-  readStream(stream: string): Promise<StoredEvent[]>;
+  /**
+   * The stream's events in revision order; [] when the stream does not exist (or has nothing from
+   * `fromRevision` on). A reader that already folded a prefix reads only the rest.
+   */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** All events in position order, in pages, lazily. */
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   /** Catch-up subscription: history after the checkpoint, then live events, each delivered once and in order. */

@@ -12,6 +12,7 @@ import {
   ExpectedRevision,
   Position,
   ReadAllOptions,
+  ReadStreamOptions,
   StoredEvent,
   StreamAppend,
   SubscribeOptions,
@@ -139,6 +140,7 @@ export class SqliteEventStore implements EventStorePort {
   private readonly selectByBusinessKey: Database.Statement<[string], EventRow>;
   private readonly insertEvent: Database.Statement<[string, string, number, string, string, string, string | null]>;
   private readonly selectStream: Database.Statement<[string], EventRow>;
+  private readonly selectStreamFrom: Database.Statement<[string, number, number], EventRow>;
   private readonly selectPage: Database.Statement<[bigint, number], EventRow>;
   private readonly selectHead: Database.Statement<[], { position: number | bigint | null }>;
   private readonly selectDigestHead: Database.Statement<[], { position: number | bigint; digest: string; backfilled_through: number | bigint | null }>;
@@ -175,6 +177,7 @@ export class SqliteEventStore implements EventStorePort {
       'INSERT INTO events (event_id, stream, revision, type, data, metadata, business_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectStream = this.db.prepare('SELECT * FROM events WHERE stream = ? ORDER BY revision');
+    this.selectStreamFrom = this.db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?');
     this.selectPage = this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
     this.selectHead = this.db.prepare('SELECT max(position) AS position FROM events');
     // IMMEDIATE takes the write lock up front, so the revision check and the inserts see the same state
@@ -359,9 +362,11 @@ export class SqliteEventStore implements EventStorePort {
     return row?.revision === null || row?.revision === undefined ? null : Number(row.revision);
   }
 
-  async readStream(stream: string): Promise<StoredEvent[]> {
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
-    return this.selectStream.all(stream).map(toStoredEvent);
+    if (options.fromRevision === undefined && options.maxCount === undefined) return this.selectStream.all(stream).map(toStoredEvent);
+    // SQLite: a negative LIMIT is no limit.
+    return this.selectStreamFrom.all(stream, Math.max(0, options.fromRevision ?? 0), options.maxCount ?? -1).map(toStoredEvent);
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
