@@ -12,6 +12,8 @@ import {
   decideContribution,
   decideContributionReversal,
   decideEnrollment,
+  decideFundMovement,
+  decideFundTransfer,
   decideInsurerDecision,
   decideInsurerPayment,
   decideSchemeChange,
@@ -32,6 +34,7 @@ import {
   RecordedBy,
   residentStream,
   ResidentState,
+  routeFundCommand,
   sha256Hex,
 } from '@ledger/domain';
 import {
@@ -297,6 +300,11 @@ export class LedgerService {
         return this.streamHolding(`claim:${command.claimId}`, `claim ${command.claimId} is not recorded`, pendingStreamOf);
       case 'ReverseContribution':
         return this.streamHolding(`contribution:${command.receiptNo}`, `contribution ${command.receiptNo} is not recorded`, pendingStreamOf);
+      case 'RecordFundMovement':
+      case 'RecordFundTransfer': {
+        const route = routeFundCommand(command);
+        return 'stream' in route ? route.stream : this.streamHolding(route.streamHolding, route.missing, pendingStreamOf);
+      }
       default:
         return residentStream(command.residentId);
     }
@@ -336,6 +344,10 @@ export class LedgerService {
         return decideClaimReversal(command, state);
       case 'ApplyForAssistance':
         return decideAssistanceApplication(command, state, this.context);
+      case 'RecordFundMovement':
+        return decideFundMovement(command, state);
+      case 'RecordFundTransfer':
+        return decideFundTransfer(command);
     }
   }
 

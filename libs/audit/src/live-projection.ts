@@ -1,4 +1,4 @@
-import type { BusinessDate, CareType, FundId, Money, SubsidyLevel } from '@ledger/domain';
+import type { BusinessDate, FundBookFigures, FundId, Money } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 
 /**
@@ -6,11 +6,8 @@ import type { Position } from '@ledger/event-store';
  * structurally (the audit library does not import the projection code it checks). Used
  * synchronously in report(), so a caller can hold the model still while it is compared.
  */
-export interface LiveFundFigures {
+export interface LiveFundFigures extends FundBookFigures {
   balance: Money;
-  contributions: Money;
-  subsidies: Record<SubsidyLevel, Money>;
-  claims: Record<CareType, Money>;
   /** Σ debits − Σ credits over every account; zero when the books balance. */
   imbalance: Money;
 }

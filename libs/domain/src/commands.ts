@@ -3,6 +3,8 @@ import type {
   CareType,
   Category,
   Collector,
+  FundMovementKind,
+  FundTransferKind,
   InstitutionFacts,
   ParentFacts,
   Scheme,
@@ -115,6 +117,35 @@ export interface ApplyForAssistance {
   appliedAt: BusinessDate;
 }
 
+/** Interest, the critical-illness premium, a recovery, other income or expenditure of one fund. */
+export interface RecordFundMovement {
+  kind: 'RecordFundMovement';
+  movementId: string;
+  fundId: FundId;
+  movement: FundMovementKind;
+  amount: Money;
+  occurredAt: BusinessDate;
+  /** The insurance year a critical-illness premium covers (premiums only). */
+  year?: number;
+  /** The claim a recovery recovers (recoveries only). */
+  claimId?: string;
+  reference?: string;
+  /** Required for other income and other expenditure. */
+  reason?: string;
+}
+
+/** An explicit transfer between two funds (上解上级 / 补助下级 / 调剂). */
+export interface RecordFundTransfer {
+  kind: 'RecordFundTransfer';
+  transferId: string;
+  transfer: FundTransferKind;
+  fromFundId: FundId;
+  toFundId: FundId;
+  amount: Money;
+  occurredAt: BusinessDate;
+  reference?: string;
+}
+
 export type LedgerCommand =
   | EnrollResident
   | RecordContribution
@@ -125,7 +156,9 @@ export type LedgerCommand =
   | RecordInsurerPayment
   | ReverseContribution
   | ReverseClaim
-  | ApplyForAssistance;
+  | ApplyForAssistance
+  | RecordFundMovement
+  | RecordFundTransfer;
 
 /** The business key a command is idempotent on; one event in the store holds it. */
 export function businessKeyOf(command: LedgerCommand): string {
@@ -150,5 +183,9 @@ export function businessKeyOf(command: LedgerCommand): string {
       return `claim-reversal:${command.reversalId}`;
     case 'ApplyForAssistance':
       return `assistance-application:${command.applicationId}`;
+    case 'RecordFundMovement':
+      return `fund-movement:${command.movementId}`;
+    case 'RecordFundTransfer':
+      return `fund-transfer:${command.transferId}`;
   }
 }

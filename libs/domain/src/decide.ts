@@ -416,6 +416,10 @@ export function decideContributionReversal(command: ReverseContribution, state: 
 export function decideClaimReversal(command: ReverseClaim, state: ResidentState): DomainEvent[] {
   const claim = requireClaim(state, command.claimId);
   if (claim.reversed) throw ruleBroken(`claim ${command.claimId} is already reversed`, 'claimId');
+  if (!claim.recovered.isZero()) {
+    // The reversal would give the fund back the whole payment, the recovered part a second time.
+    throw ruleBroken(`claim ${command.claimId} already has ${formatMoney(claim.recovered)} recovered; correct it with a further recovery instead of a reversal`, 'claimId');
+  }
   const s = claim.settled;
   return [
     {

@@ -184,6 +184,73 @@ export interface LookbackAssistanceGrantedV1 {
   policyVersion: string;
 }
 
+/**
+ * The fund's own books (SPEC.md "The fund's books"): money the fund's dedicated account receives or
+ * pays that is no resident's contribution, subsidy or claim. Each names its fund, business date,
+ * amount and the reference of the document behind it (bank slip, contract, decision number);
+ * who recorded it is in the event's metadata.
+ */
+export type FundMovementKind = 'interest' | 'critical-illness-premium' | 'recovery' | 'other-income' | 'other-expense';
+export const FUND_MOVEMENT_KINDS: readonly FundMovementKind[] = ['interest', 'critical-illness-premium', 'recovery', 'other-income', 'other-expense'];
+/** 上解上级 / 补助下级 / 调剂. */
+export type FundTransferKind = 'remittance-up' | 'allocation-down' | 'adjustment';
+export const FUND_TRANSFER_KINDS: readonly FundTransferKind[] = ['remittance-up', 'allocation-down', 'adjustment'];
+
+interface FundMovementFacts {
+  movementId: string;
+  fundId: FundId;
+  amount: MoneyText;
+  occurredAt: BusinessDate;
+  reference: string | null;
+}
+
+/** 利息收入 on the fund's deposits. */
+export type InterestReceivedV1 = FundMovementFacts;
+
+/**
+ * 大病保险资金: the basic fund pays the contracted insurer the premium for an insurance year (per
+ * capita × insured). It is the fund's outflow; the insurer's later payments on claims are the
+ * insurer's money and never the fund's outflow as well.
+ */
+export interface CriticalIllnessPremiumPaidV1 extends FundMovementFacts {
+  year: number;
+}
+
+/**
+ * 追回资金 (条例 art. 45): improperly paid money credited back to the fund that paid it. When it
+ * recovers a claim's basic fund payment, `claimId` (and its resident) name the claim.
+ */
+export interface RecoveryReceivedV1 extends FundMovementFacts {
+  claimId: string | null;
+  residentId: string | null;
+  reason: string | null;
+}
+
+/** 其他收入 with its stated reason. */
+export interface OtherIncomeReceivedV1 extends FundMovementFacts {
+  reason: string;
+}
+
+/** 其他支出 with its stated reason. */
+export interface OtherExpenditurePaidV1 extends FundMovementFacts {
+  reason: string;
+}
+
+/**
+ * Money moved between two funds: the only way it ever moves. One event, posted to both funds'
+ * books (转移支出 of `fromFundId`, 转移收入 of `toFundId`), so both books show it in the same
+ * transaction.
+ */
+export interface FundTransferredV1 {
+  transferId: string;
+  kind: FundTransferKind;
+  fromFundId: FundId;
+  toFundId: FundId;
+  amount: MoneyText;
+  occurredAt: BusinessDate;
+  reference: string | null;
+}
+
 export interface EventDataByType {
   ResidentEnrolled: ResidentEnrolledV1;
   ContributionPaid: ContributionPaidV1;
@@ -195,6 +262,12 @@ export interface EventDataByType {
   ContributionReversed: ContributionReversedV1;
   ClaimReversed: ClaimReversedV1;
   LookbackAssistanceGranted: LookbackAssistanceGrantedV1;
+  InterestReceived: InterestReceivedV1;
+  CriticalIllnessPremiumPaid: CriticalIllnessPremiumPaidV1;
+  RecoveryReceived: RecoveryReceivedV1;
+  OtherIncomeReceived: OtherIncomeReceivedV1;
+  OtherExpenditurePaid: OtherExpenditurePaidV1;
+  FundTransferred: FundTransferredV1;
 }
 
 export type LedgerEventType = keyof EventDataByType;
@@ -211,6 +284,12 @@ export const CURRENT_VERSION: { readonly [T in LedgerEventType]: number } = {
   ContributionReversed: 1,
   ClaimReversed: 1,
   LookbackAssistanceGranted: 1,
+  InterestReceived: 1,
+  CriticalIllnessPremiumPaid: 1,
+  RecoveryReceived: 1,
+  OtherIncomeReceived: 1,
+  OtherExpenditurePaid: 1,
+  FundTransferred: 1,
 };
 
 export const LEDGER_EVENT_TYPES = Object.keys(CURRENT_VERSION) as LedgerEventType[];

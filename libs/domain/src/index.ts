@@ -7,5 +7,7 @@ export * from './upcasters';
 export * from './commands';
 export * from './resident';
 export * from './decide';
+export * from './chart-of-accounts';
 export * from './postings';
+export * from './fund-movements';
 export * from './integrity';

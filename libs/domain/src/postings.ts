@@ -1,19 +1,16 @@
+import type { Account } from './chart-of-accounts';
 import type { BusinessDate } from './dates';
-import type { CareType, DomainEvent, SubsidyLevel } from './events';
+import type { DomainEvent } from './events';
 import type { FundId } from './funds';
 import { Money, money } from './money';
+
+export type { Account } from './chart-of-accounts';
 
 /**
  * Double-entry postings: each money fact debits one account and credits another inside one fund.
  * The fund's bank account is the asset; income and outflow accounts are named by category.
  * A posting never names two funds, so money cannot move between funds implicitly.
  */
-export type Account =
-  | 'bank'
-  | 'income:contributions'
-  | `income:subsidies:${SubsidyLevel}`
-  | `outflow:claims:${CareType}`;
-
 export interface Posting {
   fundId: FundId;
   date: BusinessDate;
@@ -34,7 +31,9 @@ export function postingsOf(event: DomainEvent): Posting[] {
     }
     case 'SubsidyGranted': {
       const e = event.data;
-      return [{ fundId: e.fundId, date: e.grantedAt, debit: 'bank', credit: `income:subsidies:${e.level}`, amount: money(e.amount) }];
+      // Hardship contribution aid (资助参保) is 财政补贴收入 too, on its own account so it shows apart.
+      const credit: Account = e.purpose === 'hardship-contribution' ? `income:hardship-aid:${e.level}` : `income:subsidies:${e.level}`;
+      return [{ fundId: e.fundId, date: e.grantedAt, debit: 'bank', credit, amount: money(e.amount) }];
     }
     case 'ClaimSettled': {
       // Only the basic fund payment leaves the resident fund; critical illness and assistance are
@@ -47,6 +46,36 @@ export function postingsOf(event: DomainEvent): Posting[] {
       const e = event.data;
       const amount = money(e.basicFundPayment);
       return amount.isZero() ? [] : [{ fundId: e.fundId, date: e.reversedAt, debit: 'bank', credit: `outflow:claims:${e.careType}`, amount }];
+    }
+    case 'InterestReceived': {
+      const e = event.data;
+      return [{ fundId: e.fundId, date: e.occurredAt, debit: 'bank', credit: 'income:interest', amount: money(e.amount) }];
+    }
+    case 'CriticalIllnessPremiumPaid': {
+      const e = event.data;
+      return [{ fundId: e.fundId, date: e.occurredAt, debit: 'outflow:critical-illness-premium', credit: 'bank', amount: money(e.amount) }];
+    }
+    case 'RecoveryReceived': {
+      const e = event.data;
+      return [{ fundId: e.fundId, date: e.occurredAt, debit: 'bank', credit: 'income:recoveries', amount: money(e.amount) }];
+    }
+    case 'OtherIncomeReceived': {
+      const e = event.data;
+      return [{ fundId: e.fundId, date: e.occurredAt, debit: 'bank', credit: 'income:other', amount: money(e.amount) }];
+    }
+    case 'OtherExpenditurePaid': {
+      const e = event.data;
+      return [{ fundId: e.fundId, date: e.occurredAt, debit: 'outflow:other', credit: 'bank', amount: money(e.amount) }];
+    }
+    case 'FundTransferred': {
+      // One fact, two books: each posting balances within its own fund, and both are stored in the
+      // same append, so neither fund ever shows the transfer without the other.
+      const e = event.data;
+      const amount = money(e.amount);
+      return [
+        { fundId: e.fromFundId, date: e.occurredAt, debit: 'outflow:transfers', credit: 'bank', amount },
+        { fundId: e.toFundId, date: e.occurredAt, debit: 'bank', credit: 'income:transfers', amount },
+      ];
     }
     case 'LookbackAssistanceGranted':
     // Assistance is paid by the assistance fund (SPEC.md: only the basic fund payment is outflow).

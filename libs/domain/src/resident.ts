@@ -60,6 +60,8 @@ export interface ClaimRecord {
   insurerDecision: { receivedAt: BusinessDate; decidedAt: BusinessDate; covered: boolean } | null;
   insurerPayment: { paidAt: BusinessDate; amount: Money } | null;
   reversed: boolean;
+  /** Basic fund payment recovered so far (条例 art. 45); never more than was paid. */
+  recovered: Money;
 }
 
 export interface ReceiptRecord {
@@ -249,6 +251,7 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
           insurerDecision: null,
           insurerPayment: null,
           reversed: false,
+          recovered: ZERO,
         }),
         accumulations: withEntry(state.accumulations, e.year, addClaimToAccumulations(acc, claimAmounts(e), 1)),
         uninsuredAssistanceYears:
@@ -300,6 +303,19 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
         claims: withEntry(state.claims, e.claimId, { ...claim, insurerPayment: { paidAt: e.paidAt, amount: money(e.amount) } }),
       };
     }
+    case 'RecoveryReceived': {
+      const e = event.data;
+      const claim = e.claimId === null ? undefined : state.claims.get(e.claimId);
+      if (!claim) return next;
+      return { ...next, claims: withEntry(state.claims, claim.claimId, { ...claim, recovered: claim.recovered.plus(money(e.amount)) }) };
+    }
+    // The fund's own movements change no resident's state; on a fund stream there is nothing to fold.
+    case 'InterestReceived':
+    case 'CriticalIllnessPremiumPaid':
+    case 'OtherIncomeReceived':
+    case 'OtherExpenditurePaid':
+    case 'FundTransferred':
+      return next;
   }
 }
 
@@ -321,7 +337,13 @@ export function foldResident(residentId: string, events: Iterable<DomainEvent>):
 export function fundsTouchedBy(events: readonly DomainEvent[], state: ResidentState): Set<string> {
   const funds = new Set<string>();
   for (const event of events) {
-    const data = event.data as { fundId?: string; attributedFundId?: string | null; claimId?: string };
+    const data = event.data as { fundId?: string; attributedFundId?: string | null; claimId?: string | null; fromFundId?: string; toFundId?: string };
+    if (data.fromFundId || data.toFundId) {
+      // A transfer touches both funds: only a token that covers both may record it.
+      if (data.fromFundId) funds.add(data.fromFundId);
+      if (data.toFundId) funds.add(data.toFundId);
+      continue;
+    }
     if (data.fundId) funds.add(data.fundId);
     if (data.attributedFundId) funds.add(data.attributedFundId);
     if (!data.fundId && data.claimId) {

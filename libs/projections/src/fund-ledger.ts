@@ -1,18 +1,25 @@
 import {
   Account,
+  addToBookFigures,
   BusinessDate,
-  CARE_TYPES,
-  CareType,
+  combineBookFigures,
+  copyBookFigures,
   DomainEvent,
+  emptyBookFigures,
   FUND_IDS,
+  FundBookFigures,
   FundId,
-  formatMoney,
+  IncomeAccount,
+  incomeJson,
   Money,
   monthOf,
+  OutflowAccount,
+  outflowJson,
+  paymentOutflowOf,
   postingsOf,
-  SUBSIDY_LEVELS,
-  SubsidyLevel,
   TRAILING_MONTHS_OF_OUTFLOW,
+  totalIncomeOf,
+  totalOutflowOf,
   ZERO,
 } from '@ledger/domain';
 import { addDays, addMonths, firstDayOfNextMonth } from '@ledger/policy';
@@ -23,45 +30,32 @@ export interface DayAccountTotals {
   credit: Money;
 }
 
-export interface FundFigures {
+/** A fund's figures in the chart of accounts' standard categories, with its bank balance. */
+export interface FundFigures extends FundBookFigures {
   balance: Money;
-  contributions: Money;
-  subsidies: Record<SubsidyLevel, Money>;
-  claims: Record<CareType, Money>;
   /** Sum of all debits minus all credits over every account; zero when the books balance. */
   imbalance: Money;
 }
 
 export function incomeOf(figures: FundFigures): Money {
-  return SUBSIDY_LEVELS.reduce((total, level) => total.plus(figures.subsidies[level]), figures.contributions);
+  return totalIncomeOf(figures);
 }
 
 export function outflowOf(figures: FundFigures): Money {
-  return CARE_TYPES.reduce((total, careType) => total.plus(figures.claims[careType]), ZERO);
+  return totalOutflowOf(figures);
 }
 
 function emptyFigures(): FundFigures {
-  return {
-    balance: ZERO,
-    contributions: ZERO,
-    subsidies: { central: ZERO, provincial: ZERO, municipal: ZERO, district: ZERO },
-    claims: { outpatient: ZERO, 'chronic-outpatient': ZERO, inpatient: ZERO },
-    imbalance: ZERO,
-  };
+  return { ...emptyBookFigures(), balance: ZERO, imbalance: ZERO };
 }
 
 function addAccount(figures: FundFigures, account: Account, totals: DayAccountTotals): void {
   const net = totals.debit.minus(totals.credit);
   figures.imbalance = figures.imbalance.plus(net);
   if (account === 'bank') figures.balance = figures.balance.plus(net);
-  else if (account === 'income:contributions') figures.contributions = figures.contributions.minus(net);
-  else if (account.startsWith('income:subsidies:')) {
-    const level = account.slice('income:subsidies:'.length) as SubsidyLevel;
-    figures.subsidies[level] = figures.subsidies[level].minus(net);
-  } else if (account.startsWith('outflow:claims:')) {
-    const careType = account.slice('outflow:claims:'.length) as CareType;
-    figures.claims[careType] = figures.claims[careType].plus(net);
-  }
+  // Income accounts grow by credits, outflow accounts by debits.
+  else if (account.startsWith('income:')) addToBookFigures(figures, account as IncomeAccount, net.negated());
+  else if (account.startsWith('outflow:')) addToBookFigures(figures, account as OutflowAccount, net);
 }
 
 export interface MonthRow {
@@ -141,8 +135,7 @@ export class FundLedger {
   }
 
   current(fundId: FundId): FundFigures {
-    const totals = this.totals.get(fundId)!;
-    return { ...totals, subsidies: { ...totals.subsidies }, claims: { ...totals.claims } };
+    return copyFigures(this.totals.get(fundId)!);
   }
 
   /** Figures of every posting dated on or before `asOf`. */
@@ -216,7 +209,7 @@ export class FundLedger {
    */
   monthsOfPayment(fundId: FundId, asOf: BusinessDate): Money | null {
     const window = this.between(fundId, trailingWindowStart(asOf), asOf);
-    const outflow = outflowOf(window);
+    const outflow = paymentOutflowOf(window);
     if (outflow.isZero()) return null;
     const balance = this.through(fundId, asOf).balance;
     return balance.div(outflow.div(TRAILING_MONTHS_OF_OUTFLOW));
@@ -226,22 +219,12 @@ export class FundLedger {
 const EMPTY_FIGURES: FundFigures = emptyFigures();
 
 function copyFigures(figures: FundFigures): FundFigures {
-  return { ...figures, subsidies: { ...figures.subsidies }, claims: { ...figures.claims } };
+  return { ...copyBookFigures(figures), balance: figures.balance, imbalance: figures.imbalance };
 }
 
 /** a − b, field by field (every figure is a sum of postings, so a difference of running sums is the sum in between). */
 function differenceOf(a: FundFigures, b: FundFigures): FundFigures {
-  const subsidies = {} as Record<SubsidyLevel, Money>;
-  for (const level of SUBSIDY_LEVELS) subsidies[level] = a.subsidies[level].minus(b.subsidies[level]);
-  const claims = {} as Record<CareType, Money>;
-  for (const careType of CARE_TYPES) claims[careType] = a.claims[careType].minus(b.claims[careType]);
-  return {
-    balance: a.balance.minus(b.balance),
-    contributions: a.contributions.minus(b.contributions),
-    subsidies,
-    claims,
-    imbalance: a.imbalance.minus(b.imbalance),
-  };
+  return { ...combineBookFigures(a, b, -1), balance: a.balance.minus(b.balance), imbalance: a.imbalance.minus(b.imbalance) };
 }
 
 /**
@@ -281,16 +264,9 @@ function trailingWindowStart(asOf: BusinessDate): BusinessDate {
 }
 
 export function incomeToJson(figures: FundFigures) {
-  return {
-    contributions: formatMoney(figures.contributions),
-    subsidies: Object.fromEntries(SUBSIDY_LEVELS.map((level) => [level, formatMoney(figures.subsidies[level])])),
-    total: formatMoney(incomeOf(figures)),
-  };
+  return incomeJson(figures);
 }
 
 export function outflowToJson(figures: FundFigures) {
-  return {
-    claims: Object.fromEntries(CARE_TYPES.map((careType) => [careType, formatMoney(figures.claims[careType])])),
-    total: formatMoney(outflowOf(figures)),
-  };
+  return outflowJson(figures);
 }

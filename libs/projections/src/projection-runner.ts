@@ -29,9 +29,20 @@ CREATE TABLE IF NOT EXISTS checkpoint (
   name     TEXT PRIMARY KEY,
   position TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS read_model_shape (
+  name  TEXT PRIMARY KEY,
+  shape TEXT NOT NULL
+);
 `;
 
 const CHECKPOINT_NAME = 'fund-ledger';
+/**
+ * The shape of the saved rows: raised when postings change accounts (2: hardship contribution aid
+ * on its own account, and the fund's own movements). A file saved in another shape is rebuilt
+ * from the history on start instead of being mixed with rows it cannot mean the same by.
+ */
+export const READ_MODEL_SHAPE = '2';
+export const READ_MODEL_SHAPE_NAME = 'fund-ledger-shape';
 
 /**
  * Feeds the fund ledger from a catch-up subscription. The read model and its checkpoint are saved
@@ -60,6 +71,7 @@ export class ProjectionRunner {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    this.rebuildIfOtherShape();
     const upsert = this.db.prepare(
       `INSERT INTO fund_day_account (fund_id, date, account, debit, credit) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (fund_id, date, account) DO UPDATE SET debit = excluded.debit, credit = excluded.credit`,
@@ -74,6 +86,17 @@ export class ProjectionRunner {
       saveCheckpoint.run(CHECKPOINT_NAME, checkpoint.toString());
     });
     this.loadSaved();
+  }
+
+  private rebuildIfOtherShape(): void {
+    const saved = this.db.prepare('SELECT shape FROM read_model_shape WHERE name = ?').get(READ_MODEL_SHAPE_NAME) as { shape: string } | undefined;
+    if (saved?.shape === READ_MODEL_SHAPE) return;
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM fund_day_account; DELETE FROM checkpoint;');
+      this.db
+        .prepare('INSERT INTO read_model_shape (name, shape) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET shape = excluded.shape')
+        .run(READ_MODEL_SHAPE_NAME, READ_MODEL_SHAPE);
+    })();
   }
 
   private loadSaved(): void {

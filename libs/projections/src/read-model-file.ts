@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { type Account, type BusinessDate, type FundId, isFundId, money } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { FundLedger } from './fund-ledger';
+import { READ_MODEL_SHAPE, READ_MODEL_SHAPE_NAME } from './projection-runner';
 
 /**
  * Reads the fund ledger read model that ProjectionRunner persists (DATA_DIR/projections.sqlite)
@@ -10,7 +11,7 @@ import { FundLedger } from './fund-ledger';
  * opened read-only; nothing (not even a journal mode) is changed.
  *
  * Returns null when there is no read model to read: the file is absent, or it has no fund ledger
- * table (never initialised). `checkpoint` is the position of the last event the model includes,
+ * table (never initialised), or its rows were saved in another shape (an older version's accounts). `checkpoint` is the position of the last event the model includes,
  * null when it has none.
  */
 export interface FundLedgerFile {
@@ -28,6 +29,11 @@ export function readFundLedgerFile(file: string): FundLedgerFile | null {
       (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((row) => row.name),
     );
     if (!tables.has('fund_day_account')) return null;
+    // Rows saved in another shape mean other things by their accounts: no read model to compare.
+    const shape = tables.has('read_model_shape')
+      ? (db.prepare('SELECT shape FROM read_model_shape WHERE name = ?').get(READ_MODEL_SHAPE_NAME) as { shape: string } | undefined)
+      : undefined;
+    if (shape?.shape !== READ_MODEL_SHAPE) return null;
     const ledger = new FundLedger();
     const rows = db.prepare('SELECT fund_id, date, account, debit, credit FROM fund_day_account ORDER BY fund_id, date, account').all() as Array<{
       fund_id: string;

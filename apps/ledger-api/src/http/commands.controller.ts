@@ -15,6 +15,10 @@ import {
   contributionReversalCommand,
   EnrollmentDto,
   enrollmentCommand,
+  FundMovementDto,
+  fundMovementCommand,
+  FundTransferDto,
+  fundTransferCommand,
   InsurerDecisionDto,
   insurerDecisionCommand,
   InsurerPaymentDto,
@@ -116,5 +120,20 @@ export class CommandsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.record(assistanceApplicationCommand(body), actor, response);
+  }
+
+  /** Interest, the critical-illness premium, a recovery, other income or expenditure of one fund. */
+  @Post('fund-movements')
+  recordFundMovement(@Body() body: FundMovementDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
+    return this.record(fundMovementCommand(body), actor, response);
+  }
+
+  /**
+   * A transfer between two funds. It touches both, so a district manager (whose token covers one
+   * fund) is refused with 403; clerks record transfers.
+   */
+  @Post('fund-transfers')
+  recordFundTransfer(@Body() body: FundTransferDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
+    return this.record(fundTransferCommand(body), actor, response);
   }
 }

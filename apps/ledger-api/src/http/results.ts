@@ -1,4 +1,13 @@
-import type { LedgerEvent } from '@ledger/domain';
+import type { FundMovementKind, LedgerEvent, LedgerEventType } from '@ledger/domain';
+
+/** The API's `kind` of each fund-movement event. */
+const MOVEMENT_KIND_OF: Partial<Record<LedgerEventType, FundMovementKind>> = {
+  InterestReceived: 'interest',
+  CriticalIllnessPremiumPaid: 'critical-illness-premium',
+  RecoveryReceived: 'recovery',
+  OtherIncomeReceived: 'other-income',
+  OtherExpenditurePaid: 'other-expense',
+};
 
 /** The response body of a command, derived from the event that holds its business key. */
 export function resultOf(event: LedgerEvent): Record<string, unknown> {
@@ -43,6 +52,13 @@ export function resultOf(event: LedgerEvent): Record<string, unknown> {
         window: e.window,
       };
     }
+    case 'InterestReceived':
+    case 'CriticalIllnessPremiumPaid':
+    case 'RecoveryReceived':
+    case 'OtherIncomeReceived':
+    case 'OtherExpenditurePaid':
+      return { ...event.data, kind: MOVEMENT_KIND_OF[event.type] };
+    case 'FundTransferred':
     case 'InsurerDecisionRecorded':
     case 'InsurerPaymentRecorded':
     case 'ContributionReversed':

@@ -25,12 +25,25 @@ import {
   COLLECTORS,
   DISTRICT_CODES,
   FUND_IDS,
+  FUND_MOVEMENT_KINDS,
+  FUND_TRANSFER_KINDS,
   SCHEMES,
   SETTLEMENTS,
   SUBSIDY_LEVELS,
   SUBSIDY_PURPOSES,
 } from '@ledger/domain';
-import type { CareType, Category, Collector, FundId, Scheme, Settlement, SubsidyLevel, SubsidyPurpose } from '@ledger/domain';
+import type {
+  CareType,
+  Category,
+  Collector,
+  FundId,
+  FundMovementKind,
+  FundTransferKind,
+  Scheme,
+  Settlement,
+  SubsidyLevel,
+  SubsidyPurpose,
+} from '@ledger/domain';
 import { IsBusinessDate, IsMoney } from './validators';
 
 /** Business keys and ids: printable, no spaces or control characters, bounded. */
@@ -197,4 +210,28 @@ export class AssistanceApplicationDto {
   @IsIdentifier() applicationId: string;
   @IsIdentifier() residentId: string;
   @IsBusinessDate() appliedAt: string;
+}
+
+/** A fund's own movement (SPEC.md "The fund's books"); `year`, `claimId` and `reason` depend on `kind`. */
+export class FundMovementDto {
+  @IsIdentifier() movementId: string;
+  @IsIn(FUND_IDS) fundId: FundId;
+  @IsIn(FUND_MOVEMENT_KINDS) kind: FundMovementKind;
+  @IsMoney({ positive: true }) amount: string;
+  @IsBusinessDate() occurredAt: string;
+  @IsOptional() @IsYear() year?: number;
+  @IsOptional() @IsIdentifier() claimId?: string;
+  @IsOptional() @IsString() @Length(1, 200) reference?: string;
+  @IsOptional() @IsString() @Length(1, 500) reason?: string;
+}
+
+/** A transfer between two funds (上解上级 / 补助下级 / 调剂). */
+export class FundTransferDto {
+  @IsIdentifier() transferId: string;
+  @IsIn(FUND_IDS) fromFundId: FundId;
+  @IsIn(FUND_IDS) toFundId: FundId;
+  @IsIn(FUND_TRANSFER_KINDS) kind: FundTransferKind;
+  @IsMoney({ positive: true }) amount: string;
+  @IsBusinessDate() occurredAt: string;
+  @IsOptional() @IsString() @Length(1, 200) reference?: string;
 }

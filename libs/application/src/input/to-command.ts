@@ -10,6 +10,8 @@ import type {
   Hukou,
   LedgerCommand,
   RecordContribution,
+  RecordFundMovement,
+  RecordFundTransfer,
   RecordInsurerDecision,
   RecordInsurerPayment,
   ReverseClaim,
@@ -22,6 +24,8 @@ import {
   ClaimDto,
   ContributionDto,
   EnrollmentDto,
+  FundMovementDto,
+  FundTransferDto,
   HukouDto,
   InsurerDecisionDto,
   InsurerPaymentDto,
@@ -130,6 +134,37 @@ export function assistanceApplicationCommand(body: AssistanceApplicationDto): Ap
   return { kind: 'ApplyForAssistance', applicationId: body.applicationId, residentId: body.residentId, appliedAt: body.appliedAt };
 }
 
+/** null is "not given" for optional fields, as for money. */
+const given = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
+
+export function fundMovementCommand(body: FundMovementDto): RecordFundMovement {
+  return {
+    kind: 'RecordFundMovement',
+    movementId: body.movementId,
+    fundId: body.fundId,
+    movement: body.kind,
+    amount: money(body.amount),
+    occurredAt: body.occurredAt,
+    year: given(body.year),
+    claimId: given(body.claimId),
+    reference: given(body.reference),
+    reason: given(body.reason),
+  };
+}
+
+export function fundTransferCommand(body: FundTransferDto): RecordFundTransfer {
+  return {
+    kind: 'RecordFundTransfer',
+    transferId: body.transferId,
+    transfer: body.kind,
+    fromFundId: body.fromFundId,
+    toFundId: body.toFundId,
+    amount: money(body.amount),
+    occurredAt: body.occurredAt,
+    reference: given(body.reference),
+  };
+}
+
 /** The kinds of record a batch import line may carry, with the API body it takes. */
 export const IMPORT_TYPES = [
   'enrollment',
@@ -140,6 +175,8 @@ export const IMPORT_TYPES = [
   'insurer-decision',
   'insurer-payment',
   'assistance-application',
+  'fund-movement',
+  'fund-transfer',
 ] as const;
 export type ImportType = (typeof IMPORT_TYPES)[number];
 
@@ -222,6 +259,10 @@ export async function commandFromImport(line: { type?: unknown; body?: unknown; 
       return claimId ? map(InsurerPaymentDto, (dto) => insurerPaymentCommand(claimId, dto)) : [{ field: 'claimId', reason: 'names the claim paid' }];
     case 'assistance-application':
       return map(AssistanceApplicationDto, assistanceApplicationCommand);
+    case 'fund-movement':
+      return map(FundMovementDto, fundMovementCommand);
+    case 'fund-transfer':
+      return map(FundTransferDto, fundTransferCommand);
     default:
       return [{ field: 'type', reason: `must be one of ${IMPORT_TYPES.join(', ')}` }];
   }

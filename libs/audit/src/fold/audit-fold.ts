@@ -48,8 +48,17 @@ export type AuditedEvent = DomainEvent & { position: Position; eventId: string; 
 
 type EventData<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>['data'];
 
+export type FundMovementType =
+  | 'InterestReceived'
+  | 'CriticalIllnessPremiumPaid'
+  | 'RecoveryReceived'
+  | 'OtherIncomeReceived'
+  | 'OtherExpenditurePaid'
+  | 'FundTransferred';
+
 /** What folding one event produced, handed to the inspections that judge it. */
 export type Folded =
+  | { [T in FundMovementType]: { type: T; position: Position; data: EventData<T> } }[FundMovementType]
   | { type: 'ResidentEnrolled'; position: Position; data: ResidentEnrolledV1; resident: ResidentRecord; enrollment: EnrollmentFact }
   | { type: 'ContributionPaid'; position: Position; data: ContributionPaidV1; resident: ResidentRecord; payment: PaymentFact }
   | { type: 'SubsidyGranted'; position: Position; data: SubsidyGrantedV1; resident: ResidentRecord | null; payment: PaymentFact | null }
@@ -141,12 +150,14 @@ export class AuditFold {
         };
         this.addPayment(resident, payment);
         this.receipts.set(e.receiptNo, payment);
-        this.post(e.fundId, e.paidAt, 'contributions', amountOf(e.amount), position);
+        this.post(e.fundId, e.paidAt, 'income:contributions', amountOf(e.amount), position);
         return { type: 'ContributionPaid', position, data: e, resident, payment };
       }
       case 'SubsidyGranted': {
         const e = event.data;
-        this.post(e.fundId, e.grantedAt, `subsidies:${e.level}`, amountOf(e.amount), position);
+        // 财政补贴收入 by level, hardship contribution aid on its own line (资助参保).
+        const hardship = e.purpose === 'hardship-contribution';
+        this.post(e.fundId, e.grantedAt, hardship ? `income:hardship-aid:${e.level}` : `income:subsidies:${e.level}`, amountOf(e.amount), position);
         if (e.purpose !== 'hardship-contribution' || !e.residentId) {
           return { type: 'SubsidyGranted', position, data: e, resident: null, payment: null };
         }
@@ -176,7 +187,7 @@ export class AuditFold {
           fundId: e.fundId,
           recordedBenefitStart: null,
         });
-        this.post(e.fundId, e.reversedAt, 'contributions', amountOf(e.amount).negated(), position);
+        this.post(e.fundId, e.reversedAt, 'income:contributions', amountOf(e.amount).negated(), position);
         return { type: 'ContributionReversed', position, data: e, resident, original };
       }
       case 'SchemeChanged': {
@@ -201,7 +212,7 @@ export class AuditFold {
         const e = event.data;
         const claims = this.claims;
         const index = claims.find(e.claimId);
-        this.post(e.fundId, e.reversedAt, `claims:${e.careType}`, amountOf(e.basicFundPayment).negated(), position);
+        this.post(e.fundId, e.reversedAt, `outflow:claims:${e.careType}`, amountOf(e.basicFundPayment).negated(), position);
         if (index !== undefined && !claims.isReversed(index)) {
           claims.markReversed(index);
           const totals = claims.residentOf(index).totalsOf(claims.yearOf(index));
@@ -216,6 +227,41 @@ export class AuditFold {
       }
       case 'LookbackAssistanceGranted':
         return this.lookbackGranted(event.data, position);
+      case 'InterestReceived':
+      case 'CriticalIllnessPremiumPaid':
+      case 'RecoveryReceived':
+      case 'OtherIncomeReceived':
+      case 'OtherExpenditurePaid':
+      case 'FundTransferred':
+        this.fundMovement(event, position);
+        return { type: event.type, position, data: event.data } as Folded;
+    }
+  }
+
+  /**
+   * The fund's own movements, by the auditor's reading of SPEC.md "The fund's books": interest,
+   * recoveries and other income come in; the critical-illness premium (the insurer's claim
+   * payments are then never the fund's outflow as well) and other expenditure go out; a transfer
+   * leaves one fund and reaches the other.
+   */
+  private fundMovement(event: Extract<AuditedEvent, { type: FundMovementType }>, position: Position): void {
+    switch (event.type) {
+      case 'InterestReceived':
+        return this.post(event.data.fundId, event.data.occurredAt, 'income:interest', amountOf(event.data.amount), position);
+      case 'CriticalIllnessPremiumPaid':
+        return this.post(event.data.fundId, event.data.occurredAt, 'outflow:critical-illness-premium', amountOf(event.data.amount), position);
+      case 'RecoveryReceived':
+        return this.post(event.data.fundId, event.data.occurredAt, 'income:recoveries', amountOf(event.data.amount), position);
+      case 'OtherIncomeReceived':
+        return this.post(event.data.fundId, event.data.occurredAt, 'income:other', amountOf(event.data.amount), position);
+      case 'OtherExpenditurePaid':
+        return this.post(event.data.fundId, event.data.occurredAt, 'outflow:other', amountOf(event.data.amount), position);
+      case 'FundTransferred': {
+        const e = event.data;
+        this.post(e.fromFundId, e.occurredAt, 'outflow:transfers', amountOf(e.amount), position);
+        this.post(e.toFundId, e.occurredAt, 'income:transfers', amountOf(e.amount), position);
+        return;
+      }
     }
   }
 
@@ -337,7 +383,7 @@ export class AuditFold {
       totals.personalBurdenInScope = totals.personalBurdenInScope.plus(counted);
       this.claims.setBurdenInScope(index, counted.toFixed(2));
     }
-    this.post(e.fundId, e.dischargedAt, `claims:${e.careType}`, claim.basicFundPayment, position);
+    this.post(e.fundId, e.dischargedAt, `outflow:claims:${e.careType}`, claim.basicFundPayment, position);
     const record = this.claims.record(index);
     return { type: 'ClaimSettled', position, data: e, resident, claim, record, totalsBefore, entitledByFacts, entitled, inCriticalIllnessScope };
   }

@@ -2,6 +2,7 @@ import {
   CARE_TYPES,
   CATEGORIES,
   DomainEvent,
+  FUND_TRANSFER_KINDS,
   isBusinessDate,
   isFundId,
   isMoneyText,
@@ -90,6 +91,20 @@ const SHAPES: Record<DomainEvent['type'], Record<string, FieldKind>> = {
   ContributionReversed: { receiptNo: 'string', residentId: 'string', year: 'year', amount: 'money', fundId: 'fund', reversedAt: 'date' },
   ClaimReversed: { claimId: 'string', residentId: 'string', fundId: 'fund', careType: { oneOf: CARE_TYPES }, basicFundPayment: 'money', reversedAt: 'date' },
   LookbackAssistanceGranted: { applicationId: 'string', residentId: 'string', fundId: 'fund', appliedAt: 'date', claimIds: 'array', base: 'money', amount: 'money' },
+  InterestReceived: { movementId: 'string', fundId: 'fund', amount: 'money', occurredAt: 'date', reference: 'string?' },
+  CriticalIllnessPremiumPaid: { movementId: 'string', fundId: 'fund', amount: 'money', occurredAt: 'date', year: 'year', reference: 'string?' },
+  RecoveryReceived: { movementId: 'string', fundId: 'fund', amount: 'money', occurredAt: 'date', claimId: 'string?', residentId: 'string?', reference: 'string?' },
+  OtherIncomeReceived: { movementId: 'string', fundId: 'fund', amount: 'money', occurredAt: 'date', reason: 'string', reference: 'string?' },
+  OtherExpenditurePaid: { movementId: 'string', fundId: 'fund', amount: 'money', occurredAt: 'date', reason: 'string', reference: 'string?' },
+  FundTransferred: {
+    transferId: 'string',
+    kind: { oneOf: FUND_TRANSFER_KINDS },
+    fromFundId: 'fund',
+    toFundId: 'fund',
+    amount: 'money',
+    occurredAt: 'date',
+    reference: 'string?',
+  },
 };
 
 /**

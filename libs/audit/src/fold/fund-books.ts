@@ -1,43 +1,46 @@
 import {
-  CARE_TYPES,
-  type CareType,
+  addToBookFigures,
+  combineBookFigures,
+  emptyBookFigures,
+  type FundBookFigures,
   FUND_IDS,
   type FundId,
+  type IncomeAccount,
   type Money,
   monthOf,
-  SUBSIDY_LEVELS,
-  type SubsidyLevel,
-  ZERO,
+  type OutflowAccount,
+  paymentOutflowOf,
+  totalIncomeOf,
+  totalOutflowOf,
 } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 
 /**
- * The auditor's own books: every money fact summed per fund, business day and category, from the
- * events (its own posting rules, not postings.ts). Only the basic fund payment of a claim leaves
- * the resident fund (SPEC.md: critical illness and assistance are paid by others).
+ * The auditor's own books: every money fact summed per fund, business day and line of the chart of
+ * accounts (libs/domain chart-of-accounts.ts: the lines and their totals are defined once), from
+ * the events by the auditor's own posting rules (audit-fold.ts, not postings.ts). Only the basic
+ * fund payment of a claim leaves the resident fund (SPEC.md: critical illness and assistance are
+ * paid by others); the premium the fund pays the insurer is its outflow.
  */
-export type BookCategory = 'contributions' | `subsidies:${SubsidyLevel}` | `claims:${CareType}`;
+export type BookCategory = IncomeAccount | OutflowAccount;
 
-export interface FundFiguresAudited {
-  contributions: Money;
-  subsidies: Record<SubsidyLevel, Money>;
-  claims: Record<CareType, Money>;
-}
+export type FundFiguresAudited = FundBookFigures;
 
 export function emptyFigures(): FundFiguresAudited {
-  return {
-    contributions: ZERO,
-    subsidies: { central: ZERO, provincial: ZERO, municipal: ZERO, district: ZERO },
-    claims: { outpatient: ZERO, 'chronic-outpatient': ZERO, inpatient: ZERO },
-  };
+  return emptyBookFigures();
 }
 
 export function incomeOfFigures(figures: FundFiguresAudited): Money {
-  return SUBSIDY_LEVELS.reduce((total, level) => total.plus(figures.subsidies[level]), figures.contributions);
+  return totalIncomeOf(figures);
 }
 
 export function outflowOfFigures(figures: FundFiguresAudited): Money {
-  return CARE_TYPES.reduce((total, careType) => total.plus(figures.claims[careType]), ZERO);
+  return totalOutflowOf(figures);
+}
+
+/** The outflow months of payment divide by (the definition shared with the read model). */
+export function paymentOutflowOfFigures(figures: FundFiguresAudited): Money {
+  return paymentOutflowOf(figures);
 }
 
 export function balanceOfFigures(figures: FundFiguresAudited): Money {
@@ -45,9 +48,7 @@ export function balanceOfFigures(figures: FundFiguresAudited): Money {
 }
 
 function addInto(target: FundFiguresAudited, source: FundFiguresAudited): void {
-  target.contributions = target.contributions.plus(source.contributions);
-  for (const level of SUBSIDY_LEVELS) target.subsidies[level] = target.subsidies[level].plus(source.subsidies[level]);
-  for (const careType of CARE_TYPES) target.claims[careType] = target.claims[careType].plus(source.claims[careType]);
+  Object.assign(target, combineBookFigures(target, source));
 }
 
 export interface BookDay {
@@ -55,7 +56,7 @@ export interface BookDay {
   figures: FundFiguresAudited;
   /** Positions of the events that moved the fund that day (the first few: enough to point at them). */
   positions: Position[];
-  /** Positions of that day's claim payments (outflow), the first few. */
+  /** Positions of that day's outflow (claim payments, premium, transfers out, other), the first few. */
   outflowPositions: Position[];
 }
 
@@ -74,16 +75,8 @@ export class FundBooks {
     const byDay = this.days.get(fundId)!;
     let day = byDay.get(date);
     if (!day) byDay.set(date, (day = { date, figures: emptyFigures(), positions: [], outflowPositions: [], eventCount: 0 }));
-    const figures = day.figures;
-    if (category === 'contributions') figures.contributions = figures.contributions.plus(amount);
-    else if (category.startsWith('subsidies:')) {
-      const level = category.slice('subsidies:'.length) as SubsidyLevel;
-      figures.subsidies[level] = figures.subsidies[level].plus(amount);
-    } else {
-      const careType = category.slice('claims:'.length) as CareType;
-      figures.claims[careType] = figures.claims[careType].plus(amount);
-      if (day.outflowPositions.length < EVIDENCE_POSITIONS_PER_DAY) day.outflowPositions.push(position);
-    }
+    addToBookFigures(day.figures, category, amount);
+    if (category.startsWith('outflow:') && day.outflowPositions.length < EVIDENCE_POSITIONS_PER_DAY) day.outflowPositions.push(position);
     day.eventCount += 1;
     if (day.positions.length < EVIDENCE_POSITIONS_PER_DAY) day.positions.push(position);
   }

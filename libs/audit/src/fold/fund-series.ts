@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { type FundId, type Money, monthOf, TRAILING_MONTHS_OF_OUTFLOW, ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { addDays, firstDayOfNextMonth, type Policy } from '@ledger/policy';
-import { balanceOfFigures, type FundBooks, outflowOfFigures } from './fund-books';
+import { balanceOfFigures, type FundBooks, paymentOutflowOfFigures } from './fund-books';
 
 
 export interface MonthEnd {
@@ -43,7 +43,7 @@ export function monthEndSeries(books: FundBooks, fundId: FundId, months: readonl
     const monthEndDate = lastDayOfMonth(month);
     const through = asOf !== null && asOf < monthEndDate ? asOf : monthEndDate;
     if (entry) balance = balance.plus(balanceOfFigures(entry.figures));
-    const outflow = entry ? outflowOfFigures(entry.figures) : ZERO;
+    const outflow = entry ? paymentOutflowOfFigures(entry.figures) : ZERO;
     outflows.push(outflow);
     const trailing = outflows.slice(-TRAILING_MONTHS_OF_OUTFLOW).reduce((total, amount) => total.plus(amount), ZERO as Money);
     series.push({

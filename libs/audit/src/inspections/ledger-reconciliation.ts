@@ -1,4 +1,4 @@
-import { CARE_TYPES, FUND_IDS, type FundId, type Money, SUBSIDY_LEVELS, ZERO } from '@ledger/domain';
+import { emptyBookFigures, FUND_IDS, type FundId, type Money, STANDARD_LINES, ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { finding, type Finding } from '../findings';
 import { type FundBooks, type FundFiguresAudited, balanceOfFigures } from '../fold/fund-books';
@@ -10,8 +10,8 @@ import type { LiveFundFigures, LiveProjection } from '../live-projection';
  * live read models"; opinions-2017 §二: each fund answers for its balance, so the figures the
  * bureaus read must be the history's.
  *
- * For every fund, the auditor's own books as of the cut-off date (contributions, subsidies by
- * level, claims by care type, balance) are compared with the live projection's figures as of the
+ * For every fund, the auditor's own books as of the cut-off date (every line of the chart of
+ * accounts' standard categories, and the balance) are compared with the live projection's figures as of the
  * same date, over the same events (the projection's checkpoint; see Auditor for a stale one). Any
  * difference, or projection entries whose debits and credits do not balance, is one finding per
  * fund. Evidence: the events of the first month in which the two disagree.
@@ -21,10 +21,10 @@ export const LEDGER_RECONCILIATION = 'ledger-reconciliation' as const;
 type Line = { label: string; audited: Money; live: Money };
 
 function lines(audited: FundFiguresAudited, live: LiveFundFigures): Line[] {
+  // Every line of the standard statement (the chart of accounts' categories, their "of which"
+  // lines and totals), then the balance.
   return [
-    { label: 'contributions', audited: audited.contributions, live: live.contributions },
-    ...SUBSIDY_LEVELS.map((level) => ({ label: `${level} subsidies`, audited: audited.subsidies[level], live: live.subsidies[level] })),
-    ...CARE_TYPES.map((careType) => ({ label: `${careType} claims`, audited: audited.claims[careType], live: live.claims[careType] })),
+    ...STANDARD_LINES.filter((line) => line.level > 1).map((line) => ({ label: `${line.en} (${line.zh})`, audited: line.amount(audited), live: line.amount(live) })),
     { label: 'balance', audited: balanceOfFigures(audited), live: live.balance },
   ];
 }
@@ -86,8 +86,7 @@ function firstDisagreement(
   if (rows.length && !rows[0].opening.equals(ZERO)) return { month: `before ${months[0]}`, evidence: [] };
   for (const row of rows) {
     const mine = audited.get(row.month);
-    const empty = { contributions: ZERO, subsidies: { central: ZERO, provincial: ZERO, municipal: ZERO, district: ZERO }, claims: { outpatient: ZERO, 'chronic-outpatient': ZERO, inpatient: ZERO } };
-    const differs = differingLines(mine?.figures ?? empty, row.figures).length > 0 || !row.figures.imbalance.isZero();
+    const differs = differingLines(mine?.figures ?? emptyBookFigures(), row.figures).length > 0 || !row.figures.imbalance.isZero();
     if (differs) return { month: row.month, evidence: mine?.positions ?? [] };
   }
   return { month: null, evidence: [] };
