@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { CARE_TYPES, FUND_IDS, SUBSIDY_LEVELS } from '@ledger/domain';
+import { CARE_TYPES, FUND_IDS, FUND_MOVEMENT_KINDS, FUND_TRANSFER_KINDS, SUBSIDY_LEVELS } from '@ledger/domain';
 
 /**
  * The success answers of every route, by operation id (`<Controller>_<method>`). The answers are
@@ -23,8 +23,17 @@ function object(properties: Record<string, Schema>, optional: string[] = []): Sc
 const keyed = (keys: readonly string[], value: Schema): Schema => object(Object.fromEntries(keys.map((key) => [key, value])));
 const list = (items: Schema): Schema => ({ type: 'array', items });
 
-const income = object({ contributions: money, subsidies: keyed(SUBSIDY_LEVELS, money), total: money });
-const outflow = object({ claims: keyed(CARE_TYPES, money), total: money });
+const income = object({
+  contributions: money,
+  subsidies: { ...keyed(SUBSIDY_LEVELS, money), description: '财政补贴收入 by level, hardship contribution aid included' },
+  hardshipContributionAid: { ...keyed(SUBSIDY_LEVELS, money), description: 'of which 资助参保 (hardship contribution aid), by level' },
+  interest: money,
+  transfersIn: money,
+  recoveries: money,
+  other: money,
+  total: money,
+});
+const outflow = object({ claims: keyed(CARE_TYPES, money), criticalIllnessPremium: money, transfersOut: money, other: money, total: money });
 
 const fundRow = object({ fundId, balance: money, income: money, outflow: money });
 const fund = object({
@@ -117,6 +126,18 @@ export const SUCCESS_SCHEMAS: Record<string, Schema> = {
   CommandsController_insurerPayment: object({ claimId: text }, []),
   CommandsController_reverseClaim: object({ claimId: text }, []),
   CommandsController_reverseContribution: object({ receiptNo: text }, []),
+  CommandsController_recordFundMovement: object(
+    {
+      movementId: text, fundId, kind: { type: 'string', enum: [...FUND_MOVEMENT_KINDS] }, amount: money, occurredAt: date,
+      reference: { type: 'string', nullable: true }, year: integer, claimId: { type: 'string', nullable: true },
+      residentId: { type: 'string', nullable: true }, reason: { type: 'string', nullable: true },
+    },
+    ['year', 'claimId', 'residentId', 'reason'],
+  ),
+  CommandsController_recordFundTransfer: object({
+    transferId: text, kind: { type: 'string', enum: [...FUND_TRANSFER_KINDS] }, fromFundId: fundId, toFundId: fundId, amount: money, occurredAt: date,
+    reference: { type: 'string', nullable: true },
+  }),
   CommandsController_applyForAssistance: object({
     applicationId: text, residentId: text, fundId, amount: money, base: money, claims: list(text), ratio: text, window: object({ from: date, through: date }),
   }),
