@@ -188,6 +188,16 @@ export class Policy {
     return this.decimal(P.monthsOfPaymentWarning, on);
   }
 
+  /** Below this many months of outflow a fund's balance is short (结余不足). */
+  monthsOfPaymentShortage(on: BusinessDate): Decimal {
+    return this.decimal(P.monthsOfPaymentShortage, on);
+  }
+
+  /** Above this many months of outflow a fund holds too much (结余过多). */
+  monthsOfPaymentExcess(on: BusinessDate): Decimal {
+    return this.decimal(P.monthsOfPaymentExcess, on);
+  }
+
   // ---- hardship groups ---------------------------------------------------------------------
 
   /** The person's codes plus those they imply (e.g. a dibao-disabled person is a dibao recipient), sorted in HARDSHIP_CODES order. */

@@ -16,6 +16,8 @@ const REMEMBERED = [
   'insurerDecisionDays',
   'insurerPaymentDays',
   'monthsOfPaymentWarning',
+  'monthsOfPaymentShortage',
+  'monthsOfPaymentExcess',
   'expandHardship',
   'deductibleWaived',
   'inpatientRatioIncrease',

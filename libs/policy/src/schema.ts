@@ -46,6 +46,8 @@ export const PARAMETER_PATHS = {
   insurerDecisionDays: 'insurer.decision-days',
   insurerPaymentDays: 'insurer.payment-days',
   monthsOfPaymentWarning: 'fund.months-of-payment-warning',
+  monthsOfPaymentShortage: 'fund.months-of-payment-shortage',
+  monthsOfPaymentExcess: 'fund.months-of-payment-excess',
 } as const;
 
 const P = PARAMETER_PATHS;
@@ -87,4 +89,6 @@ export const PARAMETER_SPECS: readonly ParameterSpec[] = [
   { path: P.insurerDecisionDays, kind: 'days' },
   { path: P.insurerPaymentDays, kind: 'days' },
   { path: P.monthsOfPaymentWarning, kind: 'decimal' },
+  { path: P.monthsOfPaymentShortage, kind: 'decimal' },
+  { path: P.monthsOfPaymentExcess, kind: 'decimal' },
 ];
