@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { RULES } from '@ledger/audit';
 import { shanghaiDateOf } from '@ledger/domain';
 import type { Policy } from '@ledger/policy';
 import type { LedgerApp } from '../bootstrap';
@@ -93,7 +94,7 @@ export function registerWebRoutes(app: LedgerApp): void {
   fastify.get('/console/config.json', async (_request, reply) => {
     const policy = app.get<Policy>(POLICY);
     const today = shanghaiDateOf(new Date());
-    return reply.header('cache-control', 'no-cache').send({ today, monthsOfPaymentWarning: policy.monthsOfPaymentWarning(today).toString() });
+    return reply.header('cache-control', 'no-cache').send({ today, monthsOfPaymentWarning: policy.monthsOfPaymentWarning(today).toString(), rules: RULES });
   });
   fastify.get<{ Params: { file: string } }>('/console/:file', async (request, reply) => {
     const { file } = request.params;

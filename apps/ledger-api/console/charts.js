@@ -1,0 +1,98 @@
+'use strict';
+/* ECharts options for the console's charts: one function per chart, no state. */
+window.Charts = (function () {
+  const PALETTE = ['#2f6fb3', '#e0803a', '#3a9b6e', '#c2473d', '#7a5cb8', '#a0815e', '#d563a9', '#6b7b8c', '#b5a42e', '#2aa3b8'];
+
+  /** Yuan on an axis: 万 / 亿 in Chinese, k / M in English, so labels stay short and never overlap. */
+  function axisMoney(lang) {
+    return function (value) {
+      const abs = Math.abs(value);
+      if (lang === 'zh') {
+        if (abs >= 1e8) return trim(value / 1e8) + '亿';
+        if (abs >= 1e4) return trim(value / 1e4) + '万';
+        return String(value);
+      }
+      if (abs >= 1e6) return trim(value / 1e6) + 'M';
+      if (abs >= 1e3) return trim(value / 1e3) + 'k';
+      return String(value);
+    };
+  }
+  function trim(n) {
+    return String(Math.round(n * 100) / 100);
+  }
+
+  const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  /** Every month ticked: "2025-01" where a year starts (and first), then "2月" / "Feb". */
+  function monthLabel(lang, months) {
+    return function (value, index) {
+      const month = Number(value.slice(5, 7));
+      if (index === 0 || month === 1) return value;
+      return lang === 'zh' ? month + '月' : MONTHS_EN[month - 1];
+    };
+  }
+
+  function base(lang, months) {
+    return {
+      color: PALETTE,
+      animation: false,
+      grid: { left: 56, right: 28, top: 24, bottom: 72, containLabel: false },
+      tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : Number(v).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 2 })) },
+      legend: { type: 'plain', bottom: 0, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 } },
+      xAxis: {
+        type: 'category',
+        data: months,
+        axisLabel: { interval: months.length <= 24 ? 0 : 'auto', hideOverlap: true, formatter: monthLabel(lang, months), fontSize: 11 },
+        axisTick: { alignWithLabel: true, interval: 0 },
+      },
+    };
+  }
+
+  function moneyAxis(lang) {
+    return { type: 'value', axisLabel: { formatter: axisMoney(lang), hideOverlap: true }, splitNumber: 4, scale: false };
+  }
+
+  /** Stacked bars, one series per category. */
+  function stacked(lang, months, series) {
+    return Object.assign(base(lang, months), {
+      yAxis: moneyAxis(lang),
+      series: series.map((s) => ({ name: s.name, type: 'bar', stack: 'total', data: s.data, emphasis: { focus: 'series' }, barMaxWidth: 36 })),
+    });
+  }
+
+  function lines(lang, months, series, options) {
+    const option = Object.assign(base(lang, months), {
+      yAxis: moneyAxis(lang),
+      series: series.map((s) => ({ name: s.name, type: 'line', data: s.data, showSymbol: months.length <= 24, connectNulls: false })),
+    });
+    if (options && options.legendOff) {
+      option.legend = { show: false };
+      option.grid.bottom = 32;
+    }
+    return option;
+  }
+
+  /** Months of payment with the warning band [0, threshold] shaded. */
+  function monthsOfPayment(lang, months, values, threshold, labels) {
+    const max = Math.max(threshold * 2, ...values.filter((v) => v !== null));
+    const option = Object.assign(base(lang, months), {
+      legend: { show: false },
+      grid: { left: 56, right: 36, top: 24, bottom: 32 },
+      yAxis: { type: 'value', min: 0, max: Math.ceil(max), axisLabel: { hideOverlap: true }, splitNumber: 4 },
+      series: [
+        {
+          name: labels.series,
+          type: 'line',
+          data: values,
+          showSymbol: months.length <= 24,
+          lineStyle: { width: 2 },
+          markArea: { silent: true, itemStyle: { color: 'rgba(194, 71, 61, 0.12)' }, label: { show: true, position: 'insideTopLeft', color: '#c2473d' }, data: [[{ name: labels.band, yAxis: 0 }, { yAxis: threshold }]] },
+          markLine: { silent: true, symbol: 'none', lineStyle: { color: '#c2473d', type: 'dashed' }, label: { formatter: String(threshold), position: 'end' }, data: [{ yAxis: threshold }] },
+        },
+      ],
+    });
+    option.tooltip.valueFormatter = (v) => (v === null || v === undefined ? '—' : String(v));
+    return option;
+  }
+
+  return { stacked, lines, monthsOfPayment, axisMoney };
+})();
