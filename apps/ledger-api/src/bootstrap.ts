@@ -100,6 +100,9 @@ function badUrl(request: FastifyRequest, reply: FastifyReply): void {
   sendProblem(reply, problemOf(400, `Failed to decode param '${segment ?? request.url}'`, [], 'path'));
 }
 
+/** Node's default limit on a request's headers, the request line included: no path parameter is longer. */
+const MAX_PATH_PARAM_LENGTH = 16 * 1024;
+
 /** Routes as registered (method lower-case, as Express's router reports them), for tests that cover every endpoint. */
 const routesOf = new WeakMap<object, Array<{ method: string; path: string }>>();
 export function servedRoutes(app: LedgerApp): Array<{ method: string; path: string }> {
@@ -120,6 +123,9 @@ function fastifyAdapter(limits: HttpLimits): FastifyAdapter {
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalOf(limits) },
+    // A path id longer than Fastify's default 100 characters matched no route (404 "Cannot GET"):
+    // let it reach IdentifierPipe, which names the parameter (400). Node's header limit bounds it.
+    maxParamLength: MAX_PATH_PARAM_LENGTH,
     frameworkErrors: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       if (error.code === 'FST_ERR_BAD_URL') return badUrl(request, reply);
       // The router's own refusals (a malformed URL or constraint): the client's, in the one shape.

@@ -21,11 +21,13 @@ import {
   DecisionContext,
   DomainEvent,
   evolveResident,
-  forbidden,
   formatMoney,
   FundId,
-  fundsTouchedBy,
   GENESIS_HASH,
+  fundsAddressedBy,
+  fundsWrittenBy,
+  refuseOutsideFund,
+  withinPolicy,
   fundStream,
   initialResidentState,
   LedgerCommand,
@@ -173,7 +175,7 @@ export class LedgerService {
       const holder = await this.store.findByBusinessKey(businessKey);
       if (holder) {
         const first = decodeEvent(holder);
-        if (fundScope) assertWithinFund(fundScope, [first], (await this.loadSnapshot(holder.stream)).state);
+        if (fundScope) refuseOutsideFund(fundScope, fundsWrittenBy([first], (await this.loadSnapshot(holder.stream)).state));
         return this.replay(first, requestDigest);
       }
       stream = await this.streamOf(command);
@@ -254,8 +256,9 @@ export class LedgerService {
    * snapshot as it will be once they are. Refusals are thrown as CommandRefused.
    */
   prepare(command: LedgerCommand, snapshot: StreamSnapshot, request: RequestContext): PreparedAppend {
-    const decided = decidedWithin(request.fundScope, command, snapshot.state, () => this.decide(command, snapshot.state));
-    if (request.fundScope) assertWithinFund(request.fundScope, decided, snapshot.state);
+    if (request.fundScope) refuseOutsideFund(request.fundScope, fundsAddressedBy(command, snapshot.state));
+    const decided = withinPolicy(command, () => this.decide(command, snapshot.state));
+    if (request.fundScope) refuseOutsideFund(request.fundScope, fundsWrittenBy(decided, snapshot.state));
     const toAppend = encodeEvents(decided, {
       stream: snapshot.stream,
       revision: snapshot.revision,
@@ -354,10 +357,9 @@ export class LedgerService {
   /** How a claim would be settled now, from the resident's history; writes nothing. */
   async quote(command: SettleClaim, fundScope: FundId | null = null): Promise<ClaimQuote> {
     const snapshot = await this.loadSnapshot(residentStream(command.residentId));
-    const quote = decidedWithin(fundScope, command, snapshot.state, () => quoteClaim(command, snapshot.state, this.context));
-    if (fundScope && quote.fundId !== fundScope) {
-      throw forbidden(`this token may quote only for fund ${fundScope}; the resident belongs to ${quote.fundId}`);
-    }
+    if (fundScope) refuseOutsideFund(fundScope, fundsAddressedBy(command, snapshot.state));
+    const quote = withinPolicy(command, () => quoteClaim(command, snapshot.state, this.context));
+    if (fundScope) refuseOutsideFund(fundScope, [quote.fundId]);
     return quote;
   }
 
@@ -366,36 +368,6 @@ export class LedgerService {
     const { state, revision } = await this.loadSnapshot(residentStream(residentId));
     return revision < 0 ? null : { state };
   }
-}
-
-/**
- * A refusal names business facts about the resident (unpaid, not in a hardship group…). For a
- * district manager it is given only about its own fund's residents and facts: outside them the
- * answer is the 403 the manager would get for a command that passed, so no refusal tells one
- * district about another's residents.
- */
-function decidedWithin<T>(fundScope: FundId | null, command: LedgerCommand, state: ResidentState, decide: () => T): T {
-  try {
-    return decide();
-  } catch (error) {
-    if (fundScope) {
-      const named = (command as { fundId?: FundId }).fundId;
-      const enrolledIn = [...state.years.values()].map((enrollment) => enrollment.fundId);
-      if (named !== undefined) refuseOutside(fundScope, [named]);
-      if (!enrolledIn.includes(fundScope)) refuseOutside(fundScope, enrolledIn);
-    }
-    throw error;
-  }
-}
-
-function assertWithinFund(fundScope: FundId, events: DomainEvent[], state: ResidentState): void {
-  refuseOutside(fundScope, fundsTouchedBy(events, state));
-}
-
-/** 403 when any of `funds` is not the manager's own. */
-function refuseOutside(fundScope: FundId, funds: Iterable<string>): void {
-  const outside = [...new Set(funds)].filter((fundId) => fundId !== fundScope);
-  if (outside.length) throw forbidden(`this token may record only for fund ${fundScope}; the fact belongs to ${outside.join(', ')}`);
 }
 
 function residentIdOf(stream: string): string {

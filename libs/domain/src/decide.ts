@@ -390,10 +390,20 @@ export function decideInsurerPayment(command: RecordInsurerPayment, state: Resid
   ];
 }
 
+/**
+ * A correction is dated in its own period and never before the fact it corrects (SPEC "Period
+ * close"): dated earlier, it would rewrite balances already reported (a fund negative in a month
+ * that closed positive).
+ */
+function refuseReversalBefore(reversedAt: string, factDate: string, fact: string): void {
+  if (reversedAt < factDate) throw ruleBroken(`a reversal cannot be dated before the fact it reverses: ${fact} is dated ${factDate}`, 'reversedAt');
+}
+
 export function decideContributionReversal(command: ReverseContribution, state: ResidentState): DomainEvent[] {
   const receipt = state.receipts.get(command.receiptNo);
   if (!receipt) throw notFound(`contribution ${command.receiptNo} is not recorded`);
   if (receipt.reversed) throw ruleBroken(`contribution ${command.receiptNo} is already reversed`, 'receiptNo');
+  refuseReversalBefore(command.reversedAt, receipt.paidAt, `contribution ${command.receiptNo}`);
   return [
     {
       type: 'ContributionReversed',
@@ -420,6 +430,7 @@ export function decideClaimReversal(command: ReverseClaim, state: ResidentState)
     // The reversal would give the fund back the whole payment, the recovered part a second time.
     throw ruleBroken(`claim ${command.claimId} already has ${formatMoney(claim.recovered)} recovered; correct it with a further recovery instead of a reversal`, 'claimId');
   }
+  refuseReversalBefore(command.reversedAt, claim.settled.dischargedAt, `claim ${command.claimId}`);
   const s = claim.settled;
   return [
     {

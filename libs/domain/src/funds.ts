@@ -15,6 +15,14 @@ export const MUNICIPAL_DISTRICTS = [
 
 export const DISTRICT_CODES: readonly string[] = [...NEW_CITY_DISTRICTS, ...MUNICIPAL_DISTRICTS];
 
+/**
+ * Where a claim's institution may be: a Wuhan district, or outside the city. Care out of town is
+ * one of the cases the texts name (异地就医: cash advance, opinions-2017 §十(四)), so it has a code
+ * of its own; any other code is a 400 (SPEC "District codes accepted in input").
+ */
+export const OUT_OF_TOWN = 'out-of-town';
+export const INSTITUTION_DISTRICT_CODES: readonly string[] = [...DISTRICT_CODES, OUT_OF_TOWN];
+
 const FUND_OF_DISTRICT: ReadonlyMap<string, FundId> = new Map<string, FundId>([
   ...NEW_CITY_DISTRICTS.map((district): [string, FundId] => [district, district]),
   ...MUNICIPAL_DISTRICTS.map((district): [string, FundId] => [district, 'municipal']),

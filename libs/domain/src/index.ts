@@ -11,3 +11,5 @@ export * from './chart-of-accounts';
 export * from './postings';
 export * from './fund-movements';
 export * from './integrity';
+export * from './policy-refusal';
+export * from './fund-scope';

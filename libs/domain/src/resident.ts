@@ -67,6 +67,8 @@ export interface ClaimRecord {
 export interface ReceiptRecord {
   receiptNo: string;
   year: number;
+  /** The contribution's business date: nothing can reverse it with an earlier one. */
+  paidAt: BusinessDate;
   amount: Money;
   fundId: FundId;
   reversed: boolean;
@@ -213,6 +215,7 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
         receipts: withEntry(state.receipts, e.receiptNo, {
           receiptNo: e.receiptNo,
           year: e.year,
+          paidAt: e.paidAt,
           amount: money(e.amount),
           fundId: e.fundId,
           reversed: false,

@@ -22,7 +22,7 @@ import {
   totalOutflowOf,
   ZERO,
 } from '@ledger/domain';
-import { addDays, addMonths, firstDayOfNextMonth } from '@ledger/policy';
+import { addMonths } from '@ledger/policy';
 
 /** Debit and credit totals of one account on one business day. */
 export interface DayAccountTotals {
@@ -259,8 +259,20 @@ export function monthsBetween(fromMonth: string, toMonth: string): string[] {
  */
 function trailingWindowStart(asOf: BusinessDate): BusinessDate {
   const start = addMonths(asOf, -TRAILING_MONTHS_OF_OUTFLOW);
-  const lastDayOf = (date: BusinessDate) => addDays(firstDayOfNextMonth(date), -1);
-  return asOf === lastDayOf(asOf) ? lastDayOf(start) : start;
+  return isLastDayOfMonth(asOf) ? lastDayOfMonth(start) : start;
+}
+
+/** Without stepping into the next month, which 9999-12-31 does not have. */
+function lastDayOfMonth(date: BusinessDate): BusinessDate {
+  // Day 0 of the next month is this month's last; setUTCFullYear, unlike Date.UTC, keeps years below 100.
+  const end = new Date(0);
+  end.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)), 0);
+  const days = end.getUTCDate();
+  return `${date.slice(0, 8)}${String(days).padStart(2, '0')}`;
+}
+
+function isLastDayOfMonth(date: BusinessDate): boolean {
+  return date === lastDayOfMonth(date);
 }
 
 export function incomeToJson(figures: FundFigures) {

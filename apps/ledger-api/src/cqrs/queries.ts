@@ -124,6 +124,8 @@ function schemeHistoryOf(periods: readonly SchemePeriod[]) {
   });
 }
 
+export type ResidentView = Awaited<ReturnType<GetResidentHandler['execute']>>;
+
 @QueryHandler(GetResidentQuery)
 export class GetResidentHandler implements IQueryHandler<GetResidentQuery> {
   constructor(private readonly ledger: LedgerService) {}

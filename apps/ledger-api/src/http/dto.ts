@@ -1,19 +1,19 @@
 import { OmitType } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { ClaimDto, IsBusinessDate, IsIdentifier } from '@ledger/application';
+import { ClaimDto, IsIdentifier, IsQueryDate } from '@ledger/application';
 
 /** Query strings and bodies only the HTTP edge has; command bodies live in @ledger/application/input. */
 export class AsOfQueryDto {
-  @IsOptional() @IsBusinessDate() asOf?: string;
+  @IsOptional() @IsQueryDate() asOf?: string;
 }
 
 export class StatementQueryDto {
-  @IsBusinessDate() from: string;
-  @IsBusinessDate() to: string;
+  @IsQueryDate() from: string;
+  @IsQueryDate() to: string;
 }
 
 export class AuditRequestDto {
-  @IsBusinessDate() asOf: string;
+  @IsQueryDate() asOf: string;
 }
 
 /**

@@ -3,9 +3,10 @@ import { claimCommand } from '@ledger/application';
 import { QueryBus } from '@nestjs/cqrs';
 import { fundScopeOf, Principal } from '@ledger/access';
 import { forbidden, FundId, invalid, isFundId, notFound } from '@ledger/domain';
-import { GetFundQuery, GetResidentQuery, GetStatementQuery, ListFundsQuery, QuoteSettlementQuery } from '../cqrs/queries';
+import { GetFundQuery, GetResidentQuery, ResidentView, GetStatementQuery, ListFundsQuery, QuoteSettlementQuery } from '../cqrs/queries';
 import { assertFundVisible, CurrentPrincipal, Public, Requires } from './auth.guard';
 import { IdentifierPipe } from './strict-input';
+import { residentViewFor } from './resident-scope';
 import { AsOfQueryDto, QuoteDto, StatementQueryDto } from './dto';
 
 /** A century of month rows. */
@@ -64,12 +65,12 @@ export class QueriesController {
   @Get('v1/residents/:residentId')
   @Requires('read-residents')
   async resident(@Param('residentId', IdentifierPipe) residentId: string, @CurrentPrincipal() principal: Principal) {
-    const view: { enrollments: Array<{ fundId: string }> } = await this.queryBus.execute(new GetResidentQuery(residentId));
+    const view: ResidentView = await this.queryBus.execute(new GetResidentQuery(residentId));
     const scope = fundScopeOf(principal);
-    if (scope && !view.enrollments.some((enrollment) => enrollment.fundId === scope)) {
-      throw forbidden(`this token may read only residents enrolled in fund ${scope}`);
-    }
-    return view;
+    if (!scope) return view;
+    const own = residentViewFor(view, scope);
+    if (!own) throw forbidden(`this token may read only residents enrolled in fund ${scope}`);
+    return own;
   }
 
   /** The split a claim would get now (one-stop settlement), recording nothing. */

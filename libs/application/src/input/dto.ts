@@ -27,6 +27,8 @@ import {
   FUND_IDS,
   FUND_MOVEMENT_KINDS,
   FUND_TRANSFER_KINDS,
+  INSTITUTION_DISTRICT_CODES,
+  OUT_OF_TOWN,
   SCHEMES,
   SETTLEMENTS,
   SUBSIDY_LEVELS,
@@ -44,7 +46,7 @@ import type {
   SubsidyLevel,
   SubsidyPurpose,
 } from '@ledger/domain';
-import { IsBusinessDate, IsMoney } from './validators';
+import { IsBusinessDate, IsMoney, YEAR_MAX, YEAR_MIN } from './validators';
 
 /** Business keys and ids: printable, no spaces or control characters, bounded. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:\-/]*$/;
@@ -55,8 +57,6 @@ export function isIdentifier(value: unknown): value is string {
   return typeof value === 'string' && value.length >= 1 && value.length <= 64 && ID_PATTERN.test(value);
 }
 export const IDENTIFIER_REASON = 'must be 1-64 characters of letters, digits and . _ : - /, starting with a letter or digit';
-const YEAR_MIN = 1900;
-const YEAR_MAX = 2100;
 
 export function IsIdentifier(): PropertyDecorator {
   return (target, key) => {
@@ -165,7 +165,8 @@ export class InstitutionDto {
   @IsIdentifier() id: string;
   @IsIn([1, 2, 3]) level: 1 | 2 | 3;
   @IsBoolean() designated: boolean;
-  @IsString() @Length(1, 64) district: string;
+  @IsIn(INSTITUTION_DISTRICT_CODES, { message: `district must be a known Wuhan district code or "${OUT_OF_TOWN}"` })
+  district: string;
 }
 
 export class ClaimDto {

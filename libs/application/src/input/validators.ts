@@ -24,10 +24,44 @@ export function IsMoney(options: { positive?: boolean; allowZero?: boolean } = {
     });
 }
 
+/**
+ * The years a fact may be dated in (and a `year` field may name). Every deadline the ledger and the
+ * auditor derive from a fact (a payment 10 days after a decision, a window 12 months back, the end
+ * of a month) stays a real calendar date inside them, so no recorded fact can make the arithmetic
+ * leave the calendar (a fact dated 9999-12-31 would make every later audit fail).
+ */
+export const YEAR_MIN = 1900;
+export const YEAR_MAX = 2100;
+
+function isRecordableDate(value: unknown): boolean {
+  if (!isBusinessDate(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= YEAR_MIN && year <= YEAR_MAX;
+}
+
+/** A business date of a fact being recorded: a real calendar day in the years YEAR_MIN..YEAR_MAX. */
 export function IsBusinessDate(validationOptions?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isBusinessDate',
+      target: target.constructor,
+      propertyName,
+      options: validationOptions,
+      validator: {
+        validate: isRecordableDate,
+        defaultMessage: (args: ValidationArguments) =>
+          isBusinessDate(args.value)
+            ? `${args.property} must be a date in the years ${YEAR_MIN} to ${YEAR_MAX}`
+            : `${args.property} must be a real calendar date written YYYY-MM-DD`,
+      },
+    });
+}
+
+/** A date a question is asked about (`asOf`, a statement's range): any real calendar day. */
+export function IsQueryDate(validationOptions?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isQueryDate',
       target: target.constructor,
       propertyName,
       options: validationOptions,
