@@ -1,7 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Command } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { resolveDataDir } from '@ledger/access';
 import { SingleBar, Presets } from 'cli-progress';
 import { BatchImporter, commandFromImport, LedgerService } from '@ledger/application';
 import type { LedgerCommand } from '@ledger/domain';
@@ -75,30 +76,88 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     bar?.stop();
     await store.close();
   }
+  // Parse errors are known at once, business refusals only when their batch is decided.
+  summary.rejected.sort((a, b) => a.line - b.line);
   return summary;
 }
 
-if (require.main === module) {
+const HELP = `
+Each line is { "type": "enrollment" | "contribution" | "subsidy" | "scheme-change" | "claim" |
+"insurer-decision" | "insurer-payment" | "assistance-application", "body": { …the API body… } }
+(insurer lines also carry "claimId"), validated exactly as the API validates it. Each batch is one
+transaction: an interrupted import leaves whole batches only, and re-running the file records
+nothing twice (those lines count as replayed). The store is the one in DATA_DIR (default: data, from
+the repository root), or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set.
+
+Output: each rejected line, in file order, as "line N: reason" on stderr; then a summary, on stderr
+for people and as one JSON line on stdout: {"lines":…,"created":…,"replayed":…,"rejected":…}.
+
+Exit codes: 0 every line recorded (created or replayed); 1 some lines rejected (the others are
+recorded); 2 the import could not run (bad option, missing file, unreadable store).
+
+Examples:
+  npm run import -- --file facts.ndjson
+  npm run import -- --file facts.ndjson --batch-size 5000 --subject nightly-upload
+  DATA_DIR=/srv/ledger npm run import -- --file facts.ndjson`;
+
+export const IMPORT_EXIT = { recorded: 0, someRejected: 1, couldNotRun: 2 } as const;
+
+interface ImportCliIo {
+  stdout?: { write(text: string): unknown };
+  stderr?: { write(text: string): unknown; isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
+/** The import's command line, in-process; resolves to its exit code (IMPORT_EXIT). */
+export async function runImportCli(argv: readonly string[], io: ImportCliIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const env = io.env ?? process.env;
   const program = new Command('import')
     .description('record facts from an NDJSON file through the ledger, batch by batch')
-    .requiredOption('--file <path>', 'NDJSON file, one { type, body } per line')
-    .option('--batch-size <n>', 'commands per transaction', (v) => Number.parseInt(v, 10), 1000)
+    .requiredOption('--file <path>', 'NDJSON file, one { type, body } per line (relative to where npm was run)')
+    .option('--batch-size <n>', 'commands per transaction', positiveInt, 1000)
     .option('--subject <name>', 'recorded as who recorded each event', 'batch-import')
-    .parse();
+    .addHelpText('after', HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    return error instanceof CommanderError && error.exitCode === 0 ? IMPORT_EXIT.recorded : IMPORT_EXIT.couldNotRun;
+  }
   const options = program.opts<{ file: string; batchSize: number; subject: string }>();
-  importFile({
-    ...options,
-    dataDir: process.env.DATA_DIR ?? join(process.cwd(), 'data'),
-    eventStoreConnectionString: process.env.EVENTSTORE_CONNECTION_STRING || undefined,
-    progress: Boolean(process.stderr.isTTY),
-  })
-    .then((summary) => {
-      for (const rejected of summary.rejected) process.stderr.write(`line ${rejected.line}: ${rejected.reason}\n`);
-      process.stdout.write(`${JSON.stringify({ lines: summary.lines, created: summary.created, replayed: summary.replayed, rejected: summary.rejected.length })}\n`);
-      process.exit(summary.rejected.length ? 1 : 0);
-    })
-    .catch((error: Error) => {
-      process.stderr.write(`import: ${error.message}\n`);
-      process.exit(2);
+  // npm runs scripts from the repository root; INIT_CWD is where the person typed the command.
+  const file = resolve(env.INIT_CWD ?? process.cwd(), options.file);
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    stderr.write(`import: no such file: ${file}\n`);
+    return IMPORT_EXIT.couldNotRun;
+  }
+  let summary: ImportSummary;
+  try {
+    summary = await importFile({
+      ...options,
+      file,
+      dataDir: resolveDataDir(env),
+      eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
+      progress: Boolean(stderr.isTTY),
     });
+  } catch (error) {
+    stderr.write(`import: could not run: ${(error as Error).message}\n`);
+    return IMPORT_EXIT.couldNotRun;
+  }
+  for (const rejected of summary.rejected) stderr.write(`line ${rejected.line}: ${rejected.reason}\n`);
+  stderr.write(`import: ${summary.lines} lines: ${summary.created} created, ${summary.replayed} replayed (already recorded), ${summary.rejected.length} rejected\n`);
+  stdout.write(`${JSON.stringify({ lines: summary.lines, created: summary.created, replayed: summary.replayed, rejected: summary.rejected.length })}\n`);
+  return summary.rejected.length ? IMPORT_EXIT.someRejected : IMPORT_EXIT.recorded;
+}
+
+if (require.main === module) {
+  runImportCli(process.argv.slice(2)).then((code) => process.exit(code));
 }
