@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { openEventStore } from '@ledger/event-store';
+import { resolveDataDir } from '@ledger/access';
+import { EMBEDDED_EVENTS_FILE, openEventStore } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SNAPSHOT_CACHE, importSyntheticYear } from './import-year';
 import { fenText } from './year';
@@ -15,11 +17,41 @@ import { fenText } from './year';
  */
 function positiveInt(value: string): number {
   const n = Number(value.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got ${value}`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${value}`);
   return n;
 }
 
-async function main(): Promise<void> {
+const HELP = `
+The store is the one in DATA_DIR (default: data, from the repository root), or EventStoreDB when
+EVENTSTORE_CONNECTION_STRING is set. A folder that already holds a store (events.sqlite or
+projections.sqlite) is refused before anything is written, unless --force is given: then that
+store and its read model are deleted first (the token key, .jwt-secret, stays).
+
+Exit codes: 0 generated (a JSON summary on stdout); 1 failed while generating; 2 not started (bad
+option, or a store already there without --force).
+
+Examples:
+  npm run generate -- --residents 20000                       # a small year into ./data
+  DATA_DIR=/tmp/year npm run generate -- --residents 1000000 --seed 2025
+  npm run generate -- --residents 20000 --force               # replace the store in ./data`;
+
+/** The files that make a folder "hold a store": the log and the read model the API keeps beside it. */
+const STORE_FILES = [EMBEDDED_EVENTS_FILE, 'projections.sqlite'];
+
+/** Refuses (with what is there) unless the folder holds no store, or --force removed it. */
+function clearDataDir(dataDir: string, force: boolean): string | null {
+  const present = STORE_FILES.filter((file) => existsSync(join(dataDir, file)));
+  if (present.length === 0) return null;
+  if (!force) {
+    return `${dataDir} already holds a store (${present.join(', ')}); generating into it would mix two histories. Give an empty DATA_DIR, or --force to delete that store first`;
+  }
+  for (const file of STORE_FILES) for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `${file}${suffix}`), { force: true });
+  process.stderr.write(`generate: --force: deleted the store in ${dataDir}\n`);
+  return null;
+}
+
+/** `npm run generate`, in-process; resolves to its exit code. */
+export async function runSyntheticGenerateCli(argv: readonly string[]): Promise<number> {
   const program = new Command('generate')
     .description('generate a synthetic insurance year into the store in DATA_DIR')
     .option('--residents <n>', 'residents across the six funds', positiveInt, 1_000_000)
@@ -28,9 +60,23 @@ async function main(): Promise<void> {
     .option('--claims-per-resident <x>', 'average claims per resident', Number, 4.3)
     .option('--batch-size <n>', 'commands per transaction', positiveInt, DEFAULT_BATCH_SIZE)
     .option('--snapshot-cache <n>', 'resident states kept between batches', (v) => Number(v), DEFAULT_SNAPSHOT_CACHE)
-    .parse();
-  const options = program.opts<{ residents: number; seed: number; year: number; claimsPerResident: number; batchSize: number; snapshotCache: number }>();
-  const dataDir = process.env.DATA_DIR ?? join(process.cwd(), 'data');
+    .option('--force', 'delete a store already in DATA_DIR first', false)
+    .addHelpText('after', HELP)
+    .exitOverride();
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
+  }
+  const options = program.opts<{ residents: number; seed: number; year: number; claimsPerResident: number; batchSize: number; snapshotCache: number; force: boolean }>();
+  const dataDir = resolveDataDir();
+  if (!process.env.EVENTSTORE_CONNECTION_STRING) {
+    const refusal = clearDataDir(dataDir, options.force);
+    if (refusal) {
+      process.stderr.write(`generate: ${refusal}\n`);
+      return 2;
+    }
+  }
   const store = await openEventStore({ dataDir, eventStoreConnectionString: process.env.EVENTSTORE_CONNECTION_STRING || undefined });
   const policy = loadPolicy(process.env.POLICY_FILE || undefined);
   const expected = Math.round(options.residents * (2 + options.claimsPerResident));
@@ -76,13 +122,19 @@ async function main(): Promise<void> {
       ),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
   } finally {
     bar?.stop();
     await store.close();
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`generate: ${error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runSyntheticGenerateCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      process.stderr.write(`generate: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
+}
