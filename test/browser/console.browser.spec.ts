@@ -175,6 +175,9 @@ describe('the console in Chromium', () => {
     expect(new Set(rules)).toEqual(new Set(report.findings.map((finding) => finding.rule)));
     expect(await page.textContent('details.rule[data-rule=fund-deficit] .basis')).toBeTruthy();
     await shot(page, '06-auditor-findings');
+    const [html] = await Promise.all([page.waitForEvent('download'), page.click('#audit-html')]);
+    expect(html.suggestedFilename()).toBe(`inspection-${AS_OF}.html`);
+    expect(readFileSync((await html.path())!, 'utf8')).toMatch(/<html[\s\S]*fund-deficit/);
     const eventsServed = servedRoutes(ledger.app).some((route) => route.method === 'get' && route.path === '/v1/events/:position');
     if (eventsServed) {
       const position = report.findings.find((finding) => finding.rule === 'fund-deficit')!.evidence[0];

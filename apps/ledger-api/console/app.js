@@ -21,7 +21,7 @@
     lang: localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh',
     token: sessionStorage.getItem(TOKEN_KEY),
     claims: null,
-    config: { today: new Date().toISOString().slice(0, 10), monthsOfPaymentWarning: '6', rules: {} },
+    config: { today: new Date().toISOString().slice(0, 10), monthsOfPayment: { shortage: '3', warning: '6', excess: '15' }, rules: {} },
     charts: [],
     lastAudit: null,
     renderId: 0,
@@ -123,7 +123,7 @@
   }
 
   async function api(path, options) {
-    const init = { method: (options && options.method) || 'GET', headers: { Authorization: 'Bearer ' + state.token, Accept: 'application/json' } };
+    const init = { method: (options && options.method) || 'GET', headers: { Authorization: 'Bearer ' + state.token, Accept: (options && options.accept) || 'application/json' } };
     if (options && options.body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(options.body);
@@ -291,13 +291,25 @@
   function visibleFunds() {
     return state.claims.role === 'district-manager' ? [state.claims.fund] : FUNDS;
   }
-  const threshold = () => Number(state.config.monthsOfPaymentWarning);
+  /** The months-of-payment levels in force (policy parameters fund.months-of-payment-*). */
+  const levels = () => ({
+    shortage: Number(state.config.monthsOfPayment.shortage),
+    warning: Number(state.config.monthsOfPayment.warning),
+    excess: Number(state.config.monthsOfPayment.excess),
+  });
+  const levelsText = () => t('funds.levels', state.config.monthsOfPayment);
+  function levelOf(value) {
+    if (value === null || value === undefined) return 'none';
+    const n = Number(value);
+    const { shortage, warning, excess } = levels();
+    return n < shortage ? 'short' : n < warning ? 'warn' : n > excess ? 'excess' : 'ok';
+  }
 
   function monthsBadge(value, withValue) {
-    if (value === null || value === undefined) return h('span', { class: 'badge muted' }, t('funds.noOutflow'));
-    const low = Number(value) < threshold();
-    const words = t(low ? 'funds.warning' : 'funds.ok');
-    return h('span', { class: 'badge ' + (low ? 'warn' : 'ok'), title: t('funds.threshold', { n: state.config.monthsOfPaymentWarning }) }, withValue === false ? words : value + ' · ' + words);
+    const level = levelOf(value);
+    if (level === 'none') return h('span', { class: 'badge muted' }, t('funds.noOutflow'));
+    const words = t('funds.level.' + level);
+    return h('span', { class: 'badge ' + level, 'data-level': level, title: levelsText() }, withValue === false ? words : value + ' · ' + words);
   }
 
   async function renderFunds(container, _id, params, renderId) {
@@ -342,7 +354,7 @@
         section(
           t('funds.title') + ' · ' + asOf,
           table([t('resident.fund'), t('funds.balance'), t('funds.ytdIncome'), t('funds.ytdOutflow'), t('funds.months')], tableRows, { id: 'funds-table', class: 'figures' }),
-          h('p', { class: 'muted small' }, t('funds.threshold', { n: state.config.monthsOfPaymentWarning })),
+          h('p', { class: 'muted small' }, levelsText()),
         ),
       );
       const trend = h('div', { class: 'chart', id: 'funds-trend' });
@@ -415,7 +427,7 @@
           card(t('funds.balance'), money(fund.balance), null),
           card(t('fund.incomeTotal'), money(fund.income.total)),
           card(t('fund.outflowTotal'), money(fund.outflow.total)),
-          card(t('funds.months'), fund.monthsOfPayment ?? '—', h('div', { class: 'small' }, monthsBadge(fund.monthsOfPayment, false), ' ', t('funds.threshold', { n: state.config.monthsOfPaymentWarning })))),
+          card(t('funds.months'), fund.monthsOfPayment ?? '—', h('div', { class: 'small' }, monthsBadge(fund.monthsOfPayment, false)))),
         section(t('fund.income'), categoryTable('income', fund.income, 'fund-income')),
         section(t('fund.outflow'), categoryTable('outflow', fund.outflow, 'fund-outflow')),
       );
@@ -482,14 +494,17 @@
         section(t('fund.chartIncome'), charts.income),
         section(t('fund.chartOutflow'), charts.outflow),
         section(t('fund.chartBalance'), charts.balance),
-        section(t('fund.chartMonths'), charts.months)),
+        section(t('fund.chartMonths'), charts.months, h('p', { class: 'bands small' },
+          h('span', { class: 'swatch short' }), t('funds.level.short') + ' < ' + state.config.monthsOfPayment.shortage,
+          h('span', { class: 'swatch warn' }), t('funds.level.warn') + ' < ' + state.config.monthsOfPayment.warning,
+          h('span', { class: 'swatch excess' }), t('funds.level.excess') + ' > ' + state.config.monthsOfPayment.excess))),
       section(t('fund.statement') + ' · ' + statement.from + ' — ' + statement.to, downloads,
         table([t('fund.month'), t('fund.opening'), t('fund.incomeTotal'), t('fund.outflowTotal'), t('fund.net'), t('fund.closing'), t('funds.months')], rows, { id: 'statement-table', class: 'figures' })),
     );
     chart(charts.income, Charts.stacked(state.lang, months, series('income')));
     chart(charts.outflow, Charts.stacked(state.lang, months, series('outflow')));
     chart(charts.balance, Charts.lines(state.lang, months, [{ name: t('fund.closing'), data: statement.months.map((month) => num(month.closingBalance)) }], { legendOff: true }));
-    chart(charts.months, Charts.monthsOfPayment(state.lang, months, mop.map(num), threshold(), { series: t('funds.months'), band: t('fund.warningBand') }));
+    chart(charts.months, Charts.monthsOfPayment(state.lang, months, mop.map(num), levels(), { series: t('funds.months'), short: t('funds.level.short'), warn: t('funds.level.warn'), excess: t('funds.level.excess') }));
   }
 
   async function downloadStatement(fundId, range, format, note) {
@@ -624,7 +639,7 @@
   async function downloadAuditHtml(report, note) {
     note.textContent = t('loading');
     try {
-      await download('/v1/audits/report.html?asOf=' + encodeURIComponent(report.asOf), 'inspection-' + report.asOf + '.html');
+      await download('/v1/audits', 'inspection-' + report.asOf + '.html', { method: 'POST', body: { asOf: report.asOf }, accept: 'text/html' });
       note.textContent = '';
     } catch (error) {
       note.textContent = t('audits.htmlUnavailable') + error.message;

@@ -35,9 +35,9 @@ window.Charts = (function () {
     return {
       color: PALETTE,
       animation: false,
-      grid: { left: 56, right: 28, top: 24, bottom: 72, containLabel: false },
+      grid: { left: 56, right: 28, top: 24, bottom: 60, containLabel: false },
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : Number(v).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 2 })) },
-      legend: { type: 'plain', bottom: 0, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 } },
+      legend: { type: 'scroll', bottom: 0, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 } },
       xAxis: {
         type: 'category',
         data: months,
@@ -51,11 +51,12 @@ window.Charts = (function () {
     return { type: 'value', axisLabel: { formatter: axisMoney(lang), hideOverlap: true }, splitNumber: 4, scale: false };
   }
 
-  /** Stacked bars, one series per category. */
+  /** Stacked bars, one series per category that has any amount in the period (the legend stays short). */
   function stacked(lang, months, series) {
+    const used = series.filter((s) => s.data.some((value) => value !== 0 && value !== null));
     return Object.assign(base(lang, months), {
       yAxis: moneyAxis(lang),
-      series: series.map((s) => ({ name: s.name, type: 'bar', stack: 'total', data: s.data, emphasis: { focus: 'series' }, barMaxWidth: 36 })),
+      series: (used.length ? used : series.slice(0, 1)).map((s) => ({ name: s.name, type: 'bar', stack: 'total', data: s.data, emphasis: { focus: 'series' }, barMaxWidth: 36 })),
     });
   }
 
@@ -71,13 +72,14 @@ window.Charts = (function () {
     return option;
   }
 
-  /** Months of payment with the warning band [0, threshold] shaded. */
-  function monthsOfPayment(lang, months, values, threshold, labels) {
-    const max = Math.max(threshold * 2, ...values.filter((v) => v !== null));
+  /** Months of payment with its bands shaded: shortage [0, s), warning [s, w), excess above e. */
+  function monthsOfPayment(lang, months, values, levels, labels) {
+    const top = Math.ceil(Math.max(levels.excess * 1.25, ...values.filter((v) => v !== null)));
+    const band = (name, from, to, color) => [{ name, yAxis: from, itemStyle: { color } }, { yAxis: to }];
     const option = Object.assign(base(lang, months), {
       legend: { show: false },
       grid: { left: 56, right: 36, top: 24, bottom: 32 },
-      yAxis: { type: 'value', min: 0, max: Math.ceil(max), axisLabel: { hideOverlap: true }, splitNumber: 4 },
+      yAxis: { type: 'value', min: 0, max: top, axisLabel: { hideOverlap: true }, splitNumber: 5 },
       series: [
         {
           name: labels.series,
@@ -85,8 +87,16 @@ window.Charts = (function () {
           data: values,
           showSymbol: months.length <= 24,
           lineStyle: { width: 2 },
-          markArea: { silent: true, itemStyle: { color: 'rgba(194, 71, 61, 0.12)' }, label: { show: true, position: 'insideTopLeft', color: '#c2473d' }, data: [[{ name: labels.band, yAxis: 0 }, { yAxis: threshold }]] },
-          markLine: { silent: true, symbol: 'none', lineStyle: { color: '#c2473d', type: 'dashed' }, label: { formatter: String(threshold), position: 'end' }, data: [{ yAxis: threshold }] },
+          // Named under the chart (charts.js's caller): labels inside thin bands would overlap.
+          markArea: {
+            silent: true,
+            label: { show: false },
+            data: [
+              band(labels.short, 0, levels.shortage, 'rgba(194, 71, 61, 0.18)'),
+              band(labels.warn, levels.shortage, levels.warning, 'rgba(224, 128, 58, 0.14)'),
+              band(labels.excess, levels.excess, top, 'rgba(47, 111, 179, 0.10)'),
+            ],
+          },
         },
       ],
     });

@@ -1,13 +1,24 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
 import type { InspectionReport } from '@ledger/audit';
+import { renderInspectionHtml } from '../../../auditor/src/html-report';
 import { RunAuditQuery } from '../cqrs/audit';
 import { Requires } from './auth.guard';
 import { AuditRequestDto } from './dto';
 
+/** A client that asks for HTML before JSON (the console's download) gets the CLI's HTML report. */
+function wantsHtml(accept: string | undefined): boolean {
+  const types = (accept ?? '').split(',').map((part) => part.split(';')[0].trim().toLowerCase());
+  const html = types.indexOf('text/html');
+  const json = types.indexOf('application/json');
+  return html !== -1 && (json === -1 || html < json);
+}
+
 /**
  * POST /v1/audits { asOf } → the inspection report, the same JSON as the auditor CLI writes
- * (API.md). Answers 200, not 201: running an audit reads the history and records nothing.
+ * (API.md), or with `Accept: text/html` the same HTML report as the CLI's. Answers 200, not 201:
+ * running an audit reads the history and records nothing.
  */
 @Controller('v1')
 export class AuditsController {
@@ -16,7 +27,14 @@ export class AuditsController {
   @Post('audits')
   @HttpCode(HttpStatus.OK)
   @Requires('run-audits')
-  run(@Body() body: AuditRequestDto): Promise<InspectionReport> {
-    return this.queryBus.execute<RunAuditQuery, InspectionReport>(new RunAuditQuery(body.asOf));
+  async run(
+    @Body() body: AuditRequestDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<InspectionReport | string> {
+    const report = await this.queryBus.execute<RunAuditQuery, InspectionReport>(new RunAuditQuery(body.asOf));
+    if (!wantsHtml(accept)) return report;
+    void reply.header('content-type', 'text/html; charset=utf-8').header('content-disposition', `attachment; filename="inspection-${body.asOf}.html"`);
+    return renderInspectionHtml(report);
   }
 }

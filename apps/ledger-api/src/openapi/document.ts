@@ -4,7 +4,7 @@ import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/inter
 import { isAllowed, Permission, Role, ROLES } from '@ledger/access';
 import type { LedgerApp } from '../bootstrap';
 import { routeAccess } from '../http/auth.guard';
-import { PROBLEM_SCHEMA, SUCCESS_SCHEMAS } from './responses';
+import { OTHER_CONTENT, PROBLEM_SCHEMA, SUCCESS_SCHEMAS } from './responses';
 import { describeValidatedClasses } from './validation-schemas';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -65,7 +65,7 @@ function describeOperation(method: string, operation: OperationObject, access: {
   const responses = (operation.responses ?? {}) as Record<string, ResponseObject>;
   for (const [status, response] of Object.entries(responses)) {
     if (!status.startsWith('2') || !success || response.content) continue;
-    response.content = { 'application/json': { schema: success } };
+    response.content = { 'application/json': { schema: success }, ...OTHER_CONTENT[id] };
   }
   if (responses['201'] && !responses['200']) {
     responses['200'] = { description: 'the same request sent again: the first answer', content: responses['201'].content ?? {} };

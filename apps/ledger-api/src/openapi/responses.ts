@@ -155,3 +155,9 @@ export const PROBLEM_SCHEMA: Schema = object(
   },
   ['problems'],
 );
+
+/** Answers in another media type besides JSON, by operation id. */
+export const OTHER_CONTENT: Record<string, Record<string, { schema: Schema }>> = {
+  AuditsController_run: { 'text/html': { schema: { type: 'string', description: 'with Accept: text/html, the HTML report the CLI writes' } } },
+};
+

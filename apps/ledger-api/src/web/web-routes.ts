@@ -94,7 +94,15 @@ export function registerWebRoutes(app: LedgerApp): void {
   fastify.get('/console/config.json', async (_request, reply) => {
     const policy = app.get<Policy>(POLICY);
     const today = shanghaiDateOf(new Date());
-    return reply.header('cache-control', 'no-cache').send({ today, monthsOfPaymentWarning: policy.monthsOfPaymentWarning(today).toString(), rules: RULES });
+    return reply.header('cache-control', 'no-cache').send({
+      today,
+      monthsOfPayment: {
+        shortage: policy.monthsOfPaymentShortage(today).toString(),
+        warning: policy.monthsOfPaymentWarning(today).toString(),
+        excess: policy.monthsOfPaymentExcess(today).toString(),
+      },
+      rules: RULES,
+    });
   });
   fastify.get<{ Params: { file: string } }>('/console/:file', async (request, reply) => {
     const { file } = request.params;
