@@ -311,6 +311,17 @@ async function main(): Promise<void> {
     .option('--load-runs <n>', 'runs of the three query loads, taking turns; each row is the run with the median p99', positiveInt, 5)
     .option('--peer-events <n>', 'events in the peer-store workload (default 200,000; quick 50,000)', positiveInt)
     .option('--out <file>', 'also write the results as JSON here')
+    .addHelpText(
+      'after',
+      `
+The peer row needs Emmett and node-sqlite3, kept out of the ledger's install: the first run that
+includes it installs them into scripts/bench/peer/node_modules (npm ci from their own lockfile).
+
+Examples:
+  npm run bench -- --quick                          # 20,000 residents, every part
+  npm run bench -- --quick --only append,replay     # no server load, no peer install
+  npm run bench -- --out bench.json                 # the full run, results also as JSON`,
+    )
     .parse();
   const options = program.opts<Options>();
   if (options.quick) options.residents = 20_000;

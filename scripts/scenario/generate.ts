@@ -41,6 +41,19 @@ export async function runGenerateCli(argv: readonly string[]): Promise<number> {
     .option('--residents <n>', 'ordinary residents', '300')
     .option('--seed <n>', 'PRNG seed', '1')
     .option('--violations <list>', 'rule=count,… (or all=N) planted violations')
+    .addHelpText(
+      'after',
+      `
+Writes DIR/events.sqlite, DIR/projections.sqlite and DIR/scenario-manifest.json (what was planted,
+and the asOf to audit at). A folder that already holds a store is refused.
+
+Exit codes: 0 written; 1 failed while writing; 2 bad arguments or a store already there.
+
+Examples:
+  npm run scenario -- --data-dir /tmp/scn --violations all=1
+  npm run scenario -- --data-dir /tmp/scn2 --residents 1000 --seed 7 --violations fund-deficit=2
+  npm run audit -- --data-dir /tmp/scn --as-of <asOf from the manifest> --out /tmp/scn/reports`,
+    )
     .exitOverride();
   let options: { dataDir: string; residents: string; seed: string; violations?: string };
   let violations: Partial<Record<RuleId, number>>;

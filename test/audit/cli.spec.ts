@@ -119,7 +119,6 @@ describe('auditor CLI (runAuditCli)', () => {
   it.each([
     ['an impossible --as-of', ['--as-of', '2024-02-30', '--out', 'x'], /--as-of must be a calendar date/],
     ['a malformed --as-of', ['--as-of', '31/12/2024', '--out', 'x'], /--as-of must be a calendar date/],
-    ['no --as-of', ['--out', 'x'], /required option '--as-of <date>' not specified/],
     ['a bad --position', ['--as-of', '2024-12-31', '--out', 'x', '--position', '-1'], /--position must be a non-negative whole number/],
   ])('exits non-zero on %s, with a message on stderr and nothing written', async (_label, argv, message) => {
     const { err, streams } = io();

@@ -3,7 +3,8 @@ import { SingleBar } from 'cli-progress';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Auditor, type LiveProjection, replayStore, serializeReport } from '@ledger/audit';
-import { isBusinessDate } from '@ledger/domain';
+import { resolveDataDir } from '@ledger/access';
+import { isBusinessDate, shanghaiDateOf } from '@ledger/domain';
 import { EMBEDDED_EVENTS_FILE, type EventStorePort, openEventStore, parsePosition, type Position } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { readFundLedgerFile } from '@ledger/projections';
@@ -28,7 +29,19 @@ export interface AuditCliIo {
   stderr?: { write(text: string): unknown; isTTY?: boolean };
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** The clock that says what "today" is when --as-of is not given. */
+  now?: () => Date;
 }
+
+const AUDIT_HELP = `
+Exit codes: 0 the report was written, whatever it finds; 1 the audit could not run (no or
+unreadable store, unreadable parameters, unwritable output); 2 bad arguments.
+
+Examples:
+  npm run audit                                            # up to today (Asia/Shanghai), into ./reports
+  npm run audit -- --as-of 2024-12-31 --out reports
+  npm run audit -- --as-of 2025-06-30 --position 120000    # and no further than that store position
+  DATA_DIR=/tmp/scn npm run audit -- --as-of 2025-12-31 --out /tmp/scn/reports`;
 
 export const EXIT_OK = 0;
 export const EXIT_COULD_NOT_RUN = 1;
@@ -52,10 +65,11 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
 
   const program = new Command('audit')
     .description('Replay the ledger history up to a cut-off and write the supervision inspection report (JSON and HTML).')
-    .requiredOption('--as-of <date>', 'business-date cut-off YYYY-MM-DD: events up to the end of that date')
-    .requiredOption('--out <dir>', 'folder for inspection-<date>.json and .html')
-    .option('--data-dir <dir>', 'ledger data folder (default: $DATA_DIR or ./data)')
+    .option('--as-of <date>', 'business-date cut-off YYYY-MM-DD: events up to the end of that date (default: today in Asia/Shanghai)')
+    .option('--out <dir>', 'folder for inspection-<date>.json and .html', 'reports')
+    .option('--data-dir <dir>', 'ledger data folder (default: $DATA_DIR, else data, from the repository root)')
     .option('--position <n>', 'also stop at this store position')
+    .addHelpText('after', AUDIT_HELP)
     .exitOverride()
     .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
 
@@ -64,6 +78,8 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
   try {
     program.parse([...argv], { from: 'user' });
     options = program.opts<CliOptions>();
+    // Without --as-of, everything up to today: the business date where the funds are, not here.
+    options.asOf ??= shanghaiDateOf(io.now?.() ?? new Date());
     if (!isBusinessDate(options.asOf)) throw new UsageError(`--as-of must be a calendar date YYYY-MM-DD, got ${JSON.stringify(options.asOf)}`);
     if (options.position !== undefined) {
       try {
@@ -78,7 +94,7 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     return EXIT_BAD_ARGUMENTS;
   }
 
-  const dataDir = resolve(cwd, options.dataDir ?? env.DATA_DIR ?? 'data');
+  const dataDir = options.dataDir ? resolve(cwd, options.dataDir) : resolveDataDir(env);
   const outDir = resolve(cwd, options.out);
   const connectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
   let store: EventStorePort | undefined;
