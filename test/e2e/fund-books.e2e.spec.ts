@@ -1,4 +1,12 @@
+import ExcelJS from 'exceljs';
 import { AuthorizedClient, startTestLedger, storedEventCount, TestLedger, uid } from './ledger-app';
+
+/** Collects a binary answer (XLSX) as a Buffer. */
+function binary(response: NodeJS.ReadableStream & { setEncoding: (e: string) => void }, done: (error: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+  response.on('end', () => done(null, Buffer.concat(chunks)));
+}
 
 /** The fund's own books over HTTP: POST /v1/fund-movements and /v1/fund-transfers, and the figures they move. */
 describe('fund books (embedded store, end to end)', () => {
@@ -124,6 +132,104 @@ describe('fund books (embedded store, end to end)', () => {
       expect(JSON.stringify(same.body)).toContain('toFundId');
       await clerk.post('/v1/fund-transfers', transfer({ kind: 'gift' })).expect(400);
       expect(await storedEventCount(ledger)).toBe(before);
+    });
+  });
+
+  describe('two times: asOf and knownAt', () => {
+    it('answers figures and statements as the ledger knew them at an instant, after later facts', async () => {
+      const fundId = 'jiangxia';
+      await clerk.post('/v1/fund-movements', interest({ fundId, amount: '10.00', occurredAt: '2025-01-31' })).expect(201);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const reported = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // A late fact dated in the same month, recorded after the report was made.
+      await clerk.post('/v1/fund-movements', interest({ fundId, amount: '5.00', occurredAt: '2025-01-15' })).expect(201);
+
+      const now = await figures(fundId, '?asOf=2025-01-31');
+      const then = await figures(fundId, `?asOf=2025-01-31&knownAt=${encodeURIComponent(reported)}`);
+      expect(Number(now.income.interest) - Number(then.income.interest)).toBeCloseTo(5);
+      expect(then.knownAt).toBe(reported);
+      // The same instant written with another offset is the same question.
+      const shanghai = new Date(Date.parse(reported) + 8 * 3600_000).toISOString().replace('Z', '+08:00');
+      expect((await figures(fundId, `?asOf=2025-01-31&knownAt=${encodeURIComponent(shanghai)}`)).balance).toBe(then.balance);
+      const list = await bureau.get(`/v1/funds?asOf=2025-01-31&knownAt=${encodeURIComponent(reported)}`).expect(200);
+      expect(list.body.find((row: { fundId: string }) => row.fundId === fundId).balance).toBe(then.balance);
+
+      const statementThen = await bureau.get(`/v1/funds/${fundId}/statement?from=2025-01-01&to=2025-01-31&knownAt=${encodeURIComponent(reported)}`).expect(200);
+      expect(statementThen.body.closingBalance).toBe(then.balance);
+      expect(statementThen.body.knownAt).toBe(reported);
+      const statementNow = await bureau.get(`/v1/funds/${fundId}/statement?from=2025-01-01&to=2025-01-31`).expect(200);
+      expect(statementNow.body.closingBalance).toBe(now.balance);
+    });
+
+    it('refuses a knownAt that is not an instant with a zone (400 naming knownAt)', async () => {
+      for (const bad of ['2025-01-31', '2025-01-31T10:00:00', 'yesterday']) {
+        const refused = await bureau.get(`/v1/funds/xinzhou?knownAt=${bad}`).expect(400);
+        expect(JSON.stringify(refused.body)).toContain('knownAt');
+      }
+    });
+  });
+
+  describe('GET /v1/funds/:fundId/statement', () => {
+    const fundId = 'huangpi';
+    beforeAll(async () => {
+      await clerk.post('/v1/fund-movements', interest({ fundId, amount: '30.00', occurredAt: '2024-12-20' })).expect(201);
+      await clerk.post('/v1/fund-movements', { movementId: uid('PREM'), fundId, kind: 'critical-illness-premium', amount: '12.00', occurredAt: '2025-01-10', year: 2025 }).expect(201);
+      await clerk.post('/v1/fund-movements', interest({ fundId, amount: '3.00', occurredAt: '2025-02-20' })).expect(201);
+    });
+
+    it('gives the standard categories per month, opening and closing balances and months of payment (JSON)', async () => {
+      const { body } = await bureau.get(`/v1/funds/${fundId}/statement?from=2025-01-01&to=2025-02-28`).expect(200);
+      expect(body).toMatchObject({ fundId, fundName: '黄陂区', from: '2025-01-01', to: '2025-02-28', knownAt: null });
+      expect(body.months.map((m: { month: string }) => m.month)).toEqual(['2025-01', '2025-02']);
+      const [january, february] = body.months;
+      expect(january.openingBalance).toBe(body.openingBalance);
+      expect(january.outflow.criticalIllnessPremium).toBe('12.00');
+      expect(february.income.interest).toBe('3.00');
+      expect(february.openingBalance).toBe(january.closingBalance);
+      expect(february.closingBalance).toBe(body.closingBalance);
+      expect(Number(body.closingBalance) - Number(body.openingBalance)).toBeCloseTo(-9);
+      const line = (code: string) => body.lines.find((l: { code: string }) => l.code === code);
+      expect(line('income.interest')).toMatchObject({ zh: '利息收入', months: ['0.00', '3.00'], total: '3.00' });
+      expect(line('outflow.criticalIllnessPremium')).toMatchObject({ zh: '大病保险支出', total: '12.00' });
+      expect(line('surplus').total).toBe('-9.00');
+      expect(line('closingBalance').total).toBe(body.closingBalance);
+      expect(body.thresholds).toMatchObject({ shortage: '3', warning: '6', excess: '15' });
+      expect(january.monthsOfPayment).not.toBeUndefined();
+      expect(['shortage', 'warning', 'normal', 'excess', null]).toContain(january.monthsOfPaymentStatus);
+    });
+
+    it('as CSV: UTF-8 with a BOM, a header row, the Chinese category names', async () => {
+      const response = await bureau.get(`/v1/funds/${fundId}/statement?from=2025-01-01&to=2025-02-28&format=csv`).expect(200);
+      expect(response.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
+      expect(response.headers['content-disposition']).toContain(`statement-${fundId}-2025-01-01-2025-02-28.csv`);
+      const text: string = response.text;
+      expect(text.charCodeAt(0)).toBe(0xfeff);
+      const lines = text.slice(1).split('\r\n');
+      expect(lines[0]).toBe('code,项目,item,2025-01,2025-02,合计 total');
+      expect(lines).toContain('income.interest,　利息收入,Interest,0.00,3.00,3.00');
+      expect(text).toContain('大病保险支出');
+      expect(text).toContain('期末滚存结余');
+    });
+
+    it('as XLSX: a workbook with the same lines as numbers', async () => {
+      const response = await bureau.get(`/v1/funds/${fundId}/statement?from=2025-01-01&to=2025-02-28&format=xlsx`).buffer(true).parse(binary as never).expect(200);
+      expect(response.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(response.body as Buffer);
+      const sheet = workbook.getWorksheet('基金收支表')!;
+      const rows: unknown[][] = [];
+      sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      expect(rows.find((row) => row[0] === 'code')).toEqual(['code', '项目', 'item', '2025-01', '2025-02', '合计 total']);
+      expect(rows.find((row) => row[0] === 'income.interest')).toEqual(['income.interest', '　利息收入', 'Interest', 0, 3, 3]);
+      expect(rows.find((row) => row[0] === 'outflow.criticalIllnessPremium')!.slice(3)).toEqual([12, 0, 12]);
+    });
+
+    it('refuses an unknown format (400 naming format) and another fund for a manager (403)', async () => {
+      const refused = await bureau.get(`/v1/funds/${fundId}/statement?from=2025-01-01&to=2025-02-28&format=pdf`).expect(400);
+      expect(JSON.stringify(refused.body)).toContain('format');
+      const manager = await ledger.as('district-manager', 'caidian');
+      await manager.get(`/v1/funds/${fundId}/statement?from=2025-01-01&to=2025-02-28&format=csv`).expect(403);
     });
   });
 });

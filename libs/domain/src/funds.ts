@@ -71,3 +71,13 @@ export function attributedFund(facts: AttributionFacts): FundId {
  * threshold it is compared with is the policy parameter fund.months-of-payment-warning.
  */
 export const TRAILING_MONTHS_OF_OUTFLOW = 12;
+
+/** The funds' names as statements print them. */
+export const FUND_NAMES: Readonly<Record<FundId, { zh: string; en: string }>> = {
+  municipal: { zh: '市本级', en: 'Municipal' },
+  caidian: { zh: '蔡甸区', en: 'Caidian' },
+  jiangxia: { zh: '江夏区', en: 'Jiangxia' },
+  dongxihu: { zh: '东西湖区', en: 'Dongxihu' },
+  huangpi: { zh: '黄陂区', en: 'Huangpi' },
+  xinzhou: { zh: '新洲区', en: 'Xinzhou' },
+};

@@ -158,7 +158,7 @@ export class FundLedger {
   }
 
   /** Figures of the postings dated after `after` (exclusive) and on or before `through` (inclusive). */
-  private between(fundId: FundId, after: BusinessDate, through: BusinessDate): FundFigures {
+  between(fundId: FundId, after: BusinessDate, through: BusinessDate): FundFigures {
     if (through <= after) return emptyFigures();
     return differenceOf(this.through(fundId, through), this.through(fundId, after));
   }

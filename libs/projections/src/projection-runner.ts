@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS checkpoint (
   name     TEXT PRIMARY KEY,
   position TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS recorded_through (
+  name        TEXT PRIMARY KEY,
+  recorded_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS read_model_shape (
   name  TEXT PRIMARY KEY,
   shape TEXT NOT NULL
@@ -36,6 +40,29 @@ CREATE TABLE IF NOT EXISTS read_model_shape (
 `;
 
 const CHECKPOINT_NAME = 'fund-ledger';
+const KNOWN_AT_LEDGERS_KEPT = 4;
+
+/** The instant an event was stored, normalised (toISOString form), or null when it carries none. */
+function recordedAtOf(stored: StoredEvent): string | null {
+  const recordedAt = (stored.metadata as { recordedAt?: unknown }).recordedAt;
+  if (typeof recordedAt !== 'string') return null;
+  // The ledger writes toISOString() form: taken as it is, with no parsing on the projection's hot path.
+  if (recordedAt.length === 24 && recordedAt.endsWith('Z')) return recordedAt;
+  return normaliseInstant(recordedAt);
+}
+
+/**
+ * An ISO 8601 instant in one comparable form (UTC, milliseconds, "Z"), or null when it is not one.
+ * Recorded times are written in that form already; a knownAt may carry any offset.
+ */
+export function normaliseInstant(text: string): string | null {
+  if (!INSTANT_PATTERN.test(text)) return null;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
+/** Date, time (seconds and fraction optional) and a zone: an instant, not a local time or a bare date. */
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /**
  * The shape of the saved rows: raised when postings change accounts (2: hardship contribution aid
  * on its own account, and the fund's own movements). A file saved in another shape is rebuilt
@@ -63,6 +90,10 @@ export class ProjectionRunner {
   /** Events passed over because they could not be decoded, in position order. */
   readonly undecodable: Array<{ position: Position; reason: string }> = [];
   private readonly persist: (rows: ReturnType<FundLedger['takeDirty']>, checkpoint: Position) => void;
+  /** The latest recordedAt of the events the model includes (ISO instant), saved with the checkpoint. */
+  private latestRecordedAt: string | null = null;
+  /** Ledgers as known at an instant, by instant and store head: a replay is reused while nothing new is stored. */
+  private readonly knownAtLedgers = new Map<string, Promise<FundLedger>>();
 
   constructor(options: ProjectionRunnerOptions) {
     this.options = options;
@@ -79,11 +110,15 @@ export class ProjectionRunner {
     const saveCheckpoint = this.db.prepare(
       'INSERT INTO checkpoint (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
     );
+    const saveRecordedThrough = this.db.prepare(
+      'INSERT INTO recorded_through (name, recorded_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET recorded_at = excluded.recorded_at',
+    );
     this.persist = this.db.transaction((rows, checkpoint) => {
       for (const row of rows) {
         upsert.run(row.fundId, row.date, row.account, row.totals.debit.toFixed(2), row.totals.credit.toFixed(2));
       }
       saveCheckpoint.run(CHECKPOINT_NAME, checkpoint.toString());
+      if (this.latestRecordedAt !== null) saveRecordedThrough.run(CHECKPOINT_NAME, this.latestRecordedAt);
     });
     this.loadSaved();
   }
@@ -92,7 +127,7 @@ export class ProjectionRunner {
     const saved = this.db.prepare('SELECT shape FROM read_model_shape WHERE name = ?').get(READ_MODEL_SHAPE_NAME) as { shape: string } | undefined;
     if (saved?.shape === READ_MODEL_SHAPE) return;
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM fund_day_account; DELETE FROM checkpoint;');
+      this.db.exec('DELETE FROM fund_day_account; DELETE FROM checkpoint; DELETE FROM recorded_through;');
       this.db
         .prepare('INSERT INTO read_model_shape (name, shape) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET shape = excluded.shape')
         .run(READ_MODEL_SHAPE_NAME, READ_MODEL_SHAPE);
@@ -110,6 +145,8 @@ export class ProjectionRunner {
     for (const row of rows) this.ledger.load(row.fund_id, row.date, row.account, { debit: money(row.debit), credit: money(row.credit) });
     const saved = this.db.prepare('SELECT position FROM checkpoint WHERE name = ?').get(CHECKPOINT_NAME) as { position: string } | undefined;
     this.checkpoint = this.savedCheckpoint = saved ? BigInt(saved.position) : null;
+    const recorded = this.db.prepare('SELECT recorded_at FROM recorded_through WHERE name = ?').get(CHECKPOINT_NAME) as { recorded_at: string } | undefined;
+    this.latestRecordedAt = recorded?.recorded_at ?? null;
   }
 
   /** Starts the subscription; resolves once the model has caught up with the store. */
@@ -142,6 +179,8 @@ export class ProjectionRunner {
       this.undecodable.push({ position: stored.position, reason: (error as Error).message });
     }
     if (event) this.ledger.apply(event);
+    const recordedAt = recordedAtOf(stored);
+    if (recordedAt !== null && (this.latestRecordedAt === null || recordedAt > this.latestRecordedAt)) this.latestRecordedAt = recordedAt;
     this.checkpoint = stored.position;
     this.pending += 1;
     if (this.pending >= (this.options.flushEvery ?? 5_000)) this.flush();
@@ -178,6 +217,52 @@ export class ProjectionRunner {
   async catchUp(): Promise<void> {
     const head = await this.options.store.headPosition();
     if (head !== null) await this.waitFor(head);
+  }
+
+  /**
+   * The fund ledger as the ledger knew it at `knownAt` (a normalised ISO instant, see
+   * normaliseInstant): only the events recorded by then. When the live model already includes
+   * every stored event and none was recorded after `knownAt`, that is the live model itself — the
+   * everyday case costs nothing. Otherwise it is a replay of the store keeping the events recorded
+   * by then, reused until the store's head moves. Recording times are not in position order
+   * (concurrent writers stamp them before appending), so the replay filters every event rather
+   * than stopping at the first later one.
+   */
+  async ledgerKnownAt(knownAt: string): Promise<FundLedger> {
+    const head = await this.options.store.headPosition();
+    const caughtUp = head === null || (this.checkpoint !== null && this.checkpoint >= head);
+    if (caughtUp && (this.latestRecordedAt === null || this.latestRecordedAt <= knownAt)) return this.ledger;
+    const key = `${knownAt}|${head}`;
+    let known = this.knownAtLedgers.get(key);
+    if (!known) {
+      known = this.replayKnownAt(knownAt, head);
+      this.knownAtLedgers.set(key, known);
+      known.catch(() => this.knownAtLedgers.delete(key));
+      // A few instants are asked again and again (last month's report): keep the latest few.
+      for (const old of this.knownAtLedgers.keys()) {
+        if (this.knownAtLedgers.size <= KNOWN_AT_LEDGERS_KEPT) break;
+        this.knownAtLedgers.delete(old);
+      }
+    }
+    return known;
+  }
+
+  private async replayKnownAt(knownAt: string, head: Position | null): Promise<FundLedger> {
+    const ledger = new FundLedger();
+    if (head === null) return ledger;
+    for await (const stored of this.options.store.readAll()) {
+      if (stored.position > head) break;
+      const recordedAt = recordedAtOf(stored);
+      if (recordedAt === null || recordedAt > knownAt) continue;
+      let event: LedgerEvent | undefined;
+      try {
+        event = this.options.decode(stored);
+      } catch {
+        // Passed over as the live model passes it over (see handle); the auditor reports it.
+      }
+      if (event) ledger.apply(event);
+    }
+    return ledger;
   }
 
   get position(): Position | null {

@@ -1,4 +1,6 @@
+import type { LedgerService } from '@ledger/application';
 import { money } from '@ledger/domain';
+import { loadPolicy } from '@ledger/policy';
 import { FundLedger, ProjectionRunner } from '@ledger/projections';
 import { GetFundHandler, GetFundQuery } from './queries';
 import { RevisionCache } from './revision-cache';
@@ -20,7 +22,7 @@ function post(ledger: FundLedger, date: string, amount: string): void {
 }
 
 function handlerOver(ledger: FundLedger): GetFundHandler {
-  return new GetFundHandler({ ledger } as unknown as ProjectionRunner);
+  return new GetFundHandler({ ledger } as unknown as ProjectionRunner, { policy: loadPolicy() } as unknown as LedgerService);
 }
 
 describe('GetFundHandler answers', () => {

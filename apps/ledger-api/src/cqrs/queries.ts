@@ -10,18 +10,37 @@ import {
 } from '@ledger/domain';
 import { addDays } from '@ledger/policy';
 import { LedgerService } from '@ledger/application';
-import { incomeOf, incomeToJson, outflowOf, outflowToJson, ProjectionRunner } from '@ledger/projections';
+import type { Policy } from '@ledger/policy';
+import {
+  buildStatement,
+  FundLedger,
+  incomeOf,
+  incomeToJson,
+  monthsOfPaymentStatus,
+  MonthsOfPaymentThresholds,
+  outflowOf,
+  outflowToJson,
+  ProjectionRunner,
+  StatementView,
+} from '@ledger/projections';
 import { deepFreeze, RevisionCache } from './revision-cache';
 
 export class ListFundsQuery {
-  /** Figures of every posting dated on or before this day; undefined, everything recorded. */
-  constructor(readonly asOf?: string) {}
+  /**
+   * @param asOf figures of every posting dated on or before this day; undefined, every date.
+   * @param knownAt only events recorded by this instant (normalised ISO); undefined, all recorded.
+   */
+  constructor(
+    readonly asOf?: string,
+    readonly knownAt?: string,
+  ) {}
 }
 
 export class GetFundQuery {
   constructor(
     readonly fundId: FundId,
     readonly asOf: string | undefined,
+    readonly knownAt?: string,
   ) {}
 }
 
@@ -30,7 +49,17 @@ export class GetStatementQuery {
     readonly fundId: FundId,
     readonly from: string,
     readonly to: string,
+    readonly knownAt?: string,
   ) {}
+}
+
+/** The read model to answer from: the live one, or the ledger as known at an instant. */
+function ledgerFor(projections: ProjectionRunner, knownAt: string | undefined): Promise<FundLedger> {
+  return knownAt === undefined ? Promise.resolve(projections.ledger) : projections.ledgerKnownAt(knownAt);
+}
+
+function thresholdsOn(policy: Policy, date: string): MonthsOfPaymentThresholds {
+  return { shortage: policy.monthsOfPaymentShortage(date), warning: policy.monthsOfPaymentWarning(date), excess: policy.monthsOfPaymentExcess(date) };
 }
 
 export class GetResidentQuery {
@@ -41,9 +70,10 @@ export class GetResidentQuery {
 export class ListFundsHandler implements IQueryHandler<ListFundsQuery> {
   constructor(private readonly projections: ProjectionRunner) {}
 
-  async execute({ asOf }: ListFundsQuery) {
+  async execute({ asOf, knownAt }: ListFundsQuery) {
+    const ledger = await ledgerFor(this.projections, knownAt);
     return FUND_IDS.map((fundId) => {
-      const figures = asOf ? this.projections.ledger.asOf(fundId, asOf) : this.projections.ledger.current(fundId);
+      const figures = asOf ? ledger.asOf(fundId, asOf) : ledger.current(fundId);
       return {
         fundId,
         balance: formatMoney(figures.balance),
@@ -56,16 +86,18 @@ export class ListFundsHandler implements IQueryHandler<ListFundsQuery> {
 
 export type FundView = ReturnType<typeof fundView>;
 
-function fundView(ledger: ProjectionRunner['ledger'], fundId: FundId, asOf: string | undefined, date: string) {
+function fundView(ledger: FundLedger, policy: Policy, fundId: FundId, asOf: string | undefined, date: string, knownAt: string | undefined) {
   const figures = asOf ? ledger.asOf(fundId, asOf) : ledger.current(fundId);
   const months = ledger.monthsOfPayment(fundId, date);
   return {
     fundId,
     asOf: asOf ?? null,
+    knownAt: knownAt ?? null,
     balance: formatMoney(figures.balance),
     income: incomeToJson(figures),
     outflow: outflowToJson(figures),
     monthsOfPayment: months === null ? null : months.toDecimalPlaces(1).toFixed(1),
+    monthsOfPaymentStatus: monthsOfPaymentStatus(months, thresholdsOn(policy, date)),
   };
 }
 
@@ -74,17 +106,24 @@ export class GetFundHandler implements IQueryHandler<GetFundQuery> {
   /** By fund revision and question: the current figures on a given "today", or as of a date. */
   private readonly answers = new RevisionCache<FundView>();
 
-  constructor(private readonly projections: ProjectionRunner) {}
+  constructor(
+    private readonly projections: ProjectionRunner,
+    private readonly service: LedgerService,
+  ) {}
 
-  async execute({ fundId, asOf }: GetFundQuery): Promise<FundView> {
-    const ledger = this.projections.ledger;
+  async execute({ fundId, asOf, knownAt }: GetFundQuery): Promise<FundView> {
     const date = asOf ?? shanghaiDateOf(new Date());
+    if (knownAt !== undefined) {
+      // Answers as known at an instant come from a ledger of their own (cached by the runner).
+      return fundView(await this.projections.ledgerKnownAt(knownAt), this.service.policy, fundId, asOf, date, knownAt);
+    }
+    const ledger = this.projections.ledger;
     // "Today" is in the current answer's key: its months of payment look back from today.
     const key = asOf === undefined ? `current ${date}` : `as of ${asOf}`;
     const revision = ledger.revision(fundId);
     const known = this.answers.get(fundId, revision, key);
     if (known) return known;
-    const view = deepFreeze(fundView(ledger, fundId, asOf, date));
+    const view = deepFreeze(fundView(ledger, this.service.policy, fundId, asOf, date, undefined));
     this.answers.set(fundId, revision, key, view);
     return view;
   }
@@ -92,24 +131,15 @@ export class GetFundHandler implements IQueryHandler<GetFundQuery> {
 
 @QueryHandler(GetStatementQuery)
 export class GetStatementHandler implements IQueryHandler<GetStatementQuery> {
-  constructor(private readonly projections: ProjectionRunner) {}
+  constructor(
+    private readonly projections: ProjectionRunner,
+    private readonly service: LedgerService,
+  ) {}
 
-  async execute({ fundId, from, to }: GetStatementQuery) {
-    const rows = this.projections.ledger.statement(fundId, from, to);
-    return {
-      fundId,
-      from,
-      to,
-      openingBalance: formatMoney(rows[0]?.opening ?? this.projections.ledger.asOf(fundId, from).balance),
-      closingBalance: formatMoney(rows[rows.length - 1]?.closing ?? this.projections.ledger.asOf(fundId, to).balance),
-      months: rows.map((row) => ({
-        month: row.month,
-        openingBalance: formatMoney(row.opening),
-        income: incomeToJson(row.figures),
-        outflow: outflowToJson(row.figures),
-        closingBalance: formatMoney(row.closing),
-      })),
-    };
+  async execute({ fundId, from, to, knownAt }: GetStatementQuery): Promise<StatementView> {
+    const ledger = await ledgerFor(this.projections, knownAt);
+    const policy = this.service.policy;
+    return buildStatement(ledger, fundId, from, to, { knownAt: knownAt ?? null, thresholdsOn: (date) => thresholdsOn(policy, date) });
   }
 }
 

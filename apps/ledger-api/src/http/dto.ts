@@ -1,15 +1,36 @@
 import { OmitType } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsIn, IsOptional, registerDecorator, ValidationArguments } from 'class-validator';
 import { ClaimDto, IsIdentifier, IsQueryDate } from '@ledger/application';
+import { normaliseInstant } from '@ledger/projections';
+import { STATEMENT_FORMATS, type StatementFormat } from './statement-files';
+
+/** An ISO 8601 instant with its zone ("2025-07-01T00:00:00+08:00", "2025-06-30T16:00:00Z"). */
+function IsInstant() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && normaliseInstant(value) !== null,
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} must be an ISO 8601 instant with a time and a zone, e.g. 2025-07-01T00:00:00+08:00`,
+      },
+    });
+}
 
 /** Query strings and bodies only the HTTP edge has; command bodies live in @ledger/application/input. */
 export class AsOfQueryDto {
   @IsOptional() @IsQueryDate() asOf?: string;
+  /** Only events recorded by this instant count (reproduces an earlier report after later corrections). */
+  @IsOptional() @IsInstant() knownAt?: string;
 }
 
 export class StatementQueryDto {
   @IsQueryDate() from: string;
   @IsQueryDate() to: string;
+  @IsOptional() @IsInstant() knownAt?: string;
+  @IsOptional() @IsIn(STATEMENT_FORMATS) format?: StatementFormat;
 }
 
 export class AuditRequestDto {

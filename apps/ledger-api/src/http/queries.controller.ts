@@ -1,4 +1,7 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { normaliseInstant, type StatementView } from '@ledger/projections';
+import { CSV_TYPE, statementCsv, statementFileName, statementXlsx, XLSX_TYPE } from './statement-files';
 import { claimCommand } from '@ledger/application';
 import { QueryBus } from '@nestjs/cqrs';
 import { fundScopeOf, Principal } from '@ledger/access';
@@ -15,6 +18,11 @@ export const MAX_STATEMENT_MONTHS = 1200;
 function monthsCovered(from: string, to: string): number {
   const months = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7));
   return months(to) - months(from) + 1;
+}
+
+/** A validated knownAt in the form recorded times are compared in (undefined when not asked). */
+function knownAtOf(query: { knownAt?: string }): string | undefined {
+  return query.knownAt === undefined ? undefined : normaliseInstant(query.knownAt)!;
 }
 
 function knownFund(fundId: string): FundId {
@@ -36,7 +44,7 @@ export class QueriesController {
   @Get('v1/funds')
   @Requires('read-funds')
   async funds(@Query() query: AsOfQueryDto, @CurrentPrincipal() principal: Principal) {
-    const rows: Array<{ fundId: FundId }> = await this.queryBus.execute(new ListFundsQuery(query.asOf));
+    const rows: Array<{ fundId: FundId }> = await this.queryBus.execute(new ListFundsQuery(query.asOf, knownAtOf(query)));
     const scope = fundScopeOf(principal);
     return scope ? rows.filter((row) => row.fundId === scope) : rows;
   }
@@ -46,12 +54,17 @@ export class QueriesController {
   fund(@Param('fundId') fundId: string, @Query() query: AsOfQueryDto, @CurrentPrincipal() principal: Principal) {
     const fund = knownFund(fundId);
     assertFundVisible(principal, fund);
-    return this.queryBus.execute(new GetFundQuery(fund, query.asOf));
+    return this.queryBus.execute(new GetFundQuery(fund, query.asOf, knownAtOf(query)));
   }
 
   @Get('v1/funds/:fundId/statement')
   @Requires('read-funds')
-  statement(@Param('fundId') fundId: string, @Query() query: StatementQueryDto, @CurrentPrincipal() principal: Principal) {
+  async statement(
+    @Param('fundId') fundId: string,
+    @Query() query: StatementQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const fund = knownFund(fundId);
     assertFundVisible(principal, fund);
     if (query.to < query.from) throw invalid('to', 'is before from');
@@ -59,7 +72,13 @@ export class QueriesController {
     if (monthsCovered(query.from, query.to) > MAX_STATEMENT_MONTHS) {
       throw invalid('to', `a statement covers at most ${MAX_STATEMENT_MONTHS} months; ask for a shorter range`);
     }
-    return this.queryBus.execute(new GetStatementQuery(fund, query.from, query.to));
+    const view: StatementView = await this.queryBus.execute(new GetStatementQuery(fund, query.from, query.to, knownAtOf(query)));
+    if (query.format === 'csv' || query.format === 'xlsx') {
+      reply.header('content-disposition', `attachment; filename="${statementFileName(view, query.format)}"`);
+      reply.header('content-type', query.format === 'csv' ? CSV_TYPE : XLSX_TYPE);
+      return query.format === 'csv' ? statementCsv(view) : statementXlsx(view);
+    }
+    return view;
   }
 
   @Get('v1/residents/:residentId')

@@ -36,22 +36,40 @@ const income = object({
 const outflow = object({ claims: keyed(CARE_TYPES, money), criticalIllnessPremium: money, transfersOut: money, other: money, total: money });
 
 const fundRow = object({ fundId, balance: money, income: money, outflow: money });
+const instant: Schema = { type: 'string', format: 'date-time', nullable: true, description: 'only events recorded by this instant counted (knownAt); null: all' };
+const monthsStatus: Schema = { type: 'string', enum: ['shortage', 'warning', 'normal', 'excess'], nullable: true, description: 'months of payment against the policy thresholds fund.months-of-payment-*' };
 const fund = object({
   fundId,
   asOf: nullableDate,
+  knownAt: instant,
+  monthsOfPaymentStatus: monthsStatus,
   balance: money,
   income,
   outflow,
   monthsOfPayment: { type: 'string', nullable: true, example: '7.4', description: 'months of average monthly outflow the balance pays; null when nothing was paid out' },
 });
-const statement = object({
-  fundId,
-  from: date,
-  to: date,
-  openingBalance: money,
-  closingBalance: money,
-  months: list(object({ month: { type: 'string', example: '2025-06' }, openingBalance: money, income, outflow, closingBalance: money })),
-});
+const statement = {
+  ...object({
+    fundId,
+    fundName: text,
+    from: date,
+    to: date,
+    knownAt: instant,
+    openingBalance: money,
+    closingBalance: money,
+    monthsOfPayment: { type: 'string', nullable: true },
+    monthsOfPaymentStatus: monthsStatus,
+    thresholds: object({ shortage: text, warning: text, excess: text, parameters: list(text) }),
+    lines: list(object({ code: text, level: integer, zh: text, en: text, months: list(text), total: text })),
+    months: list(
+      object({
+        month: { type: 'string', example: '2025-06' }, openingBalance: money, income, outflow, surplus: money, closingBalance: money,
+        monthsOfPayment: { type: 'string', nullable: true }, monthsOfPaymentStatus: monthsStatus,
+      }),
+    ),
+  }),
+  description: 'JSON by default; format=csv gives text/csv (UTF-8 with BOM) and format=xlsx an Excel workbook, both with the same lines',
+};
 const resident = object({
   residentId: text,
   birthDate: date,
