@@ -42,7 +42,7 @@ export function renderInspectionHtml(report: InspectionReport): string {
     charts: report.funds.map((fund) => ({ label: `${FUND_LABELS[fund.fundId]} (${fund.fundId})`, svg: balanceChartSvg(fund) })),
     rules: RULE_IDS.map((id) => ({
       id,
-      title: RULES[id].title,
+      title: RULES[id].title.en,
       basis: RULES[id].basis,
       count: report.summary.byRule[id],
       findings: report.findings

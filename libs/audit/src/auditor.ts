@@ -2,29 +2,17 @@ import { formatMoney, FUND_IDS, type FundId, isBusinessDate } from '@ledger/doma
 import type { LogDigest, Position, StoredEvent } from '@ledger/event-store';
 import { type Policy, PolicyNotInForceError, rememberingPolicy } from '@ledger/policy';
 import { ReplayDigest } from './digest';
-import { compareFindings, type Finding, type PendingFinding } from './findings';
-import { AuditFold, type Folded } from './fold/audit-fold';
+import { compareFindings, type Finding, finding, type PendingFinding } from './findings';
+import { AuditFold } from './fold/audit-fold';
 import { isCalendarDate } from './fold/event-shapes';
 import { balanceOfFigures, type FundBooks, incomeOfFigures, outflowOfFigures } from './fold/fund-books';
 import { type MonthEnd, monthEndSeries, monthsOfPaymentText, reportMonths } from './fold/fund-series';
-import { ASSISTANCE_PAYMENT, inspectAssistance } from './inspections/assistance-payment';
-import { BENEFIT_OUTSIDE_COVERAGE, inspectBenefitCoverage } from './inspections/benefit-outside-coverage';
-import { CASH_ADVANCE_LATE, inspectCashAdvance } from './inspections/cash-advance-late';
-import type { InspectionContext } from './inspections/context';
-import { CRITICAL_ILLNESS_PAYMENT, inspectCriticalIllness } from './inspections/critical-illness-payment';
-import { DEDUCTIBLE_WAIVER, inspectDeductibleWaiver } from './inspections/deductible-waiver';
-import { inspectDualScheme } from './inspections/dual-scheme-benefit';
-import { inspectDuplicateStudent } from './inspections/duplicate-student-benefit';
-import { FUND_DEFICIT, inspectMonthsOfPayment, inspectNegativeBalances } from './inspections/fund-deficit';
-import { FUND_ATTRIBUTION, inspectFundAttribution } from './inspections/fund-attribution';
-import { INSURER_DECISION_LATE, INSURER_PAYMENT_LATE, inspectInsurerDecision, inspectInsurerPayment } from './inspections/insurer-timeliness';
-import { reconcileFunds } from './inspections/ledger-reconciliation';
-import { inspectNewbornExemption, NEWBORN_EXEMPTION } from './inspections/newborn-exemption';
-import { type ComputedLogDigests, LogDigestInspection } from './inspections/log-digest';
-import { StreamIntegrityInspection } from './inspections/stream-integrity';
+import { LogDigestInspection, type ComputedLogDigests } from './integrity/log-digest';
+import { StreamIntegrityCheck } from './integrity/stream-check';
 import type { LiveProjection } from './live-projection';
 import { type InspectionReport, type NotEvaluatedJson, findingToJson, positionJson } from './report';
-import { RULE_IDS, type RuleId } from './rules';
+import type { AuditRule, RaisedFinding, ReportContext, RuleContext } from './rule';
+import { AUDIT_RULES, RULE_IDS, type RuleId } from './rules';
 
 export interface AuditorOptions {
   policy: Policy;
@@ -54,19 +42,8 @@ export interface AuditorOptions {
   logDigest?: 'verify' | 'elsewhere';
 }
 
-type ReplayInspection = { rule: RuleId; inspect: (folded: Folded, context: InspectionContext) => void };
-
-/** The inspections judged event by event, in settlement order (one module per rule). */
-const REPLAY_INSPECTIONS: readonly ReplayInspection[] = [
-  { rule: FUND_ATTRIBUTION, inspect: inspectFundAttribution },
-  { rule: NEWBORN_EXEMPTION, inspect: inspectNewbornExemption },
-  { rule: CASH_ADVANCE_LATE, inspect: inspectCashAdvance },
-  { rule: DEDUCTIBLE_WAIVER, inspect: inspectDeductibleWaiver },
-  { rule: CRITICAL_ILLNESS_PAYMENT, inspect: inspectCriticalIllness },
-  { rule: ASSISTANCE_PAYMENT, inspect: inspectAssistance },
-  { rule: INSURER_DECISION_LATE, inspect: inspectInsurerDecision },
-  { rule: INSURER_PAYMENT_LATE, inspect: inspectInsurerPayment },
-];
+/** A rule with a per-event hook, and the context it is handed (built once). */
+type EventHook = { rule: AuditRule<RuleId>; onEvent: NonNullable<AuditRule['onEvent']>; context: RuleContext };
 
 /**
  * The supervision auditor (SPEC.md "Inspections the auditor must produce"): replays stored events in
@@ -82,13 +59,13 @@ export class Auditor {
   private readonly asOf: string | null;
   private readonly throughPosition: Position | null;
   private readonly projectionCheckpoint: Position | null | undefined;
-  private readonly integrity: StreamIntegrityInspection;
+  private readonly integrity: StreamIntegrityCheck;
   private readonly fold: AuditFold;
   private readonly digest = new ReplayDigest();
   private readonly findings: PendingFinding[] = [];
   private readonly withdrawn = new Set<string>();
   private readonly notEvaluated = new Map<string, NotEvaluatedJson>();
-  private readonly context: InspectionContext;
+  private readonly eventHooks: readonly EventHook[];
   private logDigest: LogDigestInspection | null = null;
   private readonly logDigestHere: boolean;
   private eventsRead = 0;
@@ -103,9 +80,11 @@ export class Auditor {
     this.throughPosition = options.throughPosition ?? null;
     this.projectionCheckpoint = options.projectionCheckpoint;
     this.fold = new AuditFold(this.policy, options.projectionCheckpoint);
-    this.integrity = new StreamIntegrityInspection(options.contentHashes !== 'elsewhere');
+    this.integrity = new StreamIntegrityCheck(options.contentHashes !== 'elsewhere');
     this.logDigestHere = options.logDigest !== 'elsewhere';
-    this.context = { policy: this.policy, raise: (finding) => this.findings.push(finding) };
+    this.eventHooks = AUDIT_RULES.flatMap((rule: AuditRule<RuleId>) =>
+      rule.onEvent ? [{ rule, onEvent: rule.onEvent, context: this.contextFor(rule, this.findings, this.notEvaluated) }] : [],
+    );
   }
 
   /** The position cut-off, if any: a reader can stop once it passes it. */
@@ -148,11 +127,11 @@ export class Auditor {
     const folded = this.fold.apply(outcome.event);
     if (folded.type === 'ClaimReversed') this.withdrawn.add(`claim:${folded.data.claimId}`);
     if (folded.type === 'ContributionReversed') this.withdrawn.add(`receipt:${folded.data.receiptNo}`);
-    for (const inspection of REPLAY_INSPECTIONS) {
+    for (const hook of this.eventHooks) {
       try {
-        inspection.inspect(folded, this.context);
+        hook.onEvent(folded, hook.context);
       } catch (error) {
-        countNotEvaluated(this.notEvaluated, inspection.rule, error);
+        countNotEvaluated(this.notEvaluated, hook.rule.id, error);
       }
     }
     return true;
@@ -174,38 +153,34 @@ export class Auditor {
   report(live?: LiveProjection | null): InspectionReport {
     // Report-time checks count what they could not judge here, so report() can be asked again.
     const notEvaluated = new Map([...this.notEvaluated].map(([key, entry]) => [key, { ...entry }]));
-    const atReport = <T extends Finding>(rule: RuleId, inspect: () => T[]): T[] => {
-      try {
-        return inspect();
-      } catch (error) {
-        countNotEvaluated(notEvaluated, rule, error);
-        return [];
-      }
-    };
     const months = reportMonths(this.fold.books, this.asOf);
-    const pending: PendingFinding[] = [
-      ...this.findings,
-      ...this.integrity.findings(),
-      ...(this.logDigest?.findings() ?? []),
-      ...atReport(BENEFIT_OUTSIDE_COVERAGE, () =>
-        inspectBenefitCoverage(this.fold, this.policy, (error) => countNotEvaluated(notEvaluated, BENEFIT_OUTSIDE_COVERAGE, error)),
-      ),
-      ...atReport('dual-scheme-benefit', () => inspectDualScheme(this.fold)),
-      ...atReport('duplicate-student-benefit', () => inspectDuplicateStudent(this.fold)),
-    ];
+    const series = new Map<FundId, MonthEnd[]>(FUND_IDS.map((fundId) => [fundId, monthEndSeries(this.fold.books, fundId, months, this.asOf)]));
+    const reconciliation = this.reconcile(live);
+    // Read here, not in a hook: a log digest left unsettled is the caller's error, not a check not made.
+    const history = { streams: this.integrity.findings(), log: this.logDigest?.findings() ?? [] };
+
+    const pending: PendingFinding[] = [...this.findings];
+    for (const rule of AUDIT_RULES as readonly AuditRule<RuleId>[]) {
+      if (!rule.atEnd) continue;
+      // What a hook raised counts only if it ran through.
+      const raised: PendingFinding[] = [];
+      const context: ReportContext = {
+        ...this.contextFor(rule, raised, notEvaluated),
+        months,
+        monthEnds: series,
+        reconciliation: reconciliation.books ? { books: reconciliation.books, live: live! } : null,
+        history,
+      };
+      try {
+        rule.atEnd(context);
+        pending.push(...raised);
+      } catch (error) {
+        countNotEvaluated(notEvaluated, rule.id, error);
+      }
+    }
     const findings: Finding[] = pending
       .filter((f) => !(f.withdrawnByReversalOf && this.withdrawn.has(f.withdrawnByReversalOf)))
       .map(({ withdrawnByReversalOf: _withdrawn, ...rest }) => rest);
-
-    const series = new Map<FundId, MonthEnd[]>();
-    for (const fundId of FUND_IDS) {
-      series.set(fundId, monthEndSeries(this.fold.books, fundId, months, this.asOf));
-      findings.push(...atReport(FUND_DEFICIT, () => inspectNegativeBalances(this.fold.books, fundId, this.asOf)));
-      findings.push(...atReport(FUND_DEFICIT, () => inspectMonthsOfPayment(this.policy, fundId, series.get(fundId)!)));
-    }
-
-    const reconciliation = this.reconcile(live);
-    if (reconciliation.books) findings.push(...atReport('ledger-reconciliation', () => reconcileFunds(reconciliation.books!, live!, this.asOf, months)));
     findings.sort(compareFindings);
 
     const byRule = Object.fromEntries(RULE_IDS.map((rule) => [rule, 0])) as Record<RuleId, number>;
@@ -254,6 +229,22 @@ export class Auditor {
         ),
       },
       findings: findings.map(findingToJson),
+    };
+  }
+
+  /** The context a rule's hooks are handed: its findings are stamped with its id. */
+  private contextFor(rule: AuditRule<RuleId>, into: PendingFinding[], notEvaluated: Map<string, NotEvaluatedJson>): RuleContext {
+    const id = rule.id;
+    return {
+      policy: this.policy,
+      asOf: this.asOf,
+      fold: this.fold,
+      raise: (raised: RaisedFinding) => {
+        const stamped: PendingFinding = finding(id, raised.fundId, raised, raised.message, raised.evidence);
+        if (raised.withdrawnByReversalOf !== undefined) stamped.withdrawnByReversalOf = raised.withdrawnByReversalOf;
+        into.push(stamped);
+      },
+      couldNotJudge: (error: unknown) => countNotEvaluated(notEvaluated, id, error),
     };
   }
 

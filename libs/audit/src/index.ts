@@ -12,4 +12,5 @@ export * from './live-projection';
 export * from './auditor';
 export * from './replay';
 export { storedContentMatchesHash } from './fold/event-hash';
-export { type ComputedLogDigests, LogDigestInspection } from './inspections/log-digest';
+export { type ComputedLogDigests, LogDigestInspection } from './integrity/log-digest';
+export * from './rule';

@@ -1,6 +1,6 @@
 import { type CareType, type FundId, money, type MoneyText, ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
-import { FirstSeenIndex, KeyForm, PACKED_WORDS } from '../inspections/first-seen';
+import { FirstSeenIndex, KeyForm, PACKED_WORDS } from '../integrity/first-seen';
 import type { ClaimDecision, ClaimRecord, ResidentRecord } from './records';
 
 /**

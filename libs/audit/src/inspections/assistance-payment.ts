@@ -1,9 +1,8 @@
 import { type Money, money, yearOf, ZERO } from '@ledger/domain';
 import { addMonths, criticalIllnessTierPayment, isOutpatientCare, roundFen } from '@ledger/policy';
-import { finding } from '../findings';
 import type { Folded } from '../fold/audit-fold';
 import { basicPaymentFor } from '../fold/basic-payment';
-import type { InspectionContext } from './context';
+import { defineRule, type RuleContext } from '../rule';
 
 /**
  * assistance-payment — linkage-2018 §二(二)2 and §二(三)1.
@@ -27,9 +26,14 @@ import type { InspectionContext } from './context';
  * - look-back grants (illness-poverty, §二(二)2): see inspectLookbackGrant.
  * Underpayment is not judged here: the texts cap assistance, they do not set a floor the audit checks.
  */
-export const ASSISTANCE_PAYMENT = 'assistance-payment' as const;
+export const assistancePayment = defineRule({
+  id: 'assistance-payment',
+  title: { zh: '医疗救助超过救助比例或年度限额，或先于保险支付', en: 'Medical assistance over the ratio or the annual cap, or paid before insurance' },
+  basis: 'linkage-2018 §二(二)2 (ratios and caps), §二(三)1 (保险在先、救助在后)',
+  onEvent: inspectAssistance,
+});
 
-export function inspectAssistance(folded: Folded, context: InspectionContext): void {
+function inspectAssistance(folded: Folded, context: RuleContext): void {
   if (folded.type === 'LookbackAssistanceGranted') return inspectLookbackGrant(folded, context);
   if (folded.type !== 'ClaimSettled') return;
   const { claim, resident, totalsBefore } = folded;
@@ -41,8 +45,7 @@ export function inspectAssistance(folded: Folded, context: InspectionContext): v
   const group = policy.assistanceGroup(hardship, folded.entitled, on);
   const subject = { residentId: claim.residentId, claimId: claim.claimId };
   const evidence: Array<bigint | undefined> = [claim.position, resident.latestEnrollment(claim.year)?.position];
-  const raise = (message: string) =>
-    context.raise({ ...finding(ASSISTANCE_PAYMENT, claim.fundId, subject, message, evidence), withdrawnByReversalOf: `claim:${claim.claimId}` });
+  const raise = (message: string) => context.raise({ fundId: claim.fundId, ...subject, message, evidence, withdrawnByReversalOf: `claim:${claim.claimId}` });
   const what = `claim ${claim.claimId} (admitted ${on}, compliant ${claim.compliantCost.toFixed(2)})`;
 
   if (group.group === null) {
@@ -113,15 +116,14 @@ export function inspectAssistance(folded: Folded, context: InspectionContext): v
  * - amount ≤ the illness-poverty ratio × that base, rounded to the fen;
  * - the natural year's assistance with the grant ≤ the illness-poverty annual cap.
  */
-function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanceGranted' }>, context: InspectionContext): void {
+function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanceGranted' }>, context: RuleContext): void {
   const { data, resident, earlierGrants, assistancePaidBefore } = folded;
   const { policy } = context;
   const on = data.appliedAt;
   const year = yearOf(on);
   const enrollment = resident.latestEnrollment(year);
   const evidence: Array<bigint | undefined> = [folded.position, enrollment?.position];
-  const raise = (message: string) =>
-    context.raise(finding(ASSISTANCE_PAYMENT, data.fundId, { residentId: resident.residentId }, message, evidence));
+  const raise = (message: string) => context.raise({ fundId: data.fundId, residentId: resident.residentId, message, evidence });
   const paid = money(data.amount);
   const what = `look-back assistance of application ${data.applicationId} (applied ${on}) paid ${paid.toFixed(2)}`;
 

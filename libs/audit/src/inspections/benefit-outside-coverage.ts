@@ -1,8 +1,6 @@
 import { formatMoney, money, ZERO } from '@ledger/domain';
-import type { Policy } from '@ledger/policy';
-import { finding, type PendingFinding } from '../findings';
-import type { AuditFold } from '../fold/audit-fold';
 import { coverageOn } from '../fold/coverage';
+import { defineRule, type ReportContext } from '../rule';
 
 /**
  * benefit-outside-coverage — opinions-2017 §三 (居民 … 按时足额缴纳居民医保费) and §五(三) (when
@@ -17,10 +15,14 @@ import { coverageOn } from '../fold/coverage';
  *   (an exempt newborn year counts as paid);
  * - before the benefit start: admitted before the start the auditor computes (fold/coverage.ts).
  */
-export const BENEFIT_OUTSIDE_COVERAGE = 'benefit-outside-coverage' as const;
+export const benefitOutsideCoverage = defineRule({
+  id: 'benefit-outside-coverage',
+  title: { zh: '未参保、未足额缴费或待遇享受期前由基本医保基金支付', en: 'Basic fund paid for a resident not enrolled, not paid up, or before the benefit start' },
+  basis: 'opinions-2017 §三 (按时足额缴纳), §五(三) (benefit start); ordinary benefit start per policy parameter benefit-start.ordinary-waiting-days',
+  atEnd: inspectBenefitCoverage,
+});
 
-export function inspectBenefitCoverage(fold: AuditFold, policy: Policy, notEvaluated: (error: unknown) => void): PendingFinding[] {
-  const findings: PendingFinding[] = [];
+function inspectBenefitCoverage({ fold, policy, raise, couldNotJudge }: ReportContext): void {
   for (const resident of fold.residents.values()) {
     for (const index of fold.claims.of(resident)) {
       if (fold.claims.isReversed(index) || !fold.claims.paidFromBasicFund(index)) continue;
@@ -29,7 +31,7 @@ export function inspectBenefitCoverage(fold: AuditFold, policy: Policy, notEvalu
       try {
         coverage = coverageOn(policy, resident, claim.year, claim.admittedAt);
       } catch (error) {
-        notEvaluated(error);
+        couldNotJudge(error);
         continue;
       }
       if (coverage.gap === null) continue;
@@ -48,11 +50,14 @@ export function inspectBenefitCoverage(fold: AuditFold, policy: Policy, notEvalu
         why = `resident ${claim.residentId}'s ${claim.year} benefits start on ${coverage.benefitStart} (paid up on ${completing?.paidUpOn ?? '?'}), after the admission (opinions-2017 §五(三); benefit-start parameters)`;
         if (completing?.completedBy) evidence.push(completing.completedBy.position);
       }
-      findings.push({
-        ...finding(BENEFIT_OUTSIDE_COVERAGE, claim.fundId, { residentId: claim.residentId, claimId: claim.claimId }, `${paid}, but ${why}.`, evidence),
+      raise({
+        fundId: claim.fundId,
+        residentId: claim.residentId,
+        claimId: claim.claimId,
+        message: `${paid}, but ${why}.`,
+        evidence,
         withdrawnByReversalOf: `claim:${claim.claimId}`,
       });
     }
   }
-  return findings;
 }

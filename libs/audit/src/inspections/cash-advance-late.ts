@@ -1,7 +1,6 @@
 import { daysBetween } from '@ledger/policy';
-import { finding } from '../findings';
 import type { Folded } from '../fold/audit-fold';
-import type { InspectionContext } from './context';
+import { defineRule, type RuleContext } from '../rule';
 
 /**
  * cash-advance-late — opinions-2017 §十(四): cash-advance (现金垫付) costs of non-designated or
@@ -11,9 +10,14 @@ import type { InspectionContext } from './context';
  * insurance year (year of admission) is in that category. Every cash-advance claim settled in the
  * ledger is judged, whatever it paid: settling it is what the window governs.
  */
-export const CASH_ADVANCE_LATE = 'cash-advance-late' as const;
+export const cashAdvanceLate = defineRule({
+  id: 'cash-advance-late',
+  title: { zh: '现金垫付超过申报期限结算', en: 'Cash-advance claim filed after the filing window' },
+  basis: 'opinions-2017 §十(四) (普通居民、大学生在治疗结束后的规定日内审核结算); policy cash-advance.filing-window-days',
+  onEvent: inspectCashAdvance,
+});
 
-export function inspectCashAdvance(folded: Folded, context: InspectionContext): void {
+function inspectCashAdvance(folded: Folded, context: RuleContext): void {
   if (folded.type !== 'ClaimSettled' || folded.claim.settlement !== 'cash-advance') return;
   const { claim, resident } = folded;
   const universityStudent = resident.enrollmentsOf(claim.year).some((enrollment) => enrollment.category === 'university-student');
@@ -22,13 +26,11 @@ export function inspectCashAdvance(folded: Folded, context: InspectionContext): 
   if (days <= window) return;
   const who = universityStudent ? 'a university student' : 'an ordinary resident';
   context.raise({
-    ...finding(
-      CASH_ADVANCE_LATE,
-      claim.fundId,
-      { residentId: claim.residentId, claimId: claim.claimId },
-      `cash-advance claim ${claim.claimId} of ${who} was filed on ${claim.filedAt}, ${days} days after discharge on ${claim.dischargedAt}; the window is ${window} days (opinions-2017 §十(四)). It paid ${claim.basicFundPayment.toFixed(2)} from the basic fund.`,
-      [claim.position],
-    ),
+    fundId: claim.fundId,
+    residentId: claim.residentId,
+    claimId: claim.claimId,
+    message: `cash-advance claim ${claim.claimId} of ${who} was filed on ${claim.filedAt}, ${days} days after discharge on ${claim.dischargedAt}; the window is ${window} days (opinions-2017 §十(四)). It paid ${claim.basicFundPayment.toFixed(2)} from the basic fund.`,
+    evidence: [claim.position],
     withdrawnByReversalOf: `claim:${claim.claimId}`,
   });
 }

@@ -1,8 +1,7 @@
 import { ZERO } from '@ledger/domain';
 import { criticalIllnessTierPayment } from '@ledger/policy';
-import { finding } from '../findings';
 import type { Folded } from '../fold/audit-fold';
-import type { InspectionContext } from './context';
+import { defineRule, type RuleContext } from '../rule';
 
 /**
  * critical-illness-payment — linkage-2018 §二(二)1 for 建档立卡农村贫困人口: deductible 4800, "一个保险
@@ -16,9 +15,14 @@ import type { InspectionContext } from './context';
  * stay within the annual cap. Care types outside critical-illness.care-types-in-scope, or care
  * while not entitled to basic benefits, add nothing and must be paid nothing.
  */
-export const CRITICAL_ILLNESS_PAYMENT = 'critical-illness-payment' as const;
+export const criticalIllnessPayment = defineRule({
+  id: 'critical-illness-payment',
+  title: { zh: '建档立卡贫困人口大病保险支付与分段比例不符或超过年度限额', en: 'Registered-poor critical-illness payment differs from the tiers, or exceeds the annual cap' },
+  basis: 'linkage-2018 §二(二)1 (建档立卡农村贫困人口大病保险: 累计计算、分段报销、按次结算, 年度最高支付限额), §二(三)1; policy critical-illness.registered-poor.*',
+  onEvent: inspectCriticalIllness,
+});
 
-export function inspectCriticalIllness(folded: Folded, context: InspectionContext): void {
+function inspectCriticalIllness(folded: Folded, context: RuleContext): void {
   if (folded.type !== 'ClaimSettled') return;
   const { claim, resident, totalsBefore } = folded;
   const { policy } = context;
@@ -50,13 +54,11 @@ export function inspectCriticalIllness(folded: Folded, context: InspectionContex
   }
   if (problems.length === 0) return;
   context.raise({
-    ...finding(
-      CRITICAL_ILLNESS_PAYMENT,
-      claim.fundId,
-      { residentId: claim.residentId, claimId: claim.claimId },
-      `registered-poor resident ${claim.residentId}'s claim ${claim.claimId} (admitted ${on}): critical-illness insurance ${problems.join('; ')} (linkage-2018 §二(二)1).`,
-      [claim.position, resident.latestEnrollment(claim.year)?.position],
-    ),
+    fundId: claim.fundId,
+    residentId: claim.residentId,
+    claimId: claim.claimId,
+    message: `registered-poor resident ${claim.residentId}'s claim ${claim.claimId} (admitted ${on}): critical-illness insurance ${problems.join('; ')} (linkage-2018 §二(二)1).`,
+    evidence: [claim.position, resident.latestEnrollment(claim.year)?.position],
     withdrawnByReversalOf: `claim:${claim.claimId}`,
   });
 }

@@ -1,7 +1,6 @@
-import { finding } from '../findings';
 import type { Folded } from '../fold/audit-fold';
 import { basicPaymentFor } from '../fold/basic-payment';
-import type { InspectionContext } from './context';
+import { defineRule, type RuleContext } from '../rule';
 
 /**
  * deductible-waiver — linkage-2018 §二(二)1: "特困供养人员、孤儿、最低生活保障家庭成员、特困优抚对象和
@@ -16,9 +15,14 @@ import type { InspectionContext } from './context';
  * is a finding. A payment matching neither is a different error, not a waiver, and is left to the
  * other rules; when both figures agree (cost under the cap either way…) there is nothing to judge.
  */
-export const DEDUCTIBLE_WAIVER = 'deductible-waiver' as const;
+export const deductibleWaiver = defineRule({
+  id: 'deductible-waiver',
+  title: { zh: '住院起付标准减免对象错误（不应免而免或应免未免）', en: 'Inpatient deductible waived for someone not entitled, or not waived for someone entitled' },
+  basis: 'linkage-2018 §二(二)1 (免除住院起付标准)',
+  onEvent: inspectDeductibleWaiver,
+});
 
-export function inspectDeductibleWaiver(folded: Folded, context: InspectionContext): void {
+function inspectDeductibleWaiver(folded: Folded, context: RuleContext): void {
   if (folded.type !== 'ClaimSettled' || folded.claim.careType !== 'inpatient') return;
   const { claim, resident, totalsBefore } = folded;
   if (!folded.entitled) return;
@@ -43,10 +47,11 @@ export function inspectDeductibleWaiver(folded: Folded, context: InspectionConte
   }
   if (message === null) return;
   context.raise({
-    ...finding(DEDUCTIBLE_WAIVER, claim.fundId, { residentId: claim.residentId, claimId: claim.claimId }, message, [
-      claim.position,
-      resident.latestEnrollment(claim.year)?.position,
-    ]),
+    fundId: claim.fundId,
+    residentId: claim.residentId,
+    claimId: claim.claimId,
+    message,
+    evidence: [claim.position, resident.latestEnrollment(claim.year)?.position],
     withdrawnByReversalOf: `claim:${claim.claimId}`,
   });
 }

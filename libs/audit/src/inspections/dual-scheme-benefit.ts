@@ -1,6 +1,5 @@
-import { formatMoney, money, ZERO } from '@ledger/domain';
-import { finding, type PendingFinding } from '../findings';
-import type { AuditFold } from '../fold/audit-fold';
+import { formatMoney, money } from '@ledger/domain';
+import { defineRule, type ReportContext } from '../rule';
 
 /**
  * dual-scheme-benefit — opinions-2017 §七: "参保人员不得同时享受职工医保待遇和居民医保待遇". A claim that
@@ -8,10 +7,14 @@ import type { AuditFold } from '../fold/audit-fold';
  * scheme (by the effective dates of the SchemeChanged events in the audited history, whenever they
  * were recorded) is a finding.
  */
-export const DUAL_SCHEME_BENEFIT = 'dual-scheme-benefit' as const;
+export const dualSchemeBenefit = defineRule({
+  id: 'dual-scheme-benefit',
+  title: { zh: '参保人转入职工医保期间仍由居民医保基金支付', en: 'Resident basic fund paid while the person was in the employee scheme' },
+  basis: 'opinions-2017 §七 (不得同时享受职工医保待遇和居民医保待遇)',
+  atEnd: inspectDualScheme,
+});
 
-export function inspectDualScheme(fold: AuditFold): PendingFinding[] {
-  const findings: PendingFinding[] = [];
+function inspectDualScheme({ fold, raise }: ReportContext): void {
   for (const resident of fold.residents.values()) {
     if (resident.schemes.length === 0) continue;
     for (const index of fold.claims.of(resident)) {
@@ -19,17 +22,14 @@ export function inspectDualScheme(fold: AuditFold): PendingFinding[] {
       const claim = fold.claims.record(index);
       const { scheme, change } = resident.schemeOn(claim.admittedAt);
       if (scheme !== 'employee') continue;
-      findings.push({
-        ...finding(
-          DUAL_SCHEME_BENEFIT,
-          claim.fundId,
-          { residentId: claim.residentId, claimId: claim.claimId },
-          `claim ${claim.claimId} paid ${formatMoney(money(claim.basicFundPayment))} from the resident basic fund for care admitted ${claim.admittedAt}, while resident ${claim.residentId} was in the employee scheme (since ${change?.effectiveAt}); a person cannot receive both (opinions-2017 §七).`,
-          [claim.position, change?.position],
-        ),
+      raise({
+        fundId: claim.fundId,
+        residentId: claim.residentId,
+        claimId: claim.claimId,
+        message: `claim ${claim.claimId} paid ${formatMoney(money(claim.basicFundPayment))} from the resident basic fund for care admitted ${claim.admittedAt}, while resident ${claim.residentId} was in the employee scheme (since ${change?.effectiveAt}); a person cannot receive both (opinions-2017 §七).`,
+        evidence: [claim.position, change?.position],
         withdrawnByReversalOf: `claim:${claim.claimId}`,
       });
     }
   }
-  return findings;
 }

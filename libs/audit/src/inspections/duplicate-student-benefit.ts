@@ -1,7 +1,6 @@
-import { formatMoney, money, ZERO } from '@ledger/domain';
-import { finding, type PendingFinding } from '../findings';
-import type { AuditFold } from '../fold/audit-fold';
+import { formatMoney, money } from '@ledger/domain';
 import type { ClaimRecord, EnrollmentFact } from '../fold/records';
+import { defineRule, type ReportContext } from '../rule';
 
 /**
  * duplicate-student-benefit — opinions-2017 §八: a new university student "按规定享受大学生居民医保待遇，
@@ -16,7 +15,12 @@ import type { ClaimRecord, EnrollmentFact } from '../fold/records';
  * both benefits that year: one finding per resident and year, with both enrollments and all
  * those claims as evidence, charged to the fund that paid the ordinary-resident benefits.
  */
-export const DUPLICATE_STUDENT_BENEFIT = 'duplicate-student-benefit' as const;
+export const duplicateStudentBenefit = defineRule({
+  id: 'duplicate-student-benefit',
+  title: { zh: '同一年度重复享受大学生和普通居民医保待遇', en: 'University-student and ordinary-resident benefits in the same year' },
+  basis: 'opinions-2017 §八 (不再重复享受当年的普通居民医保待遇)',
+  atEnd: inspectDuplicateStudent,
+});
 
 function enrollmentInForce(enrollments: readonly EnrollmentFact[], date: string): EnrollmentFact {
   const ordered = [...enrollments].sort((a, b) =>
@@ -27,8 +31,7 @@ function enrollmentInForce(enrollments: readonly EnrollmentFact[], date: string)
   return inForce;
 }
 
-export function inspectDuplicateStudent(fold: AuditFold): PendingFinding[] {
-  const findings: PendingFinding[] = [];
+function inspectDuplicateStudent({ fold, raise }: ReportContext): void {
   for (const resident of fold.residents.values()) {
     for (const [year, enrollments] of resident.enrollments) {
       const university = enrollments.filter((e) => e.category === 'university-student');
@@ -44,18 +47,15 @@ export function inspectDuplicateStudent(fold: AuditFold): PendingFinding[] {
       }
       if (underUniversity.length === 0 || underOrdinary.length === 0) continue;
       const list = (claims: ClaimRecord[]) => claims.map((c) => `${c.claimId} (${c.admittedAt}, ${formatMoney(money(c.basicFundPayment))})`).join(', ');
-      findings.push(
-        finding(
-          DUPLICATE_STUDENT_BENEFIT,
-          underOrdinary[0].fundId,
-          { residentId: resident.residentId },
+      raise({
+        fundId: underOrdinary[0].fundId,
+        residentId: resident.residentId,
+        message:
           `resident ${resident.residentId} was enrolled for ${year} both as a university student (${university.map((e) => `${e.enrollmentId} on ${e.enrolledAt}`).join(', ')}) ` +
             `and as an ordinary resident (${ordinary.map((e) => `${e.enrollmentId} on ${e.enrolledAt}`).join(', ')}), and the basic fund paid under both: ` +
             `university-student claims ${list(underUniversity)}; ordinary-resident claims ${list(underOrdinary)}. A new university student does not also receive ordinary-resident benefits in the same year (opinions-2017 §八).`,
-          [...enrollments.map((e) => e.position), ...underUniversity.map((c) => c.position), ...underOrdinary.map((c) => c.position)],
-        ),
-      );
+        evidence: [...enrollments.map((e) => e.position), ...underUniversity.map((c) => c.position), ...underOrdinary.map((c) => c.position)],
+      });
     }
   }
-  return findings;
 }

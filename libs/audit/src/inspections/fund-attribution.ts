@@ -1,8 +1,7 @@
 import { attributedFund, type FundId } from '@ledger/domain';
-import { finding } from '../findings';
 import type { Folded } from '../fold/audit-fold';
 import type { EnrollmentFact } from '../fold/records';
-import type { InspectionContext } from './context';
+import { defineRule, type RuleContext } from '../rule';
 
 /**
  * fund-attribution — opinions-2017 §四: "居民按照户籍地和居住地划分基金归属 … 分别按照户籍地和居住地
@@ -14,7 +13,12 @@ import type { InspectionContext } from './context';
  * contribution and each hardship contribution aid. A reversal must take the money back out of the
  * fund that received it.
  */
-export const FUND_ATTRIBUTION = 'fund-attribution' as const;
+export const fundAttribution = defineRule({
+  id: 'fund-attribution',
+  title: { zh: '个人缴费或财政补助未归集到参保人所属区基金', en: "Contribution or subsidy credited to a fund other than the resident's attributed fund" },
+  basis: 'opinions-2017 §四 (基金归属: hukou district, else residence district; a newborn follows a parent)',
+  onEvent: inspectFundAttribution,
+});
 
 interface Attribution {
   fundId: FundId | null;
@@ -40,7 +44,7 @@ function describe(who: string, facts: { hukou: { local: boolean; district?: stri
     : `${who} has no local hukou and lives in ${facts.residenceDistrict}`;
 }
 
-export function inspectFundAttribution(folded: Folded, context: InspectionContext): void {
+function inspectFundAttribution(folded: Folded, context: RuleContext): void {
   if (folded.type === 'ContributionPaid' || (folded.type === 'SubsidyGranted' && folded.resident)) {
     const resident = folded.resident!;
     const year = folded.data.year;
@@ -53,13 +57,10 @@ export function inspectFundAttribution(folded: Folded, context: InspectionContex
     const withdrawnByReversalOf = folded.type === 'ContributionPaid' ? `receipt:${folded.data.receiptNo}` : undefined;
     if (!enrollment) {
       context.raise({
-        ...finding(
-          FUND_ATTRIBUTION,
-          credited,
-          { residentId: resident.residentId },
-          `${what} was credited to fund ${credited}, but resident ${resident.residentId} has no enrollment for ${year} to attribute it by (opinions-2017 §四).`,
-          [folded.position],
-        ),
+        fundId: credited,
+        residentId: resident.residentId,
+        message: `${what} was credited to fund ${credited}, but resident ${resident.residentId} has no enrollment for ${year} to attribute it by (opinions-2017 §四).`,
+        evidence: [folded.position],
         withdrawnByReversalOf,
       });
       return;
@@ -68,26 +69,20 @@ export function inspectFundAttribution(folded: Folded, context: InspectionContex
     if (attribution.fundId === credited) return;
     const expected = attribution.fundId === null ? 'cannot be attributed' : `belongs to fund ${attribution.fundId}`;
     context.raise({
-      ...finding(
-        FUND_ATTRIBUTION,
-        credited,
-        { residentId: resident.residentId },
-        `${what} was credited to fund ${credited} but ${expected}: ${attribution.why} (enrollment ${enrollment.enrollmentId}; opinions-2017 §四). Move it to the attributed fund.`,
-        [folded.position, enrollment.position],
-      ),
+      fundId: credited,
+      residentId: resident.residentId,
+      message: `${what} was credited to fund ${credited} but ${expected}: ${attribution.why} (enrollment ${enrollment.enrollmentId}; opinions-2017 §四). Move it to the attributed fund.`,
+      evidence: [folded.position, enrollment.position],
       withdrawnByReversalOf,
     });
     return;
   }
   if (folded.type === 'ContributionReversed' && folded.original && folded.original.fundId !== folded.data.fundId) {
-    context.raise(
-      finding(
-        FUND_ATTRIBUTION,
-        folded.data.fundId,
-        { residentId: folded.data.residentId },
-        `reversal ${folded.data.reversalId} took ${folded.data.amount} out of fund ${folded.data.fundId}, but contribution ${folded.data.receiptNo} had been credited to fund ${folded.original.fundId} (opinions-2017 §四: money never moves between funds).`,
-        [folded.position, folded.original.position],
-      ),
-    );
+    context.raise({
+      fundId: folded.data.fundId,
+      residentId: folded.data.residentId,
+      message: `reversal ${folded.data.reversalId} took ${folded.data.amount} out of fund ${folded.data.fundId}, but contribution ${folded.data.receiptNo} had been credited to fund ${folded.original.fundId} (opinions-2017 §四: money never moves between funds).`,
+      evidence: [folded.position, folded.original.position],
+    });
   }
 }

@@ -1,9 +1,9 @@
-import { type FundId, type Money, ZERO } from '@ledger/domain';
+import { FUND_IDS, type FundId, type Money, ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import type { Policy } from '@ledger/policy';
-import { finding, type Finding } from '../findings';
 import { balanceOfFigures, type FundBooks } from '../fold/fund-books';
 import { type MonthEnd, monthsOfPaymentText } from '../fold/fund-series';
+import { defineRule, type RaisedFinding, type ReportContext } from '../rule';
 
 /**
  * fund-deficit — opinions-2017 §二: each district "负责基金的收支平衡、平稳运行"; SPEC.md: district
@@ -19,24 +19,45 @@ import { type MonthEnd, monthsOfPaymentText } from '../fold/fund-series';
  *   in the window are skipped (nothing to divide by); a negative month end is left to the check
  *   above. One finding per run of consecutive months under the threshold.
  */
-export const FUND_DEFICIT = 'fund-deficit' as const;
+export const fundDeficit = defineRule({
+  id: 'fund-deficit',
+  title: { zh: '基金余额为负或可支付月数低于预警线', en: 'Fund balance negative, or months of payment under the warning threshold' },
+  basis: 'opinions-2017 §二 (各区负责基金的收支平衡); policy parameter fund.months-of-payment-warning',
+  atEnd: inspectFunds,
+});
 
-export function inspectNegativeBalances(books: FundBooks, fundId: FundId, asOf: string | null): Finding[] {
-  const findings: Finding[] = [];
+/** Each fund and each check on its own: one that cannot be judged does not hide the others. */
+function inspectFunds(context: ReportContext): void {
+  for (const fundId of FUND_IDS) {
+    const checks = [
+      () => inspectNegativeBalances(context.fold.books, fundId, context.asOf),
+      () => inspectMonthsOfPayment(context.policy, fundId, context.monthEnds.get(fundId) ?? []),
+    ];
+    for (const check of checks) {
+      let found: RaisedFinding[];
+      try {
+        found = check();
+      } catch (error) {
+        context.couldNotJudge(error);
+        continue;
+      }
+      for (const f of found) context.raise(f);
+    }
+  }
+}
+
+function inspectNegativeBalances(books: FundBooks, fundId: FundId, asOf: string | null): RaisedFinding[] {
+  const findings: RaisedFinding[] = [];
   let balance: Money = ZERO;
   let episode: { start: string; lowest: Money; lowestOn: string; evidence: Position[]; startBalance: Money } | null = null;
   const close = (endedOn: string | null) => {
     if (!episode) return;
     const until = endedOn ? `until ${endedOn}, when it was back at or above 0.00` : 'through the end of the audited period';
-    findings.push(
-      finding(
-        FUND_DEFICIT,
-        fundId,
-        {},
-        `fund ${fundId}'s balance fell below zero on ${episode.start} (${episode.startBalance.toFixed(2)} at the end of the day) and stayed negative ${until}; the lowest was ${episode.lowest.toFixed(2)} on ${episode.lowestOn}. The fund must balance its income and outflow (opinions-2017 §二).`,
-        episode.evidence,
-      ),
-    );
+    findings.push({
+      fundId,
+      message: `fund ${fundId}'s balance fell below zero on ${episode.start} (${episode.startBalance.toFixed(2)} at the end of the day) and stayed negative ${until}; the lowest was ${episode.lowest.toFixed(2)} on ${episode.lowestOn}. The fund must balance its income and outflow (opinions-2017 §二).`,
+      evidence: episode.evidence,
+    });
     episode = null;
   };
   for (const day of books.daysOf(fundId, asOf)) {
@@ -62,22 +83,18 @@ export function inspectNegativeBalances(books: FundBooks, fundId: FundId, asOf: 
   return findings;
 }
 
-export function inspectMonthsOfPayment(policy: Policy, fundId: FundId, series: readonly MonthEnd[]): Finding[] {
-  const findings: Finding[] = [];
+function inspectMonthsOfPayment(policy: Policy, fundId: FundId, series: readonly MonthEnd[]): RaisedFinding[] {
+  const findings: RaisedFinding[] = [];
   let run: { first: MonthEnd; last: MonthEnd; lowest: MonthEnd; threshold: Money } | null = null;
   const close = () => {
     if (!run) return;
     const span = run.first.month === run.last.month ? `at the end of ${run.first.month}` : `from ${run.first.month} to ${run.last.month}`;
     const lowest = run.lowest;
-    findings.push(
-      finding(
-        FUND_DEFICIT,
-        fundId,
-        {},
-        `fund ${fundId} could pay fewer than ${run.threshold.toString()} months of outflow ${span}: the lowest was ${monthsOfPaymentText(lowest.monthsOfPayment!)} months at the end of ${lowest.month} (balance ${lowest.balance.toFixed(2)}, outflow of the trailing months ${lowest.trailingOutflow.toFixed(2)}); warning threshold fund.months-of-payment-warning (opinions-2017 §二 收支平衡).`,
-        run.first.positions,
-      ),
-    );
+    findings.push({
+      fundId,
+      message: `fund ${fundId} could pay fewer than ${run.threshold.toString()} months of outflow ${span}: the lowest was ${monthsOfPaymentText(lowest.monthsOfPayment!)} months at the end of ${lowest.month} (balance ${lowest.balance.toFixed(2)}, outflow of the trailing months ${lowest.trailingOutflow.toFixed(2)}); warning threshold fund.months-of-payment-warning (opinions-2017 §二 收支平衡).`,
+      evidence: run.first.positions,
+    });
     run = null;
   };
   for (const monthEnd of series) {

@@ -1,9 +1,9 @@
 import { emptyBookFigures, FUND_IDS, type FundId, type Money, STANDARD_LINES, ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
-import { finding, type Finding } from '../findings';
 import { type FundBooks, type FundFiguresAudited, balanceOfFigures } from '../fold/fund-books';
 import { lastDayOfMonth } from '../fold/fund-series';
 import type { LiveFundFigures, LiveProjection } from '../live-projection';
+import { defineRule, type RaisedFinding, type ReportContext } from '../rule';
 
 /**
  * ledger-reconciliation — SPEC.md: auditors "replay the whole event history, independently of the
@@ -16,7 +16,17 @@ import type { LiveFundFigures, LiveProjection } from '../live-projection';
  * difference, or projection entries whose debits and credits do not balance, is one finding per
  * fund. Evidence: the events of the first month in which the two disagree.
  */
-export const LEDGER_RECONCILIATION = 'ledger-reconciliation' as const;
+export const ledgerReconciliation = defineRule({
+  id: 'ledger-reconciliation',
+  title: { zh: '重算余额与实时读模型不一致，或读模型借贷不平', en: 'Recomputed balances differ from the live read model, or its entries do not balance' },
+  basis: 'SPEC.md (auditors replay independently of the live read models); opinions-2017 §二 (each fund answers for its balance)',
+  atEnd: (context) => {
+    // No comparable read model: the report's `reconciliation` says why.
+    if (!context.reconciliation) return;
+    const found = reconcileFunds(context.reconciliation.books, context.reconciliation.live, context.asOf, context.months);
+    for (const f of found) context.raise(f);
+  },
+});
 
 type Line = { label: string; audited: Money; live: Money };
 
@@ -33,13 +43,8 @@ function differingLines(audited: FundFiguresAudited, live: LiveFundFigures): Lin
   return lines(audited, live).filter((line) => !line.audited.equals(line.live));
 }
 
-export function reconcileFunds(
-  books: FundBooks,
-  live: LiveProjection,
-  asOf: string | null,
-  months: readonly string[],
-): Finding[] {
-  const findings: Finding[] = [];
+function reconcileFunds(books: FundBooks, live: LiveProjection, asOf: string | null, months: readonly string[]): RaisedFinding[] {
+  const findings: RaisedFinding[] = [];
   for (const fundId of FUND_IDS) {
     const audited = books.figuresThrough(fundId, asOf);
     const figures = asOf === null ? live.ledger.current(fundId) : live.ledger.asOf(fundId, asOf);
@@ -57,15 +62,11 @@ export function reconcileFunds(
     if (unbalanced) parts.push(`the read model's entries do not balance (debits − credits = ${figures.imbalance.toFixed(2)})`);
     const { month, evidence } = firstDisagreement(books, live, fundId, asOf, months);
     const where = month ? ` The first month that disagrees is ${month}.` : '';
-    findings.push(
-      finding(
-        LEDGER_RECONCILIATION,
-        fundId,
-        {},
-        `fund ${fundId} as of ${asOf ?? 'the last event'}: ${parts.join('; ')}.${where} Rebuild the read model from the history and find what changed it.`,
-        evidence,
-      ),
-    );
+    findings.push({
+      fundId,
+      message: `fund ${fundId} as of ${asOf ?? 'the last event'}: ${parts.join('; ')}.${where} Rebuild the read model from the history and find what changed it.`,
+      evidence,
+    });
   }
   return findings;
 }

@@ -1,10 +1,9 @@
 import { yearOf } from '@ledger/domain';
 import { daysBetween } from '@ledger/policy';
-import { finding } from '../findings';
 import type { Folded } from '../fold/audit-fold';
 import { benefitStartOf, startFromPaidUpDate } from '../fold/coverage';
 import type { EnrollmentFact } from '../fold/records';
-import type { InspectionContext } from './context';
+import { defineRule, type RuleContext } from '../rule';
 
 /**
  * newborn-exemption — opinions-2017 §五:
@@ -19,9 +18,14 @@ import type { InspectionContext } from './context';
  * registration) and on the payment that the ledger marked as completing a paid newborn year (the
  * benefit start it recorded then).
  */
-export const NEWBORN_EXEMPTION = 'newborn-exemption' as const;
+export const newbornExemption = defineRule({
+  id: 'newborn-exemption',
+  title: { zh: '新生儿出生当年免缴无参保父母或待遇享受时间错误', en: 'Newborn birth-year exemption without an insured parent, or a wrong benefit start' },
+  basis: 'opinions-2017 §五(一)-(三)',
+  onEvent: inspectNewbornExemption,
+});
 
-export function inspectNewbornExemption(folded: Folded, context: InspectionContext): void {
+function inspectNewbornExemption(folded: Folded, context: RuleContext): void {
   if (folded.type === 'ResidentEnrolled') {
     if (folded.enrollment.category === 'newborn') inspectNewbornEnrollment(folded.enrollment, folded.resident.residentId, context);
     return;
@@ -31,7 +35,7 @@ export function inspectNewbornExemption(folded: Folded, context: InspectionConte
   }
 }
 
-function inspectNewbornEnrollment(enrollment: EnrollmentFact, residentId: string, context: InspectionContext): void {
+function inspectNewbornEnrollment(enrollment: EnrollmentFact, residentId: string, context: RuleContext): void {
   const { policy } = context;
   const subject = { residentId };
   const where = `newborn enrollment ${enrollment.enrollmentId} for ${enrollment.year} (born ${enrollment.birthDate}, registered ${enrollment.enrolledAt})`;
@@ -54,7 +58,7 @@ function inspectNewbornEnrollment(enrollment: EnrollmentFact, residentId: string
     problems.push(`a benefit start (${enrollment.recordedBenefitStart}) was recorded at registration although the year's contribution (${enrollment.contributionDue}) was still unpaid (§五(三))`);
   }
   if (problems.length === 0) return;
-  context.raise(finding(NEWBORN_EXEMPTION, enrollment.recordedFundId, subject, `${where}: ${problems.join('; ')}.`, [enrollment.position]));
+  context.raise({ fundId: enrollment.recordedFundId, ...subject, message: `${where}: ${problems.join('; ')}.`, evidence: [enrollment.position] });
 }
 
 function benefitStartProblem(recorded: string | null, expected: string, enrollment: EnrollmentFact, qualifying: string, how: string): string {
@@ -67,7 +71,7 @@ function daysText(from: string, to: string): string {
   return `${days} day${days === 1 ? '' : 's'}`;
 }
 
-function inspectNewbornPayment(folded: Extract<Folded, { type: 'ContributionPaid' | 'SubsidyGranted' }>, context: InspectionContext): void {
+function inspectNewbornPayment(folded: Extract<Folded, { type: 'ContributionPaid' | 'SubsidyGranted' }>, context: RuleContext): void {
   const payment = folded.payment!;
   const resident = folded.resident!;
   if (payment.recordedBenefitStart === null) return;
@@ -79,25 +83,19 @@ function inspectNewbornPayment(folded: Extract<Folded, { type: 'ContributionPaid
   const computed = benefitStartOf(context.policy, enrollment, resident.paymentsOf(payment.year));
   const where = `newborn ${resident.residentId}'s ${payment.year} contribution (enrollment ${enrollment.enrollmentId}, born ${enrollment.birthDate})`;
   if (computed.start === null) {
-    context.raise(
-      finding(
-        NEWBORN_EXEMPTION,
-        enrollment.recordedFundId,
-        { residentId: resident.residentId },
-        `${where}: benefits were recorded to start on ${payment.recordedBenefitStart} although only ${computed.paid.toFixed(2)} of ${enrollment.contributionDue} was paid (§五(三)).`,
-        [payment.position, enrollment.position],
-      ),
-    );
+    context.raise({
+      fundId: enrollment.recordedFundId,
+      residentId: resident.residentId,
+      message: `${where}: benefits were recorded to start on ${payment.recordedBenefitStart} although only ${computed.paid.toFixed(2)} of ${enrollment.contributionDue} was paid (§五(三)).`,
+      evidence: [payment.position, enrollment.position],
+    });
     return;
   }
   if (computed.start === payment.recordedBenefitStart) return;
-  context.raise(
-    finding(
-      NEWBORN_EXEMPTION,
-      enrollment.recordedFundId,
-      { residentId: resident.residentId },
-      `${where}: ${benefitStartProblem(payment.recordedBenefitStart, computed.start, enrollment, computed.paidUpOn!, 'payment')}.`,
-      [payment.position, enrollment.position, computed.completedBy?.position],
-    ),
-  );
+  context.raise({
+    fundId: enrollment.recordedFundId,
+    residentId: resident.residentId,
+    message: `${where}: ${benefitStartProblem(payment.recordedBenefitStart, computed.start, enrollment, computed.paidUpOn!, 'payment')}.`,
+    evidence: [payment.position, enrollment.position, computed.completedBy?.position],
+  });
 }

@@ -1,9 +1,9 @@
 import { type LogDigest, LOG_DIGEST_GENESIS, type LogDigestPoint, logDigestStep, type Position, type StoredEvent } from '@ledger/event-store';
-import { finding, type Finding } from '../findings';
-import { STREAM_INTEGRITY } from './stream-integrity';
+import { uniqueSortedPositions } from '../findings';
+import type { RaisedFinding } from '../rule';
 
 /**
- * stream-integrity, over the log as a whole: the running digest the store wrote with every append
+ * The integrity check of the log as a whole (the stream-integrity rule raises what it finds): the running digest the store wrote with every append
  * (event-store log-digest.ts) recomputed from the events read. Each stream's hash chain already
  * catches an event edited or removed inside its stream; this catches what the chains cannot — the
  * last events of a stream, or a whole stream, removed — and an event inserted past the store.
@@ -43,7 +43,7 @@ export class LogDigestInspection {
   private lastMatched: Position | null = null;
   private lastSeen: Position | null = null;
   /** Findings and comparisons in the order met: a comparison becomes a finding only if it fails. */
-  private readonly found: Array<Finding | Comparison> = [];
+  private readonly found: Array<RaisedFinding | Comparison> = [];
   private computed: ComputedLogDigests | null;
 
   constructor(
@@ -95,10 +95,10 @@ export class LogDigestInspection {
   }
 
   /** The findings, once every event read was observed (and, computed elsewhere, settled). */
-  findings(): Finding[] {
+  findings(): RaisedFinding[] {
     const record = this.record;
     const computed = this.computed;
-    const out: Finding[] = [];
+    const out: RaisedFinding[] = [];
     for (const entry of this.found) {
       if (!isComparison(entry)) out.push(entry);
       else {
@@ -152,7 +152,7 @@ export class LogDigestInspection {
     this.lastMatched = point.position;
   }
 
-  private mismatchAt({ point, since }: Comparison): Finding {
+  private mismatchAt({ point, since }: Comparison): RaisedFinding {
     const from = since === null ? 'the first event' : `position ${since}`;
     return logFinding(
       `the log from ${from} through position ${point.position} does not match the running digest the store wrote as it appended: events in that stretch were removed, inserted or reordered in the store file.`,
@@ -172,11 +172,11 @@ export class LogDigestInspection {
   }
 }
 
-function isComparison(entry: Finding | Comparison): entry is Comparison {
+function isComparison(entry: RaisedFinding | Comparison): entry is Comparison {
   return 'slot' in entry;
 }
 
 /** A finding about the log itself: no fund, resident or claim to name. */
-function logFinding(message: string, evidence: Iterable<Position | null | undefined>): Finding {
-  return finding(STREAM_INTEGRITY, null, {}, message, evidence);
+function logFinding(message: string, evidence: Iterable<Position | null | undefined>): RaisedFinding {
+  return { fundId: null, message, evidence: uniqueSortedPositions(evidence) };
 }
