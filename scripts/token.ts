@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_TOKEN_LIFETIME, describeKeySource, issueToken, keyId, keySourceFromEnv, resolveDataDir, resolveSigningKey, ROLES, Role } from '@ledger/access';
-import { FUND_IDS } from '@ledger/domain';
+import { FUND_IDS } from '@ledger/domain/funds';
 
 const EXAMPLES = `
 The token is signed with the key the server uses with the same settings: LEDGER_JWT_SECRET, else

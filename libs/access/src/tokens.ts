@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errors, JWTPayload, jwtVerify, SignJWT } from 'jose';
-import { isFundId } from '@ledger/domain';
+// The funds module alone: the domain's index loads the policy engine and YAML, seconds for a token.
+import { isFundId } from '@ledger/domain/funds';
 import { keyId } from './key-id';
 import { isRole, Principal, Role } from './roles';
 
