@@ -25,7 +25,8 @@ import { intBetween, logNormal, pick, rngFor, weighted } from './prng';
  * A synthetic insurance year as ledger commands, day by day in recording order: the enrollment
  * period of the autumn before (enrollments, contributions, hardship contribution aid), then the
  * year itself (late payments, newborns, scheme changes, per-capita subsidies at four levels,
- * claims of the three care types, critical-illness insurer decisions and payments).
+ * claims of the three care types, critical-illness insurer decisions and payments), and the funds'
+ * own books: the year's critical-illness premium, monthly interest and a few recoveries of claims.
  *
  * Claims carry the payments the settlement platform reported for most of them and leave them out
  * ("settled one-stop by the ledger") for the rest. Reported payments are what the policy gives for
@@ -53,6 +54,9 @@ export interface FundSums {
   contributions: number;
   subsidies: Record<SubsidyLevel, number>;
   claims: Record<CareType, number>;
+  interest: number;
+  criticalIllnessPremium: number;
+  recoveries: number;
 }
 
 export interface SyntheticSummary {
@@ -99,8 +103,24 @@ function emptySums(): FundSums {
     contributions: 0,
     subsidies: { central: 0, provincial: 0, municipal: 0, district: 0 },
     claims: { outpatient: 0, 'chronic-outpatient': 0, inpatient: 0 },
+    interest: 0,
+    criticalIllnessPremium: 0,
+    recoveries: 0,
   };
 }
+
+/** The day the year's critical-illness premium is paid to the insurer (month-day). */
+const PREMIUM_MONTH_DAY = '01-20';
+/** Interest is credited on the 21st of each month (the banks' settlement day), on the balance then held. */
+const INTEREST_DAY_OF_MONTH = '21';
+/**
+ * Synthetic data, not policy: the yearly rate the dedicated account earns (a current-account level
+ * of rate, in basis points so the fen stay integers), and one claim in this many later partly
+ * recovered (half its basic fund payment, 60 days after it was filed).
+ */
+const INTEREST_BASIS_POINTS_PER_YEAR = 135;
+const RECOVERY_EVERY_CLAIMS = 500;
+const RECOVERY_AFTER_DAYS = 60;
 
 export class SyntheticYear {
   readonly year: number;
@@ -150,7 +170,10 @@ export class SyntheticYear {
       this.dueFen[category] = fenOf(policy.contributionStandard(this.year, category));
     }
     const eventsByType = Object.fromEntries(
-      ['ResidentEnrolled', 'ContributionPaid', 'SubsidyGranted', 'SchemeChanged', 'ClaimSettled', 'InsurerDecisionRecorded', 'InsurerPaymentRecorded', 'ContributionReversed', 'ClaimReversed'].map((t) => [t, 0]),
+      [
+        'ResidentEnrolled', 'ContributionPaid', 'SubsidyGranted', 'SchemeChanged', 'ClaimSettled', 'InsurerDecisionRecorded',
+        'InsurerPaymentRecorded', 'ContributionReversed', 'ClaimReversed', 'InterestReceived', 'CriticalIllnessPremiumPaid', 'RecoveryReceived',
+      ].map((t) => [t, 0]),
     ) as Record<LedgerEventType, number>;
     this.summary = {
       residents: this.n,
@@ -218,6 +241,9 @@ export class SyntheticYear {
       const commands: LedgerCommand[] = [];
       const date = dayText(day);
       for (const tranche of PER_CAPITA_TRANCHES) if (date === `${this.year}-${tranche.monthDay}`) commands.push(...this.perCapita(tranche));
+      if (date === `${this.year}-${PREMIUM_MONTH_DAY}`) commands.push(...this.premiums());
+      // Interest on the balance held at the end of the day before (the commands of the day are counted after).
+      if (date.startsWith(`${this.year}-`) && date.endsWith(`-${INTEREST_DAY_OF_MONTH}`)) commands.push(...this.interest(date));
       for (const index of this.enrollOn.get(day) ?? []) {
         const profile = this.profile(index);
         commands.push(this.enrollment(profile));
@@ -267,6 +293,33 @@ export class SyntheticYear {
       grantedAt: `${this.year}-${tranche.monthDay}`,
       fundId,
     }));
+  }
+
+  /** The year's critical-illness premium, per capita × the fund's insured, paid by each basic fund. */
+  private premiums(): LedgerCommand[] {
+    const perCapita = fenOf(this.policy.criticalIllnessPremiumPerCapita(this.year));
+    return FUND_IDS.filter((fundId) => this.insuredByFund.get(fundId)! > 0).map((fundId) => ({
+      kind: 'RecordFundMovement',
+      movementId: `PREM-${this.year}-${fundId}`,
+      fundId,
+      movement: 'critical-illness-premium',
+      amount: money(fenText(perCapita * this.insuredByFund.get(fundId)!)),
+      occurredAt: `${this.year}-${PREMIUM_MONTH_DAY}`,
+      year: this.year,
+      reference: `DBBX-${this.year}-${fundId}`,
+    }));
+  }
+
+  /** A month's interest on each fund's positive balance so far, in whole fen. */
+  private interest(date: string): LedgerCommand[] {
+    return FUND_IDS.flatMap((fundId): LedgerCommand[] => {
+      const balance = balanceFen(this.summary.funds[fundId]);
+      const fen = Math.floor((balance * INTEREST_BASIS_POINTS_PER_YEAR) / 10_000 / 12);
+      if (fen <= 0) return [];
+      return [
+        { kind: 'RecordFundMovement', movementId: `INT-${date}-${fundId}`, fundId, movement: 'interest', amount: money(fenText(fen)), occurredAt: date, reference: `BANK-${date}` },
+      ];
+    });
   }
 
   private enrollment(profile: ResidentProfile): LedgerCommand {
@@ -376,6 +429,14 @@ export class SyntheticYear {
       if (recorded) this.summary.recordedClaims += 1;
       else this.summary.computedClaims += 1;
       const claimId = `CLM-${this.year}-${String(seq).padStart(8, '0')}`;
+      if (basic >= 2 && seq % RECOVERY_EVERY_CLAIMS === RECOVERY_EVERY_CLAIMS - 1) {
+        // An inspection later finds part of the payment improper: it is recovered to the fund that paid.
+        const recoveredAt = day + RECOVERY_AFTER_DAYS;
+        later(recoveredAt, {
+          kind: 'RecordFundMovement', movementId: `REC-${claimId}`, fundId: profile.fundId, movement: 'recovery', amount: money(fenText(Math.floor(basic / 2))),
+          occurredAt: dayText(recoveredAt), claimId, reason: 'improper payment found by inspection',
+        });
+      }
       if (critical > 0 && (cashAdvance || random() < 0.3)) {
         // Critical-illness insurance not settled one-stop: the insurer decides, then pays.
         const decided = day + intBetween(random, 2, 25);
@@ -452,6 +513,21 @@ export class SyntheticYear {
       case 'RecordInsurerPayment':
         s.eventsByType.InsurerPaymentRecorded += 1;
         break;
+      case 'RecordFundMovement': {
+        const fund = s.funds[command.fundId];
+        const fen = fenOf(command.amount);
+        if (command.movement === 'interest') {
+          s.eventsByType.InterestReceived += 1;
+          fund.interest += fen;
+        } else if (command.movement === 'critical-illness-premium') {
+          s.eventsByType.CriticalIllnessPremiumPaid += 1;
+          fund.criticalIllnessPremium += fen;
+        } else if (command.movement === 'recovery') {
+          s.eventsByType.RecoveryReceived += 1;
+          fund.recoveries += fen;
+        }
+        break;
+      }
       default:
         break;
     }
@@ -460,6 +536,13 @@ export class SyntheticYear {
   private fundOfResident(residentId: string): FundId {
     return this.profile(Number(residentId.slice(-8))).fundId;
   }
+}
+
+/** A fund's balance in fen from what the generator decided so far. */
+export function balanceFen(sums: FundSums): number {
+  const income = sums.contributions + SUBSIDY_LEVELS.reduce((t, l) => t + sums.subsidies[l], 0) + sums.interest + sums.recoveries;
+  const outflow = CARE_TYPES.reduce((t, c) => t + sums.claims[c], 0) + sums.criticalIllnessPremium;
+  return income - outflow;
 }
 
 export { CARE_TYPES, SUBSIDY_LEVELS };

@@ -4,7 +4,7 @@ import { SqliteEventStore } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { ProjectionRunner } from '@ledger/projections';
 import { importSyntheticYear } from '../../scripts/synthetic/import-year';
-import { fenText, SyntheticYear } from '../../scripts/synthetic/year';
+import { balanceFen, fenText, SyntheticYear } from '../../scripts/synthetic/year';
 
 /**
  * Keeps the synthetic-year generator honest at a tiny scale: everything it generates goes through
@@ -43,6 +43,10 @@ describe('synthetic year (benchmark data)', () => {
     expect(summary.eventsByType.InsurerPaymentRecorded).toBeGreaterThan(0);
     expect(summary.recordedClaims).toBeGreaterThan(summary.computedClaims);
     expect(summary.computedClaims).toBeGreaterThan(0);
+    // The funds' own books: a premium per fund with insured, monthly interest, a few recoveries.
+    expect(summary.eventsByType.CriticalIllnessPremiumPaid).toBeGreaterThan(0);
+    expect(summary.eventsByType.InterestReceived).toBeGreaterThanOrEqual(12);
+    expect(summary.eventsByType.RecoveryReceived).toBeGreaterThan(0);
 
     const runner = new ProjectionRunner({ store, file: ':memory:', decode: decodeEvent });
     await runner.start();
@@ -52,6 +56,10 @@ describe('synthetic year (benchmark data)', () => {
       expect(formatMoney(figures.contributions)).toBe(fenText(sums.contributions));
       for (const level of SUBSIDY_LEVELS) expect(`${fundId} ${level} ${formatMoney(figures.subsidies[level])}`).toBe(`${fundId} ${level} ${fenText(sums.subsidies[level])}`);
       for (const careType of CARE_TYPES) expect(`${fundId} ${careType} ${formatMoney(figures.claims[careType])}`).toBe(`${fundId} ${careType} ${fenText(sums.claims[careType])}`);
+      expect(`${fundId} interest ${formatMoney(figures.interest)}`).toBe(`${fundId} interest ${fenText(sums.interest)}`);
+      expect(`${fundId} premium ${formatMoney(figures.criticalIllnessPremium)}`).toBe(`${fundId} premium ${fenText(sums.criticalIllnessPremium)}`);
+      expect(`${fundId} recoveries ${formatMoney(figures.recoveries)}`).toBe(`${fundId} recoveries ${fenText(sums.recoveries)}`);
+      expect(`${fundId} balance ${formatMoney(figures.balance)}`).toBe(`${fundId} balance ${fenText(balanceFen(sums))}`);
       expect(figures.imbalance.isZero()).toBe(true);
     }
     await runner.stop();

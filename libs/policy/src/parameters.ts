@@ -143,6 +143,11 @@ export class Policy {
     return this.money(P.perCapitaSubsidy(level), firstDayOfYear(year));
   }
 
+  /** The critical-illness premium per insured resident for an insurance year (an assumption: see the file). */
+  criticalIllnessPremiumPerCapita(year: number): Decimal {
+    return this.money(P.criticalIllnessPremiumPerCapita, firstDayOfYear(year));
+  }
+
   // ---- newborns, benefit start, filing windows -----------------------------------------------------
 
   newbornMaxAgeYears(on: BusinessDate): number {

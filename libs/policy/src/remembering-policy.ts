@@ -16,6 +16,7 @@ const REMEMBERED = [
   'insurerDecisionDays',
   'insurerPaymentDays',
   'monthsOfPaymentWarning',
+  'criticalIllnessPremiumPerCapita',
   'monthsOfPaymentShortage',
   'monthsOfPaymentExcess',
   'expandHardship',

@@ -37,6 +37,7 @@ export const PARAMETER_PATHS = {
   ratioIncreasePoints: 'basic.inpatient.ratio-increase.points',
   hardshipImplies: (code: string) => `hardship.implies.${code}`,
   criticalIllnessCareTypes: 'critical-illness.care-types-in-scope',
+  criticalIllnessPremiumPerCapita: 'critical-illness.premium-per-capita',
   criticalIllness: (schedule: 'ordinary' | 'registered-poor', part: 'deductible' | 'tiers' | 'annual-cap') =>
     `critical-illness.${schedule}.${part}`,
   assistance: (group: string, part: 'members' | 'ratio' | 'annual-cap') => `medical-assistance.${group}.${part}`,
@@ -73,6 +74,7 @@ export const PARAMETER_SPECS: readonly ParameterSpec[] = [
   { path: P.ratioIncreasePoints, kind: 'ratio' },
   ...HARDSHIP_CODES.map((code): ParameterSpec => ({ path: P.hardshipImplies(code), kind: 'hardship-codes', optional: true })),
   { path: P.criticalIllnessCareTypes, kind: 'care-types' },
+  { path: P.criticalIllnessPremiumPerCapita, kind: 'money' },
   ...(['ordinary', 'registered-poor'] as const).flatMap((schedule): ParameterSpec[] => [
     { path: P.criticalIllness(schedule, 'deductible'), kind: 'money' },
     { path: P.criticalIllness(schedule, 'tiers'), kind: 'tiers' },
