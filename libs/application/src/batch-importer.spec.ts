@@ -94,4 +94,21 @@ describe('BatchImporter', () => {
       expect.arrayContaining([expect.objectContaining({ field: 'appliedAt' })]),
     );
   });
+
+  it("imports the fund's own books: interest, a premium, a recovery of a claim in the same batch, and a transfer", async () => {
+    const lines = [
+      { type: 'fund-movement', body: { movementId: 'INT-1', fundId: 'xinzhou', kind: 'interest', amount: '12.34', occurredAt: '2024-03-21' } },
+      { type: 'fund-movement', body: { movementId: 'PREM-1', fundId: 'xinzhou', kind: 'critical-illness-premium', amount: '60.00', occurredAt: '2024-01-20', year: 2024 } },
+      { type: 'fund-movement', body: { movementId: 'REC-1', fundId: 'xinzhou', kind: 'recovery', amount: '100.00', occurredAt: '2024-04-01', claimId: 'C-R1' } },
+      { type: 'fund-transfer', body: { transferId: 'FT-1', fromFundId: 'xinzhou', toFundId: 'municipal', kind: 'remittance-up', amount: '5.00', occurredAt: '2024-06-30' } },
+    ];
+    const commands = await Promise.all(lines.map((line) => commandFromImport(line)));
+    const outcome = await importer.importBatch([...residentCommands('R1'), ...(commands as LedgerCommand[])], clerk);
+    expect(outcome).toMatchObject({ created: 8, replayed: 0, refused: [] });
+    expect((await store.readStream('resident-R1')).map((event) => event.type)).toContain('RecoveryReceived');
+    expect((await store.readStream('fund-xinzhou')).map((event) => event.type)).toEqual(['InterestReceived', 'CriticalIllnessPremiumPaid', 'FundTransferred']);
+    expect(await commandFromImport({ type: 'fund-movement', body: { movementId: 'X', fundId: 'xinzhou', kind: 'interest', amount: 'lots', occurredAt: '2024-01-01' } })).toEqual([
+      { field: 'amount', reason: expect.stringContaining('yuan') },
+    ]);
+  });
 });
