@@ -9,7 +9,9 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm ci through the setup script, so it leaves the marker `npm run build` checks (else it installs again).
+COPY scripts/setup.js ./scripts/setup.js
+RUN node scripts/setup.js
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
