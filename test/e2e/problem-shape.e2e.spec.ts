@@ -1,3 +1,4 @@
+import { connect, AddressInfo } from 'node:net';
 import request from 'supertest';
 import { adultEnrollment, startTestLedger, TestLedger } from './ledger-app';
 
@@ -55,6 +56,31 @@ describe('every error answers one problem+json shape', () => {
     expect(expectProblem(await post('/v1/enrollments').set('content-type', 'text/plain').send('hello'), 415).title).toBe('Unsupported Media Type');
     const contribution = { receiptNo: `RC-${body.residentId}`, residentId: body.residentId, year: 2031, amount: '380.00', paidAt: '2024-01-02', collector: 'self' };
     expect(expectProblem(await post('/v1/contributions').send(contribution), 422).title).toBe('Unprocessable Entity');
+  });
+
+  it("answers errors of Node's HTTP parser (not HTTP, headers too large) in the same shape", async () => {
+    const server = ledger.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        let received = '';
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(received));
+        socket.write(text);
+      });
+    for (const [text, status] of [
+      ['NOT HTTP AT ALL\r\n\r\n', 400],
+      [`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ] as const) {
+      const answer = await raw(text);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(head).toContain('Content-Type: application/problem+json');
+      expect(JSON.parse(body)).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+    }
   });
 
   it('keeps `message` as the detail, for clients of the first shape', async () => {

@@ -1,4 +1,6 @@
+import { STATUS_CODES } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
+import type { Duplex } from 'node:stream';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -10,7 +12,7 @@ import { BODY_LIMIT_BYTES } from './limits';
 import { authenticateBeforeBody } from './http/early-auth';
 import { LedgerExceptionFilter, validationException } from './http/errors';
 import { StrictValidationPipe } from './http/strict-input';
-import { problemOf, sendProblem } from './http/problem';
+import { PROBLEM_CONTENT_TYPE, problemOf, sendProblem } from './http/problem';
 import { LedgerModule } from './ledger.module';
 import { registerWebRoutes } from './web/web-routes';
 import { SIGNING_KEY } from './tokens';
@@ -100,6 +102,26 @@ function badUrl(request: FastifyRequest, reply: FastifyReply): void {
   sendProblem(reply, problemOf(400, `Failed to decode param '${segment ?? request.url}'`, [], 'path'));
 }
 
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (a client past its deadline, headers
+ * over the limit, bytes that are not HTTP): Fastify would answer them in its own JSON shape. They
+ * are answered in the API's one shape on the raw socket, which is then closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'the request was not received in time; send it again, faster']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'the request headers are too large']
+        : [400, 'the request is not well-formed HTTP'];
+  const body = JSON.stringify(problemOf(status, detail, [], 'request'));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
 /** Node's default limit on a request's headers, the request line included: no path parameter is longer. */
 const MAX_PATH_PARAM_LENGTH = 16 * 1024;
 
@@ -126,6 +148,7 @@ function fastifyAdapter(limits: HttpLimits): FastifyAdapter {
     // A path id longer than Fastify's default 100 characters matched no route (404 "Cannot GET"):
     // let it reach IdentifierPipe, which names the parameter (400). Node's header limit bounds it.
     maxParamLength: MAX_PATH_PARAM_LENGTH,
+    clientErrorHandler: answerClientError,
     frameworkErrors: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       if (error.code === 'FST_ERR_BAD_URL') return badUrl(request, reply);
       // The router's own refusals (a malformed URL or constraint): the client's, in the one shape.
