@@ -2,6 +2,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { isAllowed, Permission, Role, ROLES } from '@ledger/access';
+import { FUND_IDS } from '@ledger/domain';
 import type { LedgerApp } from '../bootstrap';
 import { routeAccess } from '../http/auth.guard';
 import { OTHER_CONTENT, PROBLEM_SCHEMA, SUCCESS_SCHEMAS } from './responses';
@@ -96,6 +97,11 @@ export function buildOpenApiDocument(app: LedgerApp): OpenAPIObject {
       if (!operation) continue;
       const target = handlers.get(operation.operationId ?? '');
       describeOperation(method, operation, target && routeAccess(target.handler, target.controller));
+      // Grouped on /docs by controller ("Commands", "Queries", "Audits"…).
+      if (target && !operation.tags?.length) operation.tags = [target.controller.name.replace(/Controller$/, '')];
+      for (const parameter of operation.parameters ?? []) {
+        if ('in' in parameter && parameter.in === 'path' && parameter.name === 'fundId') parameter.schema = { type: 'string', enum: [...FUND_IDS] };
+      }
     }
   }
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
