@@ -20,6 +20,8 @@ describe('the console in Chromium', () => {
   let browser: Browser;
   let base: string;
   let residentId: string;
+  /** An instant before anything was recorded: "as known at" it, every fund is empty. */
+  let beforeSeed: string;
 
   /** Two funds with money in them; Caidian pays out more than it took in, so the audit has a finding. */
   async function seed(): Promise<void> {
@@ -46,6 +48,7 @@ describe('the console in Chromium', () => {
     ledger = await startTestLedger();
     await ledger.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(ledger.app.getHttpServer().address() as { port: number }).port}`;
+    beforeSeed = new Date(Date.now() - 1000).toISOString();
     await seed();
     browser = await launchChromium();
   }, 90_000);
@@ -107,11 +110,24 @@ describe('the console in Chromium', () => {
     expect(await page.$$eval('#statement-table tbody tr', (rows) => rows.length)).toBe(12);
     await shot(page, '03-bureau-fund-huangpi');
 
+    // As known before anything was recorded: the API's empty figures, not today's.
+    await go(page, `#/fund/huangpi?asOf=${AS_OF}&knownAt=${encodeURIComponent(beforeSeed)}`);
+    await page.waitForSelector('#fund-balance');
+    const known = (await bureau.get(`/v1/funds/huangpi?asOf=${AS_OF}&knownAt=${encodeURIComponent(beforeSeed)}`).expect(200)).body as { balance: string };
+    expect(money((await page.textContent('#fund-balance .card-value')) ?? '')).toBe(known.balance);
+    expect(known.balance).toBe('0.00');
+    await page.waitForSelector('#statement-table');
+    await go(page, `#/fund/huangpi?asOf=${AS_OF}&from=2025-01-01&to=${AS_OF}`);
+    await page.waitForFunction(`document.querySelector('#fund-balance .card-value')?.textContent !== '0.00'`);
+    await page.waitForSelector('#statement-table');
+
     const csvOffered = await bureau.get(`/v1/funds/huangpi/statement?from=2025-01-01&to=${AS_OF}&format=csv`).then((response) => response.status === 200);
     if (csvOffered) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-format=csv]')]);
       const text = readFileSync((await download.path())!, 'utf8');
       expect(text).toMatch(/2025-0?4/);
+      const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('button[data-format=xlsx]')]);
+      expect(readFileSync((await xlsx.path())!).subarray(0, 2).toString()).toBe('PK');
     } else {
       problems.length = 0;
       await page.click('button[data-format=csv]');

@@ -368,6 +368,13 @@
 
   // ---------- fund page ----------
 
+  /**
+   * Categories that are already inside another one ("of which"): hardship contribution aid is part
+   * of the fiscal subsidies of its level. Listed in tables, never added into a stack.
+   */
+  const OF_WHICH = ['income.hardshipContributionAid'];
+  const isOfWhich = (path) => OF_WHICH.some((prefix) => path === prefix || path.startsWith(prefix + '.'));
+
   /** The leaves of an income/outflow object ("subsidies.central" …), totals apart. */
   function categories(prefix, object, into) {
     const leaves = into ?? [];
@@ -379,9 +386,15 @@
     return leaves;
   }
   function categoryTable(prefix, figures, id) {
-    const rows = categories(prefix, figures).map((leaf) => h('tr', { 'data-category': leaf.path }, h('td', {}, categoryName(leaf.path)), numCell(leaf.value)));
+    const rows = categories(prefix, figures).map((leaf) =>
+      h('tr', { 'data-category': leaf.path, class: isOfWhich(leaf.path) ? 'of-which' : null }, h('td', {}, categoryName(leaf.path)), numCell(leaf.value)));
     rows.push(h('tr', { class: 'total', 'data-category': prefix + '.total' }, h('td', {}, categoryName(prefix + '.total')), numCell(figures.total)));
     return table([t('fund.category'), t('fund.amount')], rows, { id, class: 'figures' });
+  }
+  /** An instant as the browser's local "YYYY-MM-DDTHH:MM:SS", for a datetime-local input. */
+  function localInstant(iso) {
+    const date = new Date(iso);
+    return new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
   }
   function lastDayOf(month) {
     const [year, m] = month.split('-').map(Number);
@@ -398,7 +411,7 @@
     const inputs = {
       fund: h('select', { id: 'fund-select' }, funds.map((f) => h('option', { value: f, selected: f === fundId }, fundName(f)))),
       asOf: h('input', { type: 'date', id: 'fund-as-of', value: asOf }),
-      knownAt: h('input', { type: 'datetime-local', id: 'fund-known-at', value: knownAt ? knownAt.slice(0, 16) : '', title: t('fund.knownAtHint') }),
+      knownAt: h('input', { type: 'datetime-local', id: 'fund-known-at', step: 1, value: knownAt ? localInstant(knownAt) : '', title: t('fund.knownAtHint') }),
       from: h('input', { type: 'date', id: 'fund-from', value: from }),
       to: h('input', { type: 'date', id: 'fund-to', value: to }),
     };
@@ -424,7 +437,7 @@
       if (!current(renderId)) return;
       fill(figures,
         h('div', { class: 'cards wide' },
-          card(t('funds.balance'), money(fund.balance), null),
+          h('div', { class: 'card', id: 'fund-balance' }, h('div', { class: 'card-label' }, t('funds.balance')), h('div', { class: 'card-value' }, money(fund.balance))),
           card(t('fund.incomeTotal'), money(fund.income.total)),
           card(t('fund.outflowTotal'), money(fund.outflow.total)),
           card(t('funds.months'), fund.monthsOfPayment ?? '—', h('div', { class: 'small' }, monthsBadge(fund.monthsOfPayment, false)))),
@@ -472,7 +485,9 @@
     if (!current(renderId)) return;
     const series = (prefix) => {
       const paths = [];
-      for (const month of statement.months) for (const leaf of categories(prefix, month[prefix])) if (!paths.includes(leaf.path)) paths.push(leaf.path);
+      for (const month of statement.months) {
+        for (const leaf of categories(prefix, month[prefix])) if (!paths.includes(leaf.path) && !isOfWhich(leaf.path)) paths.push(leaf.path);
+      }
       return paths.map((path) => ({
         name: categoryName(path),
         data: statement.months.map((month) => num(path.split('.').slice(1).reduce((value, key) => (value ? value[key] : undefined), month[prefix]) ?? 0)),
