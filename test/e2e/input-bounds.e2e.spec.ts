@@ -40,12 +40,28 @@ describe('inputs at the edges of time and of the code lists', () => {
     expect(await storedEventCount(ledger)).toBe(before);
   });
 
-  it('answers asOf 9999-12-31 on a fund, the fund list, a statement and an audit (no 500)', async () => {
-    expect((await bureau.get('/v1/funds/huangpi?asOf=9999-12-31').expect(200)).body).toMatchObject({ fundId: 'huangpi', asOf: '9999-12-31' });
-    await bureau.get('/v1/funds?asOf=9999-12-31').expect(200);
-    await bureau.get('/v1/funds/huangpi/statement?from=9999-01-01&to=9999-12-31').expect(200);
+  it('answers asOf 9999-12-31 on a fund, the fund list, a statement and an audit 400 naming the field (no 500)', async () => {
+    expect(fieldsOf((await bureau.get('/v1/funds/huangpi?asOf=9999-12-31').expect(400)).body)).toEqual(['asOf']);
+    expect(fieldsOf((await bureau.get('/v1/funds?asOf=9999-12-31').expect(400)).body)).toEqual(['asOf']);
+    for (const format of ['json', 'csv', 'xlsx']) {
+      const statement = await bureau.get(`/v1/funds/huangpi/statement?from=9999-01-01&to=9999-12-31&format=${format}`).expect(400);
+      expect(fieldsOf(statement.body).sort()).toEqual(['from', 'to']);
+    }
     const auditor = await ledger.as('auditor');
-    expect((await auditor.post('/v1/audits', { asOf: '9999-12-31' }).expect(200)).body.asOf).toBe('9999-12-31');
+    expect(fieldsOf((await auditor.post('/v1/audits', { asOf: '9999-12-31' }).expect(400)).body)).toEqual(['asOf']);
+    // The last servable day still answers.
+    await bureau.get('/v1/funds/huangpi?asOf=2100-12-31').expect(200);
+    await bureau.get('/v1/funds/huangpi/statement?from=2100-01-01&to=2100-12-31').expect(200);
+  });
+
+  it('answers figures asked before the policy they need is in force 4xx naming the field, and an impossible knownAt 400', async () => {
+    for (const [path, field] of [['/v1/funds/huangpi?asOf=1970-01-01', 'asOf'], ['/v1/funds/huangpi/statement?from=1990-01-01&to=2017-12-31', 'from']]) {
+      const response = await bureau.get(path);
+      expect(response.status === 200 || (response.status >= 400 && response.status < 500 && fieldsOf(response.body).includes(field))).toBe(true);
+    }
+    for (const knownAt of ['2024-02-30T00:00:00Z', '2024-01-01T24:00:00Z']) {
+      expect(fieldsOf((await bureau.get(`/v1/funds/huangpi?knownAt=${knownAt}`).expect(400)).body)).toEqual(['knownAt']);
+    }
   });
 
   it('refuses to record a fact dated outside the years 1900-2100 (400 naming the field), so no deadline leaves the calendar', async () => {
@@ -80,12 +96,12 @@ describe('inputs at the edges of time and of the code lists', () => {
 
   it('refuses a reversal dated before the fact it reverses (422 naming reversedAt), so old balances never turn negative', async () => {
     const balanceOn = async (date: string) => (await bureau.get(`/v1/funds/huangpi?asOf=${date}`).expect(200)).body.balance;
-    const earlier = await balanceOn('2016-06-30');
+    const earlier = await balanceOn('2017-01-01');
     const refused = await clerk.post(`/v1/contributions/${receiptNo}/reversal`, { reversalId: uid('REV'), reversedAt: '2014-01-01', reason: 'bounced' }).expect(422);
     expect(fieldsOf(refused.body)).toEqual(['reversedAt']);
     const claimRefused = await clerk.post(`/v1/claims/${claim.claimId}/reversal`, { reversalId: uid('REV'), reversedAt: '2017-03-04', reason: 'twice' }).expect(422);
     expect(fieldsOf(claimRefused.body)).toEqual(['reversedAt']);
-    expect(await balanceOn('2016-06-30')).toBe(earlier);
+    expect(await balanceOn('2017-01-01')).toBe(earlier);
     await clerk.post(`/v1/claims/${claim.claimId}/reversal`, { reversalId: uid('REV'), reversedAt: '2017-03-05', reason: 'twice' }).expect(201);
     await clerk.post(`/v1/contributions/${receiptNo}/reversal`, { reversalId: uid('REV'), reversedAt: '2016-12-01', reason: 'bounced' }).expect(201);
   });

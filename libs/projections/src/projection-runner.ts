@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { Account, BusinessDate, FundId, LedgerEvent, money } from '@ledger/domain';
 import type { EventStorePort, Position, StoredEvent, Subscription } from '@ledger/event-store';
 import { FundLedger } from './fund-ledger';
+import { isValidBusinessDate } from '@ledger/policy';
 
 export interface ProjectionRunnerOptions {
   store: EventStorePort;
@@ -57,6 +58,9 @@ function recordedAtOf(stored: StoredEvent): string | null {
  */
 export function normaliseInstant(text: string): string | null {
   if (!INSTANT_PATTERN.test(text)) return null;
+  // Date.parse rolls 2024-02-30 over into March and 24:00 into the next day: a day or an hour that
+  // does not exist is not an instant.
+  if (!isValidBusinessDate(text.slice(0, 10)) || Number(text.slice(11, 13)) > 23 || Number(text.slice(14, 16)) > 59) return null;
   const time = Date.parse(text);
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }

@@ -11,6 +11,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandRefused, FieldProblem, RefusalKind } from '@ledger/domain';
 import { ContentionError, validationProblems } from '@ledger/application';
+import { PolicyNotInForceError } from '@ledger/policy';
 import { BODY_LIMIT_BYTES } from '../limits';
 import { ProblemDetails, problemOf, sendProblem } from './problem';
 
@@ -66,10 +67,35 @@ export class LedgerExceptionFilter implements ExceptionFilter {
       // JSON.parse's own refusal of a malformed body: the body is the field at fault.
       return problemOf(HttpStatus.BAD_REQUEST, `the body is not valid JSON: ${exception.message}`, [{ field: 'body', reason: `is not valid JSON: ${exception.message}` }]);
     }
+    if (exception instanceof PolicyNotInForceError) {
+      // A question about a date before the policy it needs took effect (fund figures as of 2016,
+      // whose months-of-payment thresholds start in 2017): the input's, answered 422 on its field.
+      // Commands never get here: they are refused in the application layer (withinPolicy).
+      const reason = `no policy is in force on ${exception.on}: ${exception.parameterPath} takes effect ${exception.firstEffectiveDate}`;
+      return problemOf(HttpStatus.UNPROCESSABLE_ENTITY, reason, [{ field: fieldHolding(request(), exception.on), reason }]);
+    }
     if (exception instanceof HttpException) return problemOfHttpException(exception);
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return problemOf(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error; nothing was recorded unless a later read shows it');
   }
+}
+
+/** The query or body field that carried the date a refusal is about (`asOf`, `from`…). */
+function fieldHolding(request: FastifyRequest, date: string): string {
+  // The date itself, or else the latest date sent on or before it (a statement's `from`, when the
+  // policy was asked about the end of its first month).
+  let best: { field: string; value: string } | undefined;
+  for (const source of [request.query, request.body]) {
+    if (source === null || typeof source !== 'object') continue;
+    const fields = source as Record<string, unknown>;
+    for (const field of Object.keys(fields)) {
+      const value = fields[field];
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) continue;
+      if (value.startsWith(date)) return field;
+      if (value.slice(0, 10) <= date && (!best || value > best.value)) best = { field, value };
+    }
+  }
+  return best?.field ?? 'asOf';
 }
 
 /** Nest's own exceptions (the router's 404, the guard's 401/403, 415): their message and any fields. */

@@ -27,7 +27,7 @@ const described = new WeakSet<Function>();
 /** Formats of the project's own validators (libs/application/src/input/validators.ts). */
 const CUSTOM: Record<string, ApiPropertyOptions> = {
   isBusinessDate: { type: 'string', format: 'date', example: '2025-06-30', description: 'a business date YYYY-MM-DD (Asia/Shanghai), in the years 1900 to 2100' },
-  isQueryDate: { type: 'string', format: 'date', example: '2025-06-30', description: 'a business date YYYY-MM-DD (Asia/Shanghai)' },
+  isQueryDate: { type: 'string', format: 'date', example: '2025-06-30', description: 'a business date YYYY-MM-DD (Asia/Shanghai), in the years 1900 to 2100' },
   isMoney: { type: 'string', pattern: '^\\d+(\\.\\d{1,2})?$', example: '380.00', description: 'yuan as a string, at most two decimals' },
 };
 

@@ -57,7 +57,11 @@ export function IsBusinessDate(validationOptions?: ValidationOptions) {
     });
 }
 
-/** A date a question is asked about (`asOf`, a statement's range): any real calendar day. */
+/**
+ * A date a question is asked about (`asOf`, a statement's range, an audit's cut-off): the same
+ * years. Every answer derives further dates from it (the month's end, the 12 months before it),
+ * and past 2100 there is nothing recorded to ask about.
+ */
 export function IsQueryDate(validationOptions?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({
@@ -66,8 +70,11 @@ export function IsQueryDate(validationOptions?: ValidationOptions) {
       propertyName,
       options: validationOptions,
       validator: {
-        validate: (value: unknown) => isBusinessDate(value),
-        defaultMessage: (args: ValidationArguments) => `${args.property} must be a real calendar date written YYYY-MM-DD`,
+        validate: isRecordableDate,
+        defaultMessage: (args: ValidationArguments) =>
+          isBusinessDate(args.value)
+            ? `${args.property} must be a date in the years ${YEAR_MIN} to ${YEAR_MAX}`
+            : `${args.property} must be a real calendar date written YYYY-MM-DD`,
       },
     });
 }
