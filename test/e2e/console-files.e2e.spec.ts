@@ -18,6 +18,7 @@ describe('GET /console and its files', () => {
       expect(response.headers['content-type']).toMatch(asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/);
     }
     expect(page.text).not.toMatch(/https?:\/\//);
+    expect((await ledger.http().get('/console/').expect(302)).headers.location).toBe('/console');
   });
 
   it('gives the months-of-payment levels in force and the rules, and nothing outside its folder', async () => {

@@ -316,7 +316,7 @@
     const asOf = params.get('asOf') || state.config.today;
     const asOfInput = h('input', { type: 'date', id: 'funds-as-of', value: asOf, max: '2100-12-31' });
     container.append(
-      h('div', { class: 'toolbar' }, h('h1', {}, t('funds.title')), field(t('funds.asOf'), asOfInput),
+      h('div', { class: 'toolbar' }, h('h1', {}, t(visibleFunds().length > 1 ? 'funds.title' : 'funds.titleOwn')), field(t('funds.asOf'), asOfInput),
         h('button', { type: 'button', class: 'primary', onclick: () => go('funds', undefined, { asOf: asOfInput.value }) }, t('fund.apply'))),
     );
     const body = h('div', {}, h('p', { class: 'muted' }, t('loading')));
@@ -352,7 +352,7 @@
       }
       body.append(
         section(
-          t('funds.title') + ' · ' + asOf,
+          t(details.length > 1 ? 'funds.title' : 'funds.titleOwn') + ' · ' + asOf,
           table([t('resident.fund'), t('funds.balance'), t('funds.ytdIncome'), t('funds.ytdOutflow'), t('funds.months')], tableRows, { id: 'funds-table', class: 'figures' }),
           h('p', { class: 'muted small' }, levelsText()),
         ),
@@ -473,7 +473,7 @@
   async function renderStatement(container, fundId, statement, range, renderId) {
     const months = statement.months.map((month) => month.month);
     const downloads = h('div', { class: 'downloads' },
-      h('span', {}, t('fund.download') + '：'),
+      h('span', {}, t('fund.download') + t('colon')),
       ['csv', 'xlsx'].map((format) => h('button', { type: 'button', class: 'secondary', 'data-format': format, onclick: () => downloadStatement(fundId, range, format, note) }, format.toUpperCase())));
     const note = h('span', { class: 'muted small', id: 'download-note', role: 'status' });
     downloads.append(note);
@@ -639,14 +639,14 @@
           const rule = ruleOf(report, id);
           return h('details', { class: 'rule', open: true, 'data-rule': id },
             h('summary', {}, h('code', {}, id), ' ', rule.title, h('span', { class: 'badge warn' }, findings.length)),
-            rule.basis ? h('p', { class: 'basis' }, t('audits.basis') + '：' + rule.basis) : null,
+            rule.basis ? h('p', { class: 'basis' }, t('audits.basis') + t('colon') + rule.basis) : null,
             h('ul', { class: 'findings' }, findings.map((f) =>
               h('li', {},
                 f.fundId ? h('span', { class: 'tag' }, fundName(f.fundId)) : null,
                 f.residentId ? h('span', { class: 'tag' }, t('audits.resident') + ' ' + f.residentId) : null,
                 f.claimId ? h('span', { class: 'tag' }, t('audits.claim') + ' ' + f.claimId) : null,
                 h('span', { class: 'message' }, findingMessage(f)),
-                h('span', { class: 'evidence-list' }, t('audits.evidence') + '：', f.evidence.map((p, i) => [i ? ' ' : '', evidence(p)]))))));
+                h('span', { class: 'evidence-list' }, t('audits.evidence') + t('colon'), f.evidence.map((p, i) => [i ? ' ' : '', evidence(p)]))))));
         })),
     );
   }

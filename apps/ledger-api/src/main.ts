@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, everyAddress());
   const store = config.eventStoreConnectionString ? 'EventStoreDB' : `embedded store in ${config.dataDir}`;
   console.log(`ledger-api listening on http://localhost:${config.port} (${store})`);
+  console.log(`  console: http://localhost:${config.port}/console   API docs: http://localhost:${config.port}/docs`);
   // Which key signs and checks tokens: `npm run token` prints the same kid when it uses the same key.
   console.log(`bearer tokens: key ${keyId(resolveSigningKey(config.keySource))} from ${describeKeySource(config.keySource)}`);
 }

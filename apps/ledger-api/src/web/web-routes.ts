@@ -89,6 +89,7 @@ export function registerWebRoutes(app: LedgerApp): void {
   });
 
   fastify.get('/console', async (_request, reply) => sendFile(reply, join(consoleDir, 'index.html')));
+  fastify.get('/console/', async (_request, reply) => reply.redirect('/console'));
   fastify.get('/console/vendor/echarts.min.js', async (_request, reply) => sendFile(reply, echarts));
   // Policy parameters the console shows beside the figures (thresholds); public, like the policy file.
   fastify.get('/console/config.json', async (_request, reply) => {
