@@ -71,6 +71,14 @@ Examples:
   const dataDir = resolve(options.dataDir);
   if (existsSync(join(dataDir, EMBEDDED_EVENTS_FILE))) {
     process.stderr.write(`generate: ${join(dataDir, EMBEDDED_EVENTS_FILE)} already exists; give an empty folder\n`);
+    return 2;
+  }
+  let policy;
+  try {
+    // Before the store is created: a bad parameters file must not leave an empty store behind.
+    policy = loadPolicy(process.env.POLICY_FILE || undefined);
+  } catch (error) {
+    process.stderr.write(`generate: ${(error as Error).message}\n`);
     return 1;
   }
   const store = new SqliteEventStore({ file: join(dataDir, EMBEDDED_EVENTS_FILE) });
@@ -79,7 +87,7 @@ Examples:
     let started = false;
     const manifest = await generateScenario({
       store,
-      policy: loadPolicy(process.env.POLICY_FILE || undefined),
+      policy,
       seed: Number(options.seed),
       residents: Number(options.residents),
       violations,

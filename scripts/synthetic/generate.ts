@@ -77,8 +77,9 @@ export async function runSyntheticGenerateCli(argv: readonly string[]): Promise<
       return 2;
     }
   }
-  const store = await openEventStore({ dataDir, eventStoreConnectionString: process.env.EVENTSTORE_CONNECTION_STRING || undefined });
+  // The parameters first: a bad file must not leave behind an empty store the next run refuses.
   const policy = loadPolicy(process.env.POLICY_FILE || undefined);
+  const store = await openEventStore({ dataDir, eventStoreConnectionString: process.env.EVENTSTORE_CONNECTION_STRING || undefined });
   const expected = Math.round(options.residents * (2 + options.claimsPerResident));
   const bar = process.stderr.isTTY
     ? new SingleBar(
