@@ -588,7 +588,7 @@
   function findingMessage(finding) {
     if (finding.messages) return localized(finding.messages);
     const suffix = state.lang === 'zh' ? 'Zh' : 'En';
-    return finding['message' + suffix] ?? localized(finding.message);
+    return finding['message' + suffix] ?? finding['message_' + state.lang] ?? localized(finding.message);
   }
   function ruleOf(report, id) {
     const listed = (report.rules && (Array.isArray(report.rules) ? report.rules.find((rule) => rule.id === id) : report.rules[id])) || state.config.rules[id] || {};
@@ -646,9 +646,26 @@
                 f.residentId ? h('span', { class: 'tag' }, t('audits.resident') + ' ' + f.residentId) : null,
                 f.claimId ? h('span', { class: 'tag' }, t('audits.claim') + ' ' + f.claimId) : null,
                 h('span', { class: 'message' }, findingMessage(f)),
-                h('span', { class: 'evidence-list' }, t('audits.evidence') + t('colon'), f.evidence.map((p, i) => [i ? ' ' : '', evidence(p)]))))));
+                evidenceList(f.evidence, evidence)))));
         })),
     );
+  }
+
+  /** The first positions, and the rest behind a button: a finding may rest on hundreds of events. */
+  const EVIDENCE_SHOWN = 12;
+  function evidenceList(positions, link) {
+    const list = h('div', { class: 'evidence-list' }, t('audits.evidence') + t('colon'));
+    const shown = positions.slice(0, EVIDENCE_SHOWN).map((p) => [link(p), ' ']);
+    append(list, shown);
+    if (positions.length > EVIDENCE_SHOWN) {
+      const more = h('button', { type: 'button', class: 'link small' }, t('audits.more', { n: positions.length - EVIDENCE_SHOWN }));
+      more.addEventListener('click', () => {
+        more.remove();
+        append(list, positions.slice(EVIDENCE_SHOWN).map((p) => [link(p), ' ']));
+      });
+      list.append(more);
+    }
+    return list;
   }
 
   async function downloadAuditHtml(report, note) {
