@@ -3,6 +3,7 @@ import {
   BusinessKeyTakenError,
   EventStorePort,
   EventToAppend,
+  HeadMovedError,
   Position,
   StoredEvent,
   WrongExpectedRevisionError,
@@ -213,6 +214,34 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
       expect(await store.readStream(stream('n2'))).toHaveLength(1);
       if (subject.atomicBatches) expect(await store.readStream(stream('n1'))).toEqual([]);
+    });
+
+    it('appends only while the streams of its condition are still where the writer read them', async () => {
+      const gate = stream('gate');
+      await store.append(gate, [newEvent('Closed')], 'no_stream');
+      const target = stream('gated');
+      await store.append(target, [newEvent('Fact')], 'no_stream', { streams: [{ stream: gate, expectedRevision: 0 }] });
+      await store.append(gate, [newEvent('ClosedAgain')], 0);
+      const stale = store.append(target, [newEvent('Late')], 0, { streams: [{ stream: gate, expectedRevision: 0 }] });
+      await expect(stale).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect((await store.readStream(target)).map((e) => e.type)).toEqual(['Fact']);
+      const batch = store.appendMany([{ stream: target, events: [newEvent('Late')], expectedRevision: 0 }], {
+        streams: [{ stream: gate, expectedRevision: 'no_stream' }],
+      });
+      await expect(batch).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.readStream(target)).toHaveLength(1);
+    });
+
+    it('appends only while the head of the store is where the writer read it', async () => {
+      const s = stream('head');
+      await store.append(s, [newEvent('First')], 'no_stream');
+      const head = await store.headPosition();
+      await store.append(stream('other'), [newEvent('Meanwhile')], 'no_stream');
+      await expect(store.append(s, [newEvent('Summary')], 0, { headPosition: head })).rejects.toBeInstanceOf(HeadMovedError);
+      expect(await store.readStream(s)).toHaveLength(1);
+      const now = await store.headPosition();
+      await store.append(s, [newEvent('Summary')], 0, { headPosition: now });
+      expect(await store.readStream(s)).toHaveLength(2);
     });
 
     it('keeps what it acknowledged across a restart', async () => {

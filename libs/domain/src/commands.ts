@@ -14,6 +14,7 @@ import type {
 } from './events';
 import type { FundId, Hukou } from './funds';
 import type { Money } from './money';
+import type { DatedField } from './periods';
 
 /** Commands as the domain sees them: already shape-checked at the edge, amounts as Decimals. */
 export interface EnrollResident {
@@ -187,5 +188,38 @@ export function businessKeyOf(command: LedgerCommand): string {
       return `fund-movement:${command.movementId}`;
     case 'RecordFundTransfer':
       return `fund-transfer:${command.transferId}`;
+  }
+}
+
+/**
+ * The business dates a command records its fact on (each event's occurredAt), with the field
+ * each comes from: what the period gate checks against the closed years. A claim is dated by its
+ * discharge (its basic fund payment is posted then), a reversal by its own date, never by the
+ * fact it corrects's.
+ */
+export function businessDatesOf(command: LedgerCommand): DatedField[] {
+  switch (command.kind) {
+    case 'EnrollResident':
+      return [{ field: 'enrolledAt', date: command.enrolledAt }];
+    case 'RecordContribution':
+      return [{ field: 'paidAt', date: command.paidAt }];
+    case 'GrantSubsidy':
+      return [{ field: 'grantedAt', date: command.grantedAt }];
+    case 'ChangeScheme':
+      return [{ field: 'effectiveAt', date: command.effectiveAt }];
+    case 'SettleClaim':
+      return [{ field: 'dischargedAt', date: command.dischargedAt }];
+    case 'RecordInsurerDecision':
+      return [{ field: 'decidedAt', date: command.decidedAt }];
+    case 'RecordInsurerPayment':
+      return [{ field: 'paidAt', date: command.paidAt }];
+    case 'ReverseContribution':
+    case 'ReverseClaim':
+      return [{ field: 'reversedAt', date: command.reversedAt }];
+    case 'ApplyForAssistance':
+      return [{ field: 'appliedAt', date: command.appliedAt }];
+    case 'RecordFundMovement':
+    case 'RecordFundTransfer':
+      return [{ field: 'occurredAt', date: command.occurredAt }];
   }
 }

@@ -1,6 +1,7 @@
 import type { CareType, Category, SubsidyLevel } from '@ledger/policy';
 import type { BusinessDate } from './dates';
 import type { FundId, Hukou } from './funds';
+import type { BankBalanceConfirmedV1, PeriodClosedV1 } from './periods';
 
 /**
  * The ledger's facts. Every event type is past tense and versioned; a shape never changes in
@@ -268,6 +269,8 @@ export interface EventDataByType {
   OtherIncomeReceived: OtherIncomeReceivedV1;
   OtherExpenditurePaid: OtherExpenditurePaidV1;
   FundTransferred: FundTransferredV1;
+  PeriodClosed: PeriodClosedV1;
+  BankBalanceConfirmed: BankBalanceConfirmedV1;
 }
 
 export type LedgerEventType = keyof EventDataByType;
@@ -290,6 +293,8 @@ export const CURRENT_VERSION: { readonly [T in LedgerEventType]: number } = {
   OtherIncomeReceived: 1,
   OtherExpenditurePaid: 1,
   FundTransferred: 1,
+  PeriodClosed: 1,
+  BankBalanceConfirmed: 1,
 };
 
 export const LEDGER_EVENT_TYPES = Object.keys(CURRENT_VERSION) as LedgerEventType[];

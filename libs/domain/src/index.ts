@@ -13,3 +13,4 @@ export * from './fund-movements';
 export * from './integrity';
 export * from './policy-refusal';
 export * from './fund-scope';
+export * from './periods';

@@ -83,6 +83,9 @@ export function postingsOf(event: DomainEvent): Posting[] {
     case 'SchemeChanged':
     case 'InsurerDecisionRecorded':
     case 'InsurerPaymentRecorded':
+    // A close and a bank confirmation state figures; they move no money.
+    case 'PeriodClosed':
+    case 'BankBalanceConfirmed':
       return [];
   }
 }

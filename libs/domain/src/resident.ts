@@ -319,6 +319,9 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
     case 'OtherExpenditurePaid':
     case 'FundTransferred':
       return next;
+    case 'PeriodClosed':
+    case 'BankBalanceConfirmed':
+      return next; // never in a resident's stream
   }
 }
 

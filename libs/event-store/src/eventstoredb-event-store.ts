@@ -25,8 +25,11 @@ import {
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import {
+  AppendCondition,
   AppendResult,
   BusinessKeyTakenError,
+  expectedRevisionHolds,
+  HeadMovedError,
   EventHandler,
   EventIdConflictError,
   EventStorePort,
@@ -188,13 +191,31 @@ export class EventStoreDbEventStore implements EventStorePort {
   // ---------------------------------------------------------------------------------------------
   // append
 
-  async append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision, condition?: AppendCondition): Promise<AppendResult> {
     this.assertOpen();
+    await this.assertCondition(condition);
     if (events.length === 0) return this.appendNothing(stream, expectedRevision);
     if (events.some((event) => event.businessKey !== undefined)) {
       return this.appendWithBusinessKeys(stream, events, expectedRevision);
     }
     return this.writeEvents(stream, events, toEsdbExpected(expectedRevision), expectedRevision);
+  }
+
+  /**
+   * The append's read-only preconditions (port: AppendCondition), checked just before it: ESDB has
+   * no transaction across streams, so a writer that appends between this check and the append is
+   * not stopped here (the auditor's closed-period rule reports what slipped in).
+   */
+  private async assertCondition(condition: AppendCondition | undefined): Promise<void> {
+    if (!condition) return;
+    for (const { stream, expectedRevision } of condition.streams ?? []) {
+      const current = await this.currentRevision(stream);
+      if (!expectedRevisionHolds(expectedRevision, current)) throw new WrongExpectedRevisionError(stream, expectedRevision, current ?? 'no_stream');
+    }
+    if (condition.headPosition !== undefined) {
+      const head = await this.headPosition();
+      if (head !== condition.headPosition) throw new HeadMovedError(condition.headPosition, head);
+    }
   }
 
   /** Same answer as the embedded store: check the expectation, write nothing, report the head. */
@@ -391,8 +412,10 @@ export class EventStoreDbEventStore implements EventStorePort {
   // reads
 
   /** Stream by stream: EventStoreDB has no transaction across streams (see the port). */
-  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+  async appendMany(appends: StreamAppend[], condition?: AppendCondition): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
+    // The condition before the first stream only: the batch's own appends move the head.
+    await this.assertCondition(condition);
     for (const { stream, events, expectedRevision } of appends) results.push(await this.append(stream, events, expectedRevision));
     return results;
   }

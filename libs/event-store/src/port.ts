@@ -46,6 +46,25 @@ export interface StreamAppend {
   expectedRevision: ExpectedRevision;
 }
 
+/**
+ * Read-only preconditions checked in the same step as an append: it is made only if they still
+ * hold, otherwise nothing is written and WrongExpectedRevisionError (HeadMovedError for the head)
+ * is thrown, as for the target stream's own expected revision. The ledger uses them to keep a
+ * fact dated in a year from slipping in after that year's close (`streams`: the periods stream
+ * has not moved), and a close from missing a fact appended while it computed its figures
+ * (`headPosition`: nothing was appended since).
+ *
+ * The embedded store checks them inside the append transaction. EventStoreDB has no transaction
+ * across streams: its adapter checks them just before the append, which leaves a window of one
+ * round trip in which a concurrent writer can still slip past (the auditor's closed-period rule
+ * reports any fact that did).
+ */
+export interface AppendCondition {
+  streams?: ReadonlyArray<{ stream: string; expectedRevision: ExpectedRevision }>;
+  /** The store's last position must still be this (null: the store must still be empty). */
+  headPosition?: Position | null;
+}
+
 export interface ReadAllOptions {
   /** Read events strictly after this position; omitted, from the first event. */
   after?: Position | null;
@@ -76,7 +95,7 @@ export interface SubscribeOptions {
 
 export interface EventStorePort {
   /** Atomically appends all events to one stream, or nothing. */
-  append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision, condition?: AppendCondition): Promise<AppendResult>;
   /**
    * Appends to several streams in order, for imports. Each stream's append is atomic and checked
    * against its expected revision as in `append`. The embedded store makes the whole batch one
@@ -84,7 +103,7 @@ export interface EventStorePort {
    * there leaves the earlier streams appended — importers rely on business-key idempotency to
    * resume.
    */
-  appendMany(appends: StreamAppend[]): Promise<AppendResult[]>;
+  appendMany(appends: StreamAppend[], condition?: AppendCondition): Promise<AppendResult[]>;
   /**
    * The stream's events in revision order; [] when the stream does not exist (or has nothing from
    * `fromRevision` on). A reader that already folded a prefix reads only the rest.
@@ -116,6 +135,28 @@ export class WrongExpectedRevisionError extends Error {
     super(`stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
     this.name = 'WrongExpectedRevisionError';
   }
+}
+
+/** An append conditioned on the store's head (AppendCondition.headPosition) found it moved. */
+export class HeadMovedError extends WrongExpectedRevisionError {
+  constructor(
+    readonly expectedHead: Position | null,
+    readonly actualHead: Position | null,
+  ) {
+    super('$all', 'any', 'no_stream');
+    this.message = `the store's head moved: expected position ${expectedHead ?? 'none (empty)'}, actual ${actualHead ?? 'none (empty)'}`;
+    this.name = 'HeadMovedError';
+  }
+}
+
+/** Whether a stream at `current` (null: no stream) satisfies an expected revision. */
+export function expectedRevisionHolds(expected: ExpectedRevision, current: number | null): boolean {
+  return (
+    expected === 'any' ||
+    (expected === 'no_stream' && current === null) ||
+    (expected === 'stream_exists' && current !== null) ||
+    (typeof expected === 'number' && current === expected)
+  );
 }
 
 export class BusinessKeyTakenError extends Error {

@@ -3,7 +3,10 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
+  AppendCondition,
   AppendResult,
+  expectedRevisionHolds,
+  HeadMovedError,
   BusinessKeyTakenError,
   EventHandler,
   EventIdConflictError,
@@ -147,8 +150,8 @@ export class SqliteEventStore implements EventStorePort {
   private readonly saveDigestHead: Database.Statement<[Position | null, string]>;
   private readonly insertDigestCheckpoint: Database.Statement<[Position, string]>;
   private readonly selectDigestCheckpoints: Database.Statement<[], { position: number | bigint; digest: string }>;
-  private readonly appendManyTransaction: (appends: StreamAppend[]) => AppendResult[];
-  private readonly fastAppendManyTransaction: (appends: StreamAppend[]) => AppendResult[];
+  private readonly appendManyTransaction: (appends: StreamAppend[], condition: AppendCondition | undefined) => AppendResult[];
+  private readonly fastAppendManyTransaction: (appends: StreamAppend[], condition: AppendCondition | undefined) => AppendResult[];
 
   constructor(options: SqliteEventStoreOptions) {
     this.readOnly = options.readOnly === true;
@@ -191,12 +194,14 @@ export class SqliteEventStore implements EventStorePort {
     );
     this.insertDigestCheckpoint = digestTables.prepare('INSERT INTO log_digest_checkpoints (position, digest) VALUES (?, ?)');
     this.selectDigestCheckpoints = digestTables.prepare('SELECT position, digest FROM log_digest_checkpoints ORDER BY position');
-    this.appendManyTransaction = this.db.transaction((appends: StreamAppend[]) =>
-      this.withDigest((cursor) => appends.map((append) => this.appendInsideTransaction(append.stream, append.events, append.expectedRevision, cursor))),
-    ).immediate;
-    this.fastAppendManyTransaction = this.db.transaction((appends: StreamAppend[]) =>
-      this.withDigest((cursor) => appends.map((append) => this.appendFast(append.stream, append.events, append.expectedRevision, cursor))),
-    ).immediate;
+    this.appendManyTransaction = this.db.transaction((appends: StreamAppend[], condition: AppendCondition | undefined) => {
+      this.assertCondition(condition);
+      return this.withDigest((cursor) => appends.map((append) => this.appendInsideTransaction(append.stream, append.events, append.expectedRevision, cursor)));
+    }).immediate;
+    this.fastAppendManyTransaction = this.db.transaction((appends: StreamAppend[], condition: AppendCondition | undefined) => {
+      this.assertCondition(condition);
+      return this.withDigest((cursor) => appends.map((append) => this.appendFast(append.stream, append.events, append.expectedRevision, cursor)));
+    }).immediate;
   }
 
   /**
@@ -258,17 +263,17 @@ export class SqliteEventStore implements EventStorePort {
     }).deferred();
   }
 
-  async append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision, condition?: AppendCondition): Promise<AppendResult> {
     this.assertWritable();
-    const [result] = this.appendChecked([{ stream, events, expectedRevision }]);
+    const [result] = this.appendChecked([{ stream, events, expectedRevision }], condition);
     this.appended.emit('appended');
     return result;
   }
 
   /** One transaction and one fsync for the whole batch: all streams are appended or none. */
-  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+  async appendMany(appends: StreamAppend[], condition?: AppendCondition): Promise<AppendResult[]> {
     this.assertWritable();
-    const results = this.appendChecked(appends);
+    const results = this.appendChecked(appends, condition);
     this.appended.emit('appended');
     return results;
   }
@@ -281,12 +286,22 @@ export class SqliteEventStore implements EventStorePort {
    * the appends on the fully checked path, which gives exactly the answers it always gave:
    * idempotent re-appends, WrongExpectedRevisionError, BusinessKeyTakenError, EventIdConflictError.
    */
-  private appendChecked(appends: StreamAppend[]): AppendResult[] {
+  private appendChecked(appends: StreamAppend[], condition: AppendCondition | undefined): AppendResult[] {
     try {
-      return this.fastAppendManyTransaction(appends);
+      return this.fastAppendManyTransaction(appends, condition);
     } catch (error) {
       if (isBusy(error)) throw error;
-      return this.appendManyTransaction(appends);
+      return this.appendManyTransaction(appends, condition);
+    }
+  }
+
+  /** The append's read-only preconditions, inside its transaction (see AppendCondition). */
+  private assertCondition(condition: AppendCondition | undefined): void {
+    if (!condition) return;
+    for (const { stream, expectedRevision } of condition.streams ?? []) assertExpectedRevision(stream, expectedRevision, this.currentRevision(stream));
+    if (condition.headPosition !== undefined) {
+      const head = this.headPositionSync();
+      if (head !== condition.headPosition) throw new HeadMovedError(condition.headPosition, head);
     }
   }
 
@@ -481,15 +496,6 @@ function inMemoryDigestTables(): Database.Database {
   const db = new Database(':memory:');
   db.exec(LOG_DIGEST_SCHEMA);
   return db;
-}
-
-function expectedRevisionHolds(expected: ExpectedRevision, current: number | null): boolean {
-  return (
-    expected === 'any' ||
-    (expected === 'no_stream' && current === null) ||
-    (expected === 'stream_exists' && current !== null) ||
-    (typeof expected === 'number' && current === expected)
-  );
 }
 
 function assertExpectedRevision(stream: string, expected: ExpectedRevision, current: number | null): void {

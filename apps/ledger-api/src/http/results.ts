@@ -58,6 +58,14 @@ export function resultOf(event: LedgerEvent): Record<string, unknown> {
     case 'OtherIncomeReceived':
     case 'OtherExpenditurePaid':
       return { ...event.data, kind: MOVEMENT_KIND_OF[event.type] };
+    case 'PeriodClosed': {
+      const e = event.data;
+      return { year: e.year, closedAt: e.closedAt, funds: e.funds, throughPosition: e.throughPosition, eventsCounted: e.eventsCounted, digest: e.digest };
+    }
+    case 'BankBalanceConfirmed': {
+      const e = event.data;
+      return { confirmationId: e.confirmationId, fundId: e.fundId, date: e.date, ledgerBalance: e.ledgerBalance, bankBalance: e.bankBalance, difference: e.difference };
+    }
     case 'FundTransferred':
     case 'InsurerDecisionRecorded':
     case 'InsurerPaymentRecorded':

@@ -8,6 +8,8 @@ import {
   type InsurerDecisionRecordedV1,
   type InsurerPaymentRecordedV1,
   type LookbackAssistanceGrantedV1,
+  type BankBalanceConfirmedV1,
+  type PeriodClosedV1,
   money,
   type Money,
   type ResidentEnrolledV1,
@@ -94,7 +96,9 @@ export type Folded =
       assistancePaidBefore: Money;
       /** The resident's own claims the grant names, by id (the first of the resident's with the id); absent ids are not the resident's. */
       namedClaims: ReadonlyMap<string, ClaimRecord>;
-    };
+    }
+  | { type: 'PeriodClosed'; position: Position; data: PeriodClosedV1 }
+  | { type: 'BankBalanceConfirmed'; position: Position; data: BankBalanceConfirmedV1 };
 
 /**
  * The auditor's fold of the whole history: residents, claims and the funds' books. Written apart
@@ -235,6 +239,10 @@ export class AuditFold {
       case 'FundTransferred':
         this.fundMovement(event, position);
         return { type: event.type, position, data: event.data } as Folded;
+      case 'PeriodClosed':
+        return { type: 'PeriodClosed', position, data: event.data };
+      case 'BankBalanceConfirmed':
+        return { type: 'BankBalanceConfirmed', position, data: event.data };
     }
   }
 

@@ -105,6 +105,8 @@ const SHAPES: Record<DomainEvent['type'], Record<string, FieldKind>> = {
     occurredAt: 'date',
     reference: 'string?',
   },
+  PeriodClosed: { year: 'year', closedAt: 'date', funds: 'array', throughPosition: 'string?', eventsCounted: 'year', digest: 'string' },
+  BankBalanceConfirmed: { confirmationId: 'string', fundId: 'fund', date: 'date', bankBalance: 'money', ledgerBalance: 'money', difference: 'money' },
 };
 
 /**
@@ -179,6 +181,12 @@ export function malformedFields(type: DomainEvent['type'], data: unknown): strin
   }
   if (type === 'LookbackAssistanceGranted' && !bad.includes('claimIds') && !(record.claimIds as unknown[]).every((id) => typeof id === 'string')) {
     bad.push('claimIds');
+  }
+  if (type === 'PeriodClosed' && !bad.includes('funds')) {
+    const sound = (row: unknown) =>
+      row !== null && typeof row === 'object' && isFundId((row as Record<string, unknown>).fundId) &&
+      ['openingBalance', 'income', 'outflow', 'closingBalance'].every((key) => isMoneyText((row as Record<string, unknown>)[key]));
+    if (!(record.funds as unknown[]).every(sound)) bad.push('funds');
   }
   if (type === 'ResidentEnrolled' && !bad.includes('hukou')) {
     const hukou = record.hukou as Record<string, unknown>;
