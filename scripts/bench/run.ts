@@ -17,6 +17,7 @@ import {
   type EventStorePort,
   SqliteEventStore,
   type StreamAppend,
+  type AppendCondition,
 } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { AUDITOR_NODE_OPTIONS } from '../../apps/auditor/src/node-options';
@@ -84,10 +85,10 @@ class TimedStore {
     const inner = this.inner;
     return {
       append: (...args) => inner.append(...args),
-      appendMany: async (appends: StreamAppend[]) => {
+      appendMany: async (appends: StreamAppend[], condition?: AppendCondition) => {
         const started = performance.now();
         try {
-          return await inner.appendMany(appends);
+          return await inner.appendMany(appends, condition);
         } finally {
           this.appendMs += performance.now() - started;
           this.appendedEvents += appends.reduce((n, a) => n + a.events.length, 0);

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { resolveSigningKey } from '@ledger/access';
 import { join } from 'node:path';
-import { decodeEvent, LedgerService } from '@ledger/application';
+import { decodeEvent, LedgerService, PeriodService } from '@ledger/application';
 import { EventStorePort, openEventStore } from '@ledger/event-store';
 import { loadPolicy, Policy } from '@ledger/policy';
 import { ProjectionRunner } from '@ledger/projections';
@@ -11,6 +11,8 @@ import { LedgerConfig } from './config';
 import { RecordFactHandler } from './cqrs/commands';
 import { QUERY_HANDLERS } from './cqrs/queries';
 import { RunAuditHandler } from './cqrs/audit';
+import { PERIOD_HANDLERS } from './cqrs/periods';
+import { PeriodsController } from './http/periods.controller';
 import { AuditsController } from './http/audits.controller';
 import { CommandsController } from './http/commands.controller';
 import { QueriesController } from './http/queries.controller';
@@ -41,7 +43,7 @@ export class LedgerModule {
     return {
       module: LedgerModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CommandsController, QueriesController, AuditsController],
+      controllers: [CommandsController, QueriesController, AuditsController, PeriodsController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: SIGNING_KEY, useFactory: () => resolveSigningKey(config.keySource) },
@@ -54,6 +56,7 @@ export class LedgerModule {
           useFactory: (store: EventStorePort, policy: Policy) => new LedgerService({ store, policy }),
           inject: [EVENT_STORE, POLICY],
         },
+        { provide: PeriodService, useFactory: (store: EventStorePort) => new PeriodService({ store }), inject: [EVENT_STORE] },
         {
           provide: ProjectionRunner,
           useFactory: (store: EventStorePort) =>
@@ -64,6 +67,7 @@ export class LedgerModule {
         RecordFactHandler,
         ...QUERY_HANDLERS,
         RunAuditHandler,
+        ...PERIOD_HANDLERS,
       ],
       exports: [LedgerService, ProjectionRunner, EVENT_STORE, POLICY],
     };

@@ -19,11 +19,12 @@ export interface Principal {
 }
 
 /** The actions guarded at the edge. */
-export type Permission = 'record' | 'read-funds' | 'read-residents' | 'run-audits';
+export type Permission = 'record' | 'read-funds' | 'read-residents' | 'run-audits' | 'close-periods' | 'confirm-bank-balances';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   clerk: ['record', 'read-residents'],
-  'finance-bureau': ['read-funds', 'read-residents'],
+  // The bureau signs the books: it closes years and records what the funds' banks confirm.
+  'finance-bureau': ['read-funds', 'read-residents', 'close-periods', 'confirm-bank-balances'],
   'district-manager': ['record', 'read-funds', 'read-residents'],
   auditor: ['read-funds', 'read-residents', 'run-audits'],
 };

@@ -13,7 +13,7 @@ import {
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import { decodeEvent } from './event-codec';
-import { commandDigest, expectedRevisionOf, LedgerService, StreamSnapshot } from './ledger-service';
+import { commandDigest, expectedRevisionOf, LedgerService, loadPeriods, periodsCondition, StreamSnapshot } from './ledger-service';
 
 export interface RefusedCommand {
   index: number;
@@ -82,6 +82,8 @@ export class BatchImporter {
     const appends = new Map<string, StreamAppend>();
     const pendingKeys = new Map<string, PendingKey>();
     const outcome: BatchOutcome = { created: 0, replayed: 0, refused: [], position: null };
+    // Read once per batch; the batch's append is conditioned on it, like an API command's.
+    const periods = await loadPeriods(this.store);
 
     for (const [index, command] of commands.entries()) {
       const businessKey = businessKeyOf(command);
@@ -103,7 +105,7 @@ export class BatchImporter {
         let snapshot = snapshots.get(stream);
         const cached = snapshot === undefined ? this.cache.get(stream) : undefined;
         snapshot ??= cached ?? (await this.ledger.loadSnapshot(stream));
-        const request = { recordedBy, requestDigest, fundScope: null };
+        const request = { recordedBy, requestDigest, fundScope: null, periods: periods.state };
         let prepared;
         try {
           prepared = this.ledger.prepare(command, snapshot, request);
@@ -126,7 +128,7 @@ export class BatchImporter {
       }
     }
     if (appends.size > 0) {
-      const results = await this.store.appendMany([...appends.values()]);
+      const results = await this.store.appendMany([...appends.values()], periodsCondition(periods));
       outcome.position = results.reduce<Position | null>((max, r) => (max === null || r.position > max ? r.position : max), null);
       this.remember(snapshots);
     }

@@ -3,3 +3,4 @@ export * from './ledger-service';
 export * from './input';
 export * from './batch-importer';
 export * from './stream-snapshots';
+export * from './period-service';

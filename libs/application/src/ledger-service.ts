@@ -1,7 +1,14 @@
 import Decimal from 'decimal.js';
 import {
+  businessDatesOf,
   businessKeyOf,
   canonicalJson,
+  ClosedPeriods,
+  datesRecordedBy,
+  evolvePeriods,
+  NO_CLOSED_PERIODS,
+  PERIODS_STREAM,
+  refuseClosedPeriod,
   ClaimQuote,
   quoteClaim,
   SettleClaim,
@@ -40,6 +47,7 @@ import {
   sha256Hex,
 } from '@ledger/domain';
 import {
+  AppendCondition,
   BusinessKeyTakenError,
   EventStorePort,
   EventToAppend,
@@ -73,6 +81,24 @@ export interface RequestContext {
   requestDigest: string;
   /** A district manager's fund; null for roles that act for every fund. */
   fundScope: FundId | null;
+  /** The closed periods as read before deciding: the append is conditioned on them (periodsCondition). */
+  periods: ClosedPeriods;
+}
+
+/** The periods stream folded, with the revision an append is conditioned on. */
+export interface PeriodsSnapshot {
+  state: ClosedPeriods;
+  revision: number;
+}
+
+/** The condition that keeps a fact out of a year closed after its writer read the periods stream. */
+export function periodsCondition(periods: PeriodsSnapshot): AppendCondition {
+  return { streams: [{ stream: PERIODS_STREAM, expectedRevision: periods.revision < 0 ? 'no_stream' : periods.revision }] };
+}
+
+export async function loadPeriods(store: EventStorePort): Promise<PeriodsSnapshot> {
+  const events = (await store.readStream(PERIODS_STREAM)).map(decodeEvent);
+  return { state: events.reduce(evolvePeriods, NO_CLOSED_PERIODS), revision: events.length - 1 };
 }
 
 export interface PreparedAppend {
@@ -119,7 +145,7 @@ export class ContentionError extends Error {
 }
 
 /** The digest that tells an identical re-send (same key, same payload) from a conflicting one. */
-export function commandDigest(command: LedgerCommand): string {
+export function commandDigest(command: object): string {
   return sha256Hex(canonicalJson(withMoneyAsText(command)));
 }
 
@@ -179,10 +205,12 @@ export class LedgerService {
         return this.replay(first, requestDigest);
       }
       stream = await this.streamOf(command);
+      const periods = await loadPeriods(this.store);
       const snapshot = await this.loadSnapshot(stream);
-      const prepared = this.prepare(command, snapshot, { recordedBy, requestDigest, fundScope });
+      const prepared = this.prepare(command, snapshot, { recordedBy, requestDigest, fundScope, periods: periods.state });
       try {
-        const result = await this.store.append(stream, prepared.toAppend, expectedRevisionOf(snapshot));
+        // A period closed since the read above fails the append: the next attempt is refused by the gate.
+        const result = await this.store.append(stream, prepared.toAppend, expectedRevisionOf(snapshot), periodsCondition(periods));
         this.snapshots.set(prepared.after);
         const keyed = prepared.toAppend.findIndex((event) => event.businessKey === businessKey);
         const event = decodeEvent({
@@ -257,8 +285,11 @@ export class LedgerService {
    */
   prepare(command: LedgerCommand, snapshot: StreamSnapshot, request: RequestContext): PreparedAppend {
     if (request.fundScope) refuseOutsideFund(request.fundScope, fundsAddressedBy(command, snapshot.state));
+    // The period gate, for every command: on the dates it names, then on what it decided.
+    refuseClosedPeriod(businessDatesOf(command), request.periods);
     const decided = withinPolicy(command, () => this.decide(command, snapshot.state));
     if (request.fundScope) refuseOutsideFund(request.fundScope, fundsWrittenBy(decided, snapshot.state));
+    refuseClosedPeriod(datesRecordedBy(decided), request.periods);
     const toAppend = encodeEvents(decided, {
       stream: snapshot.stream,
       revision: snapshot.revision,

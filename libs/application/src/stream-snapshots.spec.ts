@@ -1,4 +1,4 @@
-import { foldResident, LedgerCommand, money, residentStream } from '@ledger/domain';
+import { foldResident, LedgerCommand, money, NO_CLOSED_PERIODS, residentStream } from '@ledger/domain';
 import { type ReadStreamOptions, SqliteEventStore } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { decodeEvent } from './event-codec';
@@ -55,7 +55,7 @@ describe('resident snapshots', () => {
     let snapshot = await writer.loadSnapshot(residentStream('R2'));
     const toAppend = [];
     for (let i = 0; i < 1_200; i += 1) {
-      const prepared = writer.prepare(pay('R2', `RC2-${i}`), snapshot, { recordedBy: clerk, requestDigest: `d-${i}`, fundScope: null });
+      const prepared = writer.prepare(pay('R2', `RC2-${i}`), snapshot, { recordedBy: clerk, requestDigest: `d-${i}`, fundScope: null, periods: NO_CLOSED_PERIODS });
       toAppend.push(...prepared.toAppend);
       snapshot = prepared.after;
     }

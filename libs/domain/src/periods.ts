@@ -1,7 +1,7 @@
 import type { BusinessDate } from './dates';
 import { yearOf } from './dates';
 import type { DomainEvent, MoneyText } from './events';
-import { conflict, invalid, ruleBroken } from './errors';
+import { conflict, ruleBroken } from './errors';
 import { FUND_IDS, type FundId } from './funds';
 import { formatMoney, type Money, ZERO } from './money';
 
@@ -155,7 +155,7 @@ export function decidePeriodClose(command: ClosePeriod, periods: ClosedPeriods, 
     throw conflict(`${command.year} was already closed on ${closed.closedAt}; a closed period is never closed again`);
   }
   if (yearOf(command.closedAt) <= command.year) {
-    throw invalid('closedAt', `a year is closed after it ends: closedAt must be on or after ${command.year + 1}-01-01`);
+    throw ruleBroken(`a year is closed after it ends: closedAt must be on or after ${command.year + 1}-01-01 to close ${command.year}`, 'closedAt');
   }
   if (periods.closedThrough !== null && command.year < periods.closedThrough) {
     throw ruleBroken(
