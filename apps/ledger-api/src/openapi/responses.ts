@@ -127,7 +127,19 @@ const inspection = object({
   findings: list(object({ rule: text, fundId: { ...fundId, nullable: true }, residentId: text, claimId: text, message: text, evidence: list(position) }, ['residentId', 'claimId'])),
 });
 
+const periodClose = object({
+  year: integer,
+  closedAt: date,
+  funds: list(object({ fundId, openingBalance: money, income: money, outflow: money, closingBalance: money })),
+  throughPosition: { type: 'string', nullable: true, description: 'the last position of the history the figures and digest cover' },
+  eventsCounted: integer,
+  digest: { type: 'string', description: 'sha256 hex over eventId + "\\n" + hash + "\\n" of every event through throughPosition, in position order' },
+});
+
 export const SUCCESS_SCHEMAS: Record<string, Schema> = {
+  PeriodsController_close: periodClose,
+  PeriodsController_periods: list(object({ ...(periodClose.properties as Record<string, Schema>), recordedAt: text, position })),
+  PeriodsController_confirm: object({ confirmationId: text, fundId, date, ledgerBalance: money, bankBalance: money, difference: money }),
   QueriesController_health: object({ status: { type: 'string', enum: ['ok'] } }),
   QueriesController_funds: list(fundRow),
   QueriesController_fund: fund,
