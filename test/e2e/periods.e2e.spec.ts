@@ -128,6 +128,9 @@ describe('period close and bank confirmations (end to end)', () => {
         [`/v1/claims/${claimId}/reversal`, { reversalId: uid('REV'), reversedAt: '2024-12-31', reason: 'duplicate' }],
         [`/v1/contributions/${receiptNo}/reversal`, { reversalId: uid('REV'), reversedAt: '2024-06-01', reason: 'refund' }],
         ['/v1/assistance-applications', { applicationId: uid('AA'), residentId, appliedAt: '2024-12-01' }],
+        ['/v1/fund-movements', { movementId: uid('FM'), fundId: 'huangpi', kind: 'interest', amount: '12.30', occurredAt: '2024-12-21' }],
+        ['/v1/fund-movements', { movementId: uid('FM'), fundId: 'huangpi', kind: 'recovery', amount: '10.00', occurredAt: '2024-12-30', claimId }],
+        ['/v1/fund-transfers', { transferId: uid('FT'), fromFundId: 'huangpi', toFundId: 'municipal', kind: 'remittance-up', amount: '5.00', occurredAt: '2024-12-31' }],
       ];
       for (const [path, body] of attempts) {
         const response = await clerk.post(path, body);
@@ -144,8 +147,10 @@ describe('period close and bank confirmations (end to end)', () => {
       const reversal = await clerk.post(`/v1/claims/${claimId}/reversal`, { reversalId: uid('REV'), reversedAt: '2025-02-01', reason: 'improper payment' }).expect(201);
       expect(reversal.body.claimId).toBe(claimId);
       expect(await balance('huangpi', '2024-12-31')).toBe(closing);
+      await clerk.post('/v1/fund-movements', { movementId: uid('FM'), fundId: 'huangpi', kind: 'interest', amount: '12.30', occurredAt: '2025-01-21' }).expect(201);
+      expect(await balance('huangpi', '2024-12-31')).toBe(closing);
       const paidBack = Number(reversal.body.basicFundPayment);
-      expect(Number(await balance('huangpi', '2025-02-01'))).toBeCloseTo(Number(closing) + paidBack, 2);
+      expect(Number(await balance('huangpi', '2025-02-01'))).toBeCloseTo(Number(closing) + 12.3 + paidBack, 2);
     });
 
     it('closes years in order: an earlier year is sealed by a later close', async () => {

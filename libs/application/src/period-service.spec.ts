@@ -43,7 +43,7 @@ describe('PeriodService and the period gate', () => {
     await ledger.execute({ kind: 'GrantSubsidy', subsidyId: 'S1', level: 'central', purpose: 'per-capita', year: 2024, amount: money('1000.00'), grantedAt: '2024-03-01', fundId: 'xinzhou' }, clerk);
     const outcome = await periods.close({ kind: 'ClosePeriod', year: 2024, closedAt: '2025-01-15' }, bureau);
     expect(outcome.status).toBe('created');
-    const data = outcome.event.data as { funds: Array<Record<string, string>>; eventsCounted: number; throughPosition: string };
+    const data = outcome.event.data as unknown as { funds: Array<Record<string, string>>; eventsCounted: number; throughPosition: string };
     expect(data.funds.find((f) => f.fundId === 'xinzhou')).toEqual({ fundId: 'xinzhou', openingBalance: '380.00', income: '1000.00', outflow: '0.00', closingBalance: '1380.00' });
     expect(data.eventsCounted).toBe(3);
     expect(data.throughPosition).toBe('3');
@@ -88,7 +88,7 @@ describe('PeriodService and the period gate', () => {
       },
     });
     const outcome = await new PeriodService({ store: racing }).close({ kind: 'ClosePeriod', year: 2023, closedAt: '2024-01-10' }, bureau);
-    const data = outcome.event.data as { funds: Array<Record<string, string>>; eventsCounted: number };
+    const data = outcome.event.data as unknown as { funds: Array<Record<string, string>>; eventsCounted: number };
     expect(data.eventsCounted).toBe(2);
     expect(data.funds.find((f) => f.fundId === 'xinzhou')!.closingBalance).toBe('380.00');
   });
