@@ -70,6 +70,8 @@ const PLANT_PREFIX: Record<RuleId, string> = {
   'insurer-payment-late': 'IP',
   'fund-deficit': 'FD',
   'stream-integrity': 'SI',
+  'closed-period': 'CP',
+  'bank-reconciliation': 'BR',
 };
 
 function plantId(rule: RuleId, n: number): string {

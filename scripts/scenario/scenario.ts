@@ -8,6 +8,7 @@ import type { Policy } from '@ledger/policy';
 import { ProjectionRunner } from '@ledger/projections';
 import { isRuleId, RULE_IDS, type RuleId } from '@ledger/audit';
 import { fundOfResidentIndex, type ScenarioWriter, type ScenarioYears, writePerCapitaSubsidies, writeResident } from './history';
+import { closeFirstYear, confirmMatchingBalance, plantBankDifference, plantLateFact, plantWrongClose } from './book-plants';
 import { LEDGER_PLANTS, plantFundDeficit, plantIntegrityBreak, plantReadModelDrift, type PlantContext, type PlantedViolation } from './plants';
 
 export type { PlantedViolation } from './plants';
@@ -96,9 +97,26 @@ export async function generateScenario(options: ScenarioOptions): Promise<Scenar
       tick();
     }
   }
+  // The first year closed, then facts recorded in it after the close (they move balances, so before the deficits).
+  await closeFirstYear(context);
+  const closedPeriodPlants = violations['closed-period'] ?? 0;
+  for (let n = 0; n < closedPeriodPlants; n += 2) {
+    planted.push(await plantLateFact(context, n));
+    tick();
+  }
   // Deficits are computed from the funds' balances, so they come after every other money fact.
   for (let n = 0; n < (violations['fund-deficit'] ?? 0); n += 1) {
     planted.push(await plantFundDeficit(context, n));
+    tick();
+  }
+  // Bank confirmations compare with the final balances; a wrong close seals a year, so it comes last.
+  await confirmMatchingBalance(context);
+  for (let n = 0; n < (violations['bank-reconciliation'] ?? 0); n += 1) {
+    planted.push(await plantBankDifference(context, n));
+    tick();
+  }
+  for (let n = 1; n < closedPeriodPlants; n += 2) {
+    planted.push(await plantWrongClose(context, n));
     tick();
   }
   if (options.projectionFile) {

@@ -116,6 +116,8 @@ export class Auditor {
     this.lastPositionRead = stored.position;
     const outcome = this.integrity.check(stored);
     this.logDigest?.observe(stored);
+    // Every event read, replayed or not: a close's digest covers the whole history before it.
+    this.fold.closes.read(stored);
 
     const occurredAt = (stored.metadata as { occurredAt?: unknown } | null)?.occurredAt;
     // An event with no readable business date cannot be placed after the cut-off: it is replayed.

@@ -12,6 +12,8 @@ import { insurerPaymentLate } from './inspections/insurer-payment-late';
 import { ledgerReconciliation } from './inspections/ledger-reconciliation';
 import { newbornExemption } from './inspections/newborn-exemption';
 import { streamIntegrity } from './inspections/stream-integrity';
+import { closedPeriod } from './inspections/closed-period';
+import { bankReconciliation } from './inspections/bank-reconciliation';
 import type { AuditRule } from './rule';
 
 /**
@@ -38,6 +40,8 @@ export const AUDIT_RULES = [
   insurerPaymentLate,
   fundDeficit,
   streamIntegrity,
+  closedPeriod,
+  bankReconciliation,
 ] as const;
 
 export type RuleId = (typeof AUDIT_RULES)[number]['id'];

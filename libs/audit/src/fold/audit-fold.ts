@@ -21,6 +21,7 @@ import {
 import type { Position } from '@ledger/event-store';
 import type { Policy } from '@ledger/policy';
 import { ClaimTable } from './claim-table';
+import { ClosesFold, type HistoryPoint } from './closes';
 import { entitledOn } from './coverage';
 import { intern } from './event-shapes';
 import { FundBooks } from './fund-books';
@@ -97,7 +98,15 @@ export type Folded =
       /** The resident's own claims the grant names, by id (the first of the resident's with the id); absent ids are not the resident's. */
       namedClaims: ReadonlyMap<string, ClaimRecord>;
     }
-  | { type: 'PeriodClosed'; position: Position; data: PeriodClosedV1 }
+  | {
+      type: 'PeriodClosed';
+      position: Position;
+      data: PeriodClosedV1;
+      /** The history read before the close, as the auditor digests it. */
+      historyBefore: HistoryPoint | null;
+      /** The close already in force when this one was recorded, if any. */
+      sealedBefore: ClosesFold['latest'];
+    }
   | { type: 'BankBalanceConfirmed'; position: Position; data: BankBalanceConfirmedV1 };
 
 /**
@@ -113,6 +122,10 @@ export class AuditFold {
   readonly books = new FundBooks();
   /** The books restricted to events at or before `booksCheckpoint` (a stale live projection's point). */
   readonly booksAtCheckpoint: FundBooks | null;
+  /** The closes and bank confirmations, and the digest of every event read (Auditor.replay feeds it). */
+  readonly closes = new ClosesFold();
+  /** The event being applied (its business date and key are what every Folded shares). */
+  current: AuditedEvent | null = null;
 
   constructor(
     private readonly policy: Policy,
@@ -137,6 +150,7 @@ export class AuditFold {
 
   apply(event: AuditedEvent): Folded {
     const position = event.position;
+    this.current = event;
     switch (event.type) {
       case 'ResidentEnrolled':
         return this.enrolled(event.data, position);
@@ -239,9 +253,13 @@ export class AuditFold {
       case 'FundTransferred':
         this.fundMovement(event, position);
         return { type: event.type, position, data: event.data } as Folded;
-      case 'PeriodClosed':
-        return { type: 'PeriodClosed', position, data: event.data };
+      case 'PeriodClosed': {
+        const sealedBefore = this.closes.latest;
+        this.closes.closed(event.data.year, event.data.closedAt, position);
+        return { type: 'PeriodClosed', position, data: event.data, historyBefore: this.closes.historyBeforeClose(), sealedBefore };
+      }
       case 'BankBalanceConfirmed':
+        this.closes.bankConfirmations.push({ data: event.data, position });
         return { type: 'BankBalanceConfirmed', position, data: event.data };
     }
   }
