@@ -90,5 +90,5 @@ describe('a scenario with both kinds of closed-period violation', () => {
     } finally {
       await store.close();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -28,7 +28,7 @@ describe('a generated scenario with planted violations', () => {
     const auditor = new Auditor({ policy, asOf: manifest.asOf, projectionCheckpoint: live.checkpoint });
     await replayStore(store, auditor);
     report = auditor.report(live);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await store.close();
