@@ -1,5 +1,6 @@
 import { compareFindings, finding } from './findings';
 import { type InspectionReport, serializeReport } from './report';
+import { RULE_IDS } from './rules';
 
 describe('findings order', () => {
   it('sorts by rule, fund (none first), resident, claim, first evidence position, message', () => {
@@ -52,7 +53,7 @@ describe('serializeReport', () => {
       'reconciliation', 'projectionCheckpoint', 'funds', 'summary', 'findings',
     ]);
     expect(Object.keys(parsed.findings[0])).toEqual(['rule', 'fundId', 'residentId', 'claimId', 'message', 'evidence']);
-    expect(Object.keys(parsed.summary.byRule)).toHaveLength(14);
+    expect(Object.keys(parsed.summary.byRule)).toHaveLength(RULE_IDS.length);
     expect(json.endsWith('}\n')).toBe(true);
   });
 });
