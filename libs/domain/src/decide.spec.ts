@@ -121,6 +121,48 @@ describe('contributions', () => {
     expect(full.data).toMatchObject({ fundId: 'huangpi', attributedFundId: 'huangpi', benefitStart: '2024-01-01' });
   });
 
+  describe('in full, once (按时足额缴纳, opinions-2017 §三)', () => {
+    const contribution = (receiptNo: string, amount: string) =>
+      ({ kind: 'RecordContribution', receiptNo, residentId: RESIDENT, year: 2024, amount: money(amount), paidAt: '2023-12-05', collector: 'self' }) as const;
+    const aid = (subsidyId: string, amount: string) =>
+      ({ kind: 'GrantSubsidy', subsidyId, level: 'municipal', purpose: 'hardship-contribution', year: 2024, amount: money(amount), grantedAt: '2023-12-01', residentId: RESIDENT }) as const;
+    // 2024 adult standard: 380.00 (parameters contribution.individual.adult).
+    const aided = () => given(...enrolled({ hardship: ['low-income'] }), ...decideSubsidy(aid('HA-1', '190.00'), given(...enrolled({ hardship: ['low-income'] })), context));
+
+    it('a payment that exactly completes the standard after hardship aid starts benefits', () => {
+      const [event] = decideContribution(contribution('RC-1', '190.00'), aided(), context) as [EventOf<'ContributionPaid'>];
+      expect(event.data).toMatchObject({ amount: '190.00', benefitStart: '2024-01-01' });
+    });
+
+    it('a payment a fen over the standard is refused, stating what is still due', () => {
+      const refused = refusal(() => decideContribution(contribution('RC-1', '190.01'), aided(), context));
+      expect(refused.kind).toBe('rule');
+      expect(refused.problems[0].field).toBe('amount');
+      expect(refused.message).toContain("above the year's standard of 380.00");
+      expect(refused.message).toContain('190.00 is still due');
+    });
+
+    it('refuses anything once the standard is paid, and hardship aid above what is due', () => {
+      const full = given(...enrolled({ hardship: ['dibao'] }), ...paid());
+      const again = refusal(() => decideContribution(contribution('RC-2', '0.01'), full, context));
+      expect(again.message).toContain('nothing is still due');
+      const overAid = refusal(() => decideSubsidy(aid('HA-2', '380.01'), given(...enrolled({ hardship: ['dibao'] })), context));
+      expect([overAid.kind, overAid.problems[0].field]).toEqual(['rule', 'amount']);
+      expect(overAid.message).toContain('380.00 is still due');
+    });
+
+    it('the README case: 5000.00 against 380.00 due is refused', () => {
+      expect(refusal(() => decideContribution(contribution('RC-1', '5000.00'), given(...enrolled()), context)).message).toContain('380.00 is still due');
+    });
+
+    it('a reversed contribution is due again', () => {
+      let state = given(...enrolled(), ...paid());
+      state = decideContributionReversal({ kind: 'ReverseContribution', reversalId: 'REV-1', receiptNo: 'RC-2024', reversedAt: '2023-12-10', reason: 'bounced' }, state).reduce(evolveResident, state);
+      const [event] = decideContribution(contribution('RC-2', '380.00'), state, context) as [EventOf<'ContributionPaid'>];
+      expect(event.data.benefitStart).toBe('2024-01-01');
+    });
+  });
+
   it('refuses a contribution for a year the resident is not enrolled in, and for an unknown resident', () => {
     const command = { kind: 'RecordContribution' as const, receiptNo: 'RC-9', residentId: RESIDENT, year: 2025, amount: money('1.00'), paidAt: '2024-12-01', collector: 'self' as const };
     expect(refusal(() => decideContribution(command, given(...enrolled()), context)).kind).toBe('rule');
@@ -216,6 +258,34 @@ describe('claims', () => {
     expect(state.accumulations.get(2025)).toBeUndefined();
   });
 
+  describe('employee-scheme members are insured in the other scheme (opinions-2017 §五(二), §七)', () => {
+    const toEmployee = (effectiveAt: string) => decideSchemeChange({ kind: 'ChangeScheme', changeId: 'SC-1', residentId: RESIDENT, to: 'employee', effectiveAt }, given(...enrolled({ hardship: ['low-income'] })));
+    const inEmployeeFrom = (effectiveAt: string) => given(...enrolled({ hardship: ['low-income'] }), ...paid(), ...toEmployee(effectiveAt));
+
+    it('refuses a claim and a quote admitted on the day the employee scheme begins, naming the change', () => {
+      const state = inEmployeeFrom('2024-03-01');
+      for (const run of [() => decideClaim(claim(), state, context), () => quoteClaim(claim(), state, context)]) {
+        const refused = refusal(run);
+        expect([refused.kind, refused.problems[0].field]).toEqual(['rule', 'admittedAt']);
+        expect(refused.message).toContain('in the employee scheme on 2024-03-01 (scheme change SC-1, effective 2024-03-01)');
+      }
+      // Reported payments do not make it the resident fund's claim either.
+      expect(refusal(() => decideClaim(claim({ basicFundPayment: money('0.00') }), state, context)).kind).toBe('rule');
+    });
+
+    it('settles a claim admitted the day before, under the resident scheme, never as "uninsured"', () => {
+      const [event] = decideClaim(claim(), inEmployeeFrom('2024-03-02'), context) as [EventOf<'ClaimSettled'>];
+      expect(event.data.assistanceGroup).toBe('low-income');
+      expect(money(event.data.basicFundPayment).greaterThan(0)).toBe(true);
+    });
+
+    it('settles again once back in the resident scheme', () => {
+      let state = inEmployeeFrom('2024-02-01');
+      state = decideSchemeChange({ kind: 'ChangeScheme', changeId: 'SC-2', residentId: RESIDENT, to: 'resident', effectiveAt: '2024-03-01' }, state).reduce(evolveResident, state);
+      expect(decideClaim(claim(), state, context)).toHaveLength(1);
+    });
+  });
+
   it('refuses a late cash-advance claim it is asked to settle', () => {
     const state = given(...enrolled(), ...paid());
     const window = context.policy.cashAdvanceWindowDays(false, '2024-03-05');
@@ -253,15 +323,19 @@ describe('claims', () => {
 
 /**
  * Look-back assistance, from linkage-2018 §二(二)2: "取消因病致贫救助对象自付合规医疗费用达到…1.5倍的限制，
- * 对其申报前12个月内自付合规医疗费用直接给予救助，住院救助比例…60%，年度救助封顶线…3万元".
+ * 对其申报前12个月内自付合规医疗费用直接给予救助，住院救助比例…60%，年度救助封顶线…3万元", and §二(二)3
+ * (the one-stop groups): an illness-poverty target is assisted on application only, a claim once.
  */
 const APPLIED = '2025-03-15';
 
 const enrollment = (year: number, hardship: string[]) => enroll({ enrollmentId: `E-${year}`, year, hardship, enrolledAt: `${year - 1}-10-01` });
 
 /** Enrolled and paid up for 2024 and 2025 (the look-back reaches into the previous insurance year). */
-function enrolledTarget(hardship: string[] = ['illness-poverty']): ResidentState {
-  let state = foldResident(RESIDENT, [2024, 2025].flatMap((year) => decideEnrollment(enrollment(year, hardship), initialResidentState(RESIDENT), context)));
+function enrolledTarget(hardship: string[] = ['illness-poverty'], hardship2024: string[] = hardship): ResidentState {
+  let state = foldResident(RESIDENT, [
+    ...decideEnrollment(enrollment(2024, hardship2024), initialResidentState(RESIDENT), context),
+    ...decideEnrollment(enrollment(2025, hardship), initialResidentState(RESIDENT), context),
+  ]);
   for (const year of [2024, 2025]) {
     const due = context.policy.contributionStandard(year, 'adult');
     const paid = decideContribution({ kind: 'RecordContribution', receiptNo: `RC-${year}`, residentId: RESIDENT, year, amount: due, paidAt: `${year - 1}-12-01`, collector: 'self' }, state, context);
@@ -272,10 +346,9 @@ function enrolledTarget(hardship: string[] = ['illness-poverty']): ResidentState
 
 /**
  * A claim recorded as the platform reported it: compliant 10000.00, basic 6000.00, critical
- * illness 0.00, assistance `assistance` → what stayed self-paid within compliant cost is
- * 4000.00 − assistance.
+ * illness 0.00, assistance `assistance` → its base (compliant − basic − critical illness) is 4000.00.
  */
-function recordedClaim(claimId: string, admittedAt: string, assistance = '1000.00'): SettleClaim {
+function recordedClaim(claimId: string, admittedAt: string, assistance = '0.00'): SettleClaim {
   return {
     kind: 'SettleClaim',
     claimId,
@@ -294,6 +367,11 @@ function recordedClaim(claimId: string, admittedAt: string, assistance = '1000.0
   };
 }
 
+/** The same claim with only the basic payment reported: the rest settled one-stop by the policy. */
+function oneStopClaim(claimId: string, admittedAt: string): SettleClaim {
+  return { ...recordedClaim(claimId, admittedAt), criticalIllnessPayment: undefined, assistancePayment: undefined };
+}
+
 function withClaims(state: ResidentState, ...claims: SettleClaim[]): ResidentState {
   return claims.reduce((current, claim) => decideClaim(claim, current, context).reduce(evolveResident, current), state);
 }
@@ -308,7 +386,7 @@ function granted(state: ResidentState, command = apply()): EventOf<'LookbackAssi
 }
 
 describe('look-back assistance for illness-poverty targets (linkage-2018 §二(二)2)', () => {
-  // An anchor claim inside the window (self-paid 3000.00) so the application never has a zero base.
+  // An anchor claim inside the window (base 4000.00) so the application never has a zero base.
   const anchor = recordedClaim('C-ANCHOR', '2024-10-01');
 
   it.each([
@@ -323,21 +401,53 @@ describe('look-back assistance for illness-poverty targets (linkage-2018 §二(�
     expect(occurredAt).toBe(APPLIED);
     expect(data.window).toEqual({ from: '2024-03-15', through: '2025-03-15' });
     expect(data.claimIds).toEqual(counts ? ['C-ANCHOR', 'C-EDGE'] : ['C-ANCHOR']);
-    // 60% of the self-paid compliant costs, 3000.00 per claim.
-    expect([data.base, data.ratio, data.amount]).toEqual(counts ? ['6000.00', '0.6', '3600.00'] : ['3000.00', '0.6', '1800.00']);
+    // Exactly 60% of the self-paid compliant costs, 4000.00 per claim.
+    expect([data.base, data.ratio, data.amount]).toEqual(counts ? ['8000.00', '0.6', '4800.00'] : ['4000.00', '0.6', '2400.00']);
     expect(data).toMatchObject({ residentId: RESIDENT, fundId: 'huangpi', year: 2025, appliedAt: APPLIED });
   });
 
+  it('settles an illness-poverty claim with no assistance at all: its channel is the application', () => {
+    const [event] = decideClaim(oneStopClaim('C-1', '2024-06-01'), enrolledTarget(), context) as [EventOf<'ClaimSettled'>];
+    expect(event.data).toMatchObject({ assistancePayment: '0.00', assistanceGroup: null, personalPayment: '6000.00' });
+    // The quote says the same.
+    expect(quoteClaim(oneStopClaim('C-1', '2024-06-01'), enrolledTarget(), context).assistancePayment.toFixed(2)).toBe('0.00');
+  });
+
   it.each([
-    ['compliant − basic − critical illness − assistance', recordedClaim('C-1', '2024-06-01', '1234.56'), '2765.44', '1659.26'],
-    ['never below zero when the parts reported exceed the compliant cost', { ...recordedClaim('C-1', '2024-06-01', '0.00'), basicFundPayment: money('11000.00') }, null, null],
+    ['compliant − basic − critical illness', { ...recordedClaim('C-1', '2024-06-01'), criticalIllnessPayment: money('500.00') }, '3500.00', '2100.00'],
+    ['rounded once to the fen, half up (3333.33 × 60% = 1999.998)', { ...recordedClaim('C-1', '2024-06-01'), basicFundPayment: money('6666.67') }, '3333.33', '2000.00'],
+    ['only what the ratio leaves when the claim carries reported assistance outside the one-stop groups', recordedClaim('C-1', '2024-06-01', '1234.56'), '4000.00', '1165.44'],
+    ['never below zero when the parts reported exceed the compliant cost', { ...recordedClaim('C-1', '2024-06-01'), basicFundPayment: money('11000.00') }, null, null],
+    ['nothing when reported assistance already reached the ratio (2400.00 = 60% of 4000.00)', recordedClaim('C-1', '2024-06-01', '2400.00'), null, null],
   ])('takes as base %s', (_label, claim, base, amount) => {
     const state = withClaims(enrolledTarget(), claim);
     if (base === null) {
       expect(refusal(() => decideAssistanceApplication(apply(), state, context)).kind).toBe('rule');
       return;
     }
-    expect(granted(state).data).toMatchObject({ base, amount });
+    expect(granted(state).data).toMatchObject({ base, amount, claimIds: ['C-1'] });
+  });
+
+  describe('one channel per claim', () => {
+    it('leaves out a claim assisted one-stop while the person was in a one-stop group', () => {
+      // Low-income in 2024 (one-stop, 70%), illness-poverty from 2025: the 2024 claim was assisted at settlement.
+      const state = withClaims(enrolledTarget(['illness-poverty'], ['low-income']), oneStopClaim('C-2024', '2024-06-01'), anchor);
+      expect(state.claims.get('C-2024')?.settled).toMatchObject({ assistanceGroup: 'low-income', assistancePayment: '2800.00' });
+      expect(granted(state).data).toMatchObject({ claimIds: ['C-ANCHOR'], base: '4000.00', amount: '2400.00' });
+    });
+
+    it('a claim in both groups is assisted one-stop at the better group and then refused by an application', () => {
+      const state = withClaims(enrolledTarget(['illness-poverty', 'low-income']), oneStopClaim('C-1', '2024-06-01'));
+      expect(state.claims.get('C-1')?.settled).toMatchObject({ assistanceGroup: 'low-income', assistancePayment: '2800.00' });
+      const refused = refusal(() => decideAssistanceApplication(apply(), state, context));
+      expect(refused.kind).toBe('rule');
+      expect(refused.message).toContain('not already assisted (one-stop at settlement, or by an earlier application)');
+    });
+
+    it('counts a claim of a one-stop group that got no assistance at settlement', () => {
+      const state = withClaims(enrolledTarget(['illness-poverty', 'low-income']), recordedClaim('C-1', '2024-06-01'));
+      expect(granted(state).data).toMatchObject({ claimIds: ['C-1'], base: '4000.00', amount: '2400.00' });
+    });
   });
 
   it('leaves out reversed claims', () => {
@@ -357,47 +467,68 @@ describe('look-back assistance for illness-poverty targets (linkage-2018 §二(�
     expect(again.message).toContain('no self-paid compliant costs in the 12 months before 2025-04-01');
 
     state = withClaims(state, recordedClaim('C-NEW', '2025-03-20'));
-    expect(granted(state, apply('A-2', '2025-04-01')).data).toMatchObject({ claimIds: ['C-NEW'], base: '3000.00', amount: '1800.00' });
+    expect(granted(state, apply('A-2', '2025-04-01')).data).toMatchObject({ claimIds: ['C-NEW'], base: '4000.00', amount: '2400.00' });
   });
 
   it('counts the grant toward the natural year it was applied in, and posts nothing to the resident fund', () => {
     const state = withClaims(enrolledTarget(), anchor);
     const event = granted(state);
     const after = evolveResident(state, event);
-    expect(after.accumulations.get(2025)?.assistancePaid.toFixed(2)).toBe('1800.00');
-    // The anchor's own one-stop assistance stays with its insurance year.
-    expect(after.accumulations.get(2024)?.assistancePaid.toFixed(2)).toBe('1000.00');
+    expect(after.accumulations.get(2025)?.assistancePaid.toFixed(2)).toBe('2400.00');
+    expect(after.accumulations.get(2024)?.assistancePaid.toFixed(2)).toBe('0.00');
     expect(after.assistanceGrants.map((grant) => grant.applicationId)).toEqual(['A-1']);
     expect(postingsOf(event)).toEqual([]);
   });
 
   describe('the annual cap of 30000.00 (年度救助封顶线3万元)', () => {
-    it('caps the grant at what the year has left', () => {
-      // 2025 assistance already 29000.00 on a claim of the year.
-      const state = withClaims(enrolledTarget(), recordedClaim('C-2025', '2025-01-10', '2000.00'), { ...recordedClaim('C-BIG', '2025-02-01', '0.00'), compliantCost: money('40000.00'), totalCost: money('40000.00'), basicFundPayment: money('0.00'), assistancePayment: money('27000.00') });
-      expect(state.accumulations.get(2025)?.assistancePaid.toFixed(2)).toBe('29000.00');
-      // base: 2000.00 + 13000.00 = 15000.00 → 60% = 9000.00, capped at 1000.00.
-      expect(granted(state).data).toMatchObject({ base: '15000.00', amount: '1000.00' });
+    /** A 2024 claim whose base is `base` (compliant 50000.00, basic the rest). */
+    const big = (claimId: string, admittedAt: string, base: string): SettleClaim => ({
+      ...recordedClaim(claimId, admittedAt),
+      totalCost: money('50000.00'),
+      compliantCost: money('50000.00'),
+      basicFundPayment: money('50000.00').minus(money(base)),
     });
 
-    it('leaves a later claim of the year only what the grant left of the cap', () => {
-      // Self-paid 45000.00 in the window → 27000.00 granted; 3000.00 of the cap remains.
-      const big = (claimId: string, admittedAt: string): SettleClaim => ({ ...recordedClaim(claimId, admittedAt, '0.00'), totalCost: money('50000.00'), compliantCost: money('50000.00'), basicFundPayment: money('27500.00') });
-      let state = withClaims(enrolledTarget(), big('C-A', '2024-05-01'), big('C-B', '2024-09-01'));
+    it('reaches the cap exactly with a base of 50000.00 (60% = 30000.00)', () => {
+      const state = withClaims(enrolledTarget(), big('C-A', '2024-05-01', '50000.00'));
+      expect(granted(state).data).toMatchObject({ base: '50000.00', amount: '30000.00' });
+    });
+
+    it('caps the grant a fen over it', () => {
+      // 50000.02 × 60% = 30000.012 → 30000.01 due, 30000.00 granted.
+      const state = withClaims(enrolledTarget(), { ...big('C-A', '2024-05-01', '50000.00'), compliantCost: money('50000.02'), totalCost: money('50000.02') });
+      expect(granted(state).data).toMatchObject({ base: '50000.02', amount: '30000.00' });
+    });
+
+    it('reaches the cap in the middle of a claim: the second application gets what the year left', () => {
+      let state = withClaims(enrolledTarget(), big('C-A', '2024-05-01', '48000.00'));
+      const first = granted(state, apply('A-1', '2025-01-15'));
+      expect(first.data.amount).toBe('28800.00');
+      state = withClaims(evolveResident(state, first), recordedClaim('C-B', '2025-02-01'));
+      // 60% of C-B's 4000.00 is 2400.00; 1200.00 of the cap is left.
+      expect(granted(state, apply('A-2')).data).toMatchObject({ claimIds: ['C-B'], base: '4000.00', amount: '1200.00' });
+    });
+
+    it('leaves a later one-stop claim of the year only what the grant left of a shared cap', () => {
+      // Illness-poverty and low-income: the grant (30000.00) counts toward the year's assistance,
+      // and the low-income one-stop cap of 40000.00 then leaves 10000.00.
+      let state = withClaims(enrolledTarget(['illness-poverty', 'low-income']), big('C-A', '2024-05-01', '50000.00'));
       const grant = granted(state);
-      expect(grant.data).toMatchObject({ base: '45000.00', amount: '27000.00' });
+      expect(grant.data.amount).toBe('30000.00');
       state = evolveResident(state, grant);
-      // Compliant 10000.00, insurance reported as paying nothing: 60% would be 6000.00.
-      const later: SettleClaim = { ...recordedClaim('C-LATER', '2025-05-01'), basicFundPayment: money('0.00'), assistancePayment: undefined };
+      const later: SettleClaim = { ...oneStopClaim('C-LATER', '2025-05-01'), totalCost: money('20000.00'), compliantCost: money('20000.00'), basicFundPayment: money('0.00') };
       const [settled] = decideClaim(later, state, context) as [EventOf<'ClaimSettled'>];
-      expect(settled.data.assistancePayment).toBe('3000.00');
+      expect(settled.data).toMatchObject({ assistanceGroup: 'low-income', assistancePayment: '10000.00' });
     });
 
     it('refuses an application once the cap is reached, keeping the claims for a later year', () => {
-      const state = withClaims(enrolledTarget(), anchor, { ...recordedClaim('C-CAP', '2025-01-10', '0.00'), compliantCost: money('40000.00'), totalCost: money('40000.00'), basicFundPayment: money('0.00'), assistancePayment: money('30000.00') });
-      const refused = refusal(() => decideAssistanceApplication(apply(), state, context));
+      let state = withClaims(enrolledTarget(), big('C-A', '2024-05-01', '50000.00'));
+      state = evolveResident(state, granted(state, apply('A-1', '2025-01-15')));
+      state = withClaims(state, recordedClaim('C-B', '2025-02-01'));
+      const refused = refusal(() => decideAssistanceApplication(apply('A-2'), state, context));
       expect(refused.kind).toBe('rule');
       expect(refused.message).toContain('annual cap of 30000.00');
+      expect([...claimsCountedByGrants(state)]).toEqual(['C-A']);
     });
   });
 

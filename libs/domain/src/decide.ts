@@ -1,5 +1,5 @@
 import {
-  addMonths,
+  assessLookback,
   benefitStart,
   newbornYears,
   Policy,
@@ -7,6 +7,9 @@ import {
   roundFen,
   settleClaim,
   type HardshipCode,
+  isAssistanceGroupName,
+  type LookbackAssessment,
+  type LookbackClaim,
   type SettlementBasis,
 } from '@ledger/policy';
 import type {
@@ -23,12 +26,13 @@ import type {
 } from './commands';
 import { businessKeyOf } from './commands';
 import { daysBetween, yearOf } from './dates';
-import type { ClaimSettledV1, DomainEvent, ResidentEnrolledV1 } from './events';
+import type { DomainEvent, ResidentEnrolledV1 } from './events';
 import { conflict, invalid, notFound, ruleBroken } from './errors';
 import { attributedFund, type FundId } from './funds';
 import { formatMoney, Money, money, ZERO } from './money';
 import {
   claimsCountedByGrants,
+  type ClaimRecord,
   currentScheme,
   EMPTY_ACCUMULATIONS,
   EnrollmentYear,
@@ -36,6 +40,7 @@ import {
   latestEnrollment,
   ResidentState,
   schemeOn,
+  schemePeriodOn,
 } from './resident';
 
 /**
@@ -151,12 +156,27 @@ function benefitStartAfterPayment(
   });
 }
 
+/**
+ * The year's standard is due once, in full (按时足额缴纳, opinions-2017 §三): individual contributions
+ * and hardship contribution aid of the year together never exceed it.
+ */
+function requireWithinStandard(state: ResidentState, enrollment: EnrollmentYear, amount: Money): void {
+  const stillDue = enrollment.contributionDue.minus(enrollment.paid);
+  if (!amount.greaterThan(stillDue)) return;
+  const due = stillDue.greaterThan(ZERO) ? `${formatMoney(stillDue)} is still due` : 'nothing is still due';
+  throw ruleBroken(
+    `${formatMoney(amount)} would take resident ${state.residentId}'s ${enrollment.year} contributions above the year's standard of ${formatMoney(enrollment.contributionDue)} (${enrollment.category}); ${formatMoney(enrollment.paid)} is already paid (contributions and hardship aid), ${due} (opinions-2017 §三 按时足额缴纳)`,
+    'amount',
+  );
+}
+
 export function decideContribution(command: RecordContribution, state: ResidentState, { policy }: DecisionContext): DomainEvent[] {
   requireResident(state);
   const enrollment = requireEnrollment(state, command.year);
   if (enrollment.contributionExempt) {
     throw ruleBroken(`resident ${command.residentId}'s ${command.year} contribution is exempt (newborn with an insured parent)`, 'year');
   }
+  requireWithinStandard(state, enrollment, command.amount);
   return [
     {
       type: 'ContributionPaid',
@@ -209,6 +229,7 @@ export function decideSubsidy(command: GrantSubsidy, state: ResidentState | null
   if (enrollment.hardship.length === 0) {
     throw ruleBroken(`resident ${command.residentId} belongs to no hardship group`, 'residentId');
   }
+  requireWithinStandard(state, enrollment, command.amount);
   return [
     {
       type: 'SubsidyGranted',
@@ -254,6 +275,20 @@ export function entitledToBasicBenefits(state: ResidentState, year: number, on: 
   );
 }
 
+/**
+ * Employee-scheme members are insured, in the other scheme (opinions-2017 §五(二), §七): the
+ * resident ledger refuses their claims and quotes; they are never the "uninsured" assistance group.
+ */
+function requireResidentScheme(state: ResidentState, admittedAt: string): void {
+  const period = schemePeriodOn(state, admittedAt);
+  if (period?.scheme !== 'employee') return;
+  const change = period.changeId ? `scheme change ${period.changeId}, ` : '';
+  throw ruleBroken(
+    `resident ${state.residentId} is in the employee scheme on ${admittedAt} (${change}effective ${period.from}); the employee scheme settles that care, not the resident fund (opinions-2017 §五(二), §七)`,
+    'admittedAt',
+  );
+}
+
 /** How a claim would be settled: the split, its fund, and the policy basis, without deciding anything. */
 export interface ClaimQuote {
   year: number;
@@ -269,6 +304,7 @@ export interface ClaimQuote {
 
 export function quoteClaim(command: SettleClaim, state: ResidentState, { policy }: DecisionContext): ClaimQuote {
   requireResident(state);
+  requireResidentScheme(state, command.admittedAt);
   if (command.dischargedAt < command.admittedAt) throw invalid('dischargedAt', 'is before admittedAt');
   if (command.filedAt < command.dischargedAt) throw invalid('filedAt', 'is before dischargedAt');
   if (command.compliantCost.greaterThan(command.totalCost)) throw invalid('compliantCost', 'exceeds totalCost');
@@ -456,22 +492,30 @@ export function decideClaimReversal(command: ReverseClaim, state: ResidentState)
   ];
 }
 
-/** What a claim left the patient to pay within the compliant cost, after insurance and one-stop assistance. */
-function selfPaidCompliant(claim: ClaimSettledV1): Money {
-  const rest = money(claim.compliantCost)
-    .minus(money(claim.basicFundPayment))
-    .minus(money(claim.criticalIllnessPayment))
-    .minus(money(claim.assistancePayment));
-  return rest.isNegative() ? ZERO : rest;
-}
-
 const ILLNESS_POVERTY = 'illness-poverty';
+
+/** A recorded claim as the look-back rule of the policy library reads it. */
+function lookbackClaim(claim: ClaimRecord): LookbackClaim {
+  const s = claim.settled;
+  return {
+    claimId: claim.claimId,
+    admittedAt: s.admittedAt,
+    reversed: claim.reversed,
+    compliantCost: money(s.compliantCost),
+    basicFundPayment: money(s.basicFundPayment),
+    criticalIllnessPayment: money(s.criticalIllnessPayment),
+    assistancePayment: money(s.assistancePayment),
+    // A group the policy does not know (none is written today) is no one-stop group.
+    assistanceGroup: isAssistanceGroupName(s.assistanceGroup) ? s.assistanceGroup : null,
+  };
+}
 
 /**
  * Look-back assistance for an illness-poverty target (linkage-2018 §二(二)2): the self-paid
- * compliant costs of the claims admitted in the months before the application (the 1.5× income
- * threshold is abolished, so no threshold applies), at the group's ratio, within what the natural
- * year's cap leaves. A claim counts for one application only.
+ * compliant costs (compliant − basic − critical illness) of the claims admitted in the months
+ * before the application (the 1.5× income threshold is abolished, so no threshold applies), at the
+ * group's ratio, within what the natural year's cap leaves. A claim is assisted in one channel and
+ * once: the rule itself is the policy library's `assessLookback`.
  */
 export function decideAssistanceApplication(command: ApplyForAssistance, state: ResidentState, { policy }: DecisionContext): DomainEvent[] {
   requireResident(state);
@@ -484,47 +528,35 @@ export function decideAssistanceApplication(command: ApplyForAssistance, state: 
       'residentId',
     );
   }
-  let months: number;
-  let group: ReturnType<Policy['assistanceGroupNamed']>;
+  let assessed: LookbackAssessment;
   try {
-    months = policy.illnessPovertyLookbackMonths(appliedAt);
-    group = policy.assistanceGroupNamed(ILLNESS_POVERTY, appliedAt);
+    assessed = assessLookback(policy, {
+      appliedAt,
+      claims: [...state.claims.values()].map(lookbackClaim),
+      countedBefore: claimsCountedByGrants(state),
+      assistancePaidInYear: state.accumulations.get(year)?.assistancePaid ?? ZERO,
+    });
   } catch (error) {
     // An application from before the rule took effect is a business refusal, not a server fault.
     if (error instanceof PolicyNotInForceError) throw ruleBroken(`look-back assistance is not in force on ${appliedAt}: ${error.message}`, 'appliedAt');
     throw error;
   }
-  const window = { from: addMonths(appliedAt, -months), through: appliedAt };
-
-  const spent = claimsCountedByGrants(state);
-  const counted: string[] = [];
-  let base = ZERO;
-  for (const claim of state.claims.values()) {
-    const { admittedAt } = claim.settled;
-    if (claim.reversed || spent.has(claim.claimId) || admittedAt < window.from || admittedAt > window.through) continue;
-    const selfPaid = selfPaidCompliant(claim.settled);
-    if (selfPaid.isZero()) continue;
-    counted.push(claim.claimId);
-    base = base.plus(selfPaid);
-  }
-  if (base.isZero()) {
+  const { window, months } = assessed;
+  if (assessed.due.isZero()) {
     throw ruleBroken(
-      `no self-paid compliant costs in the ${months} months before ${appliedAt} (claims admitted ${window.from} to ${window.through}) that an earlier application has not already counted`,
+      `no self-paid compliant costs in the ${months} months before ${appliedAt} (claims admitted ${window.from} to ${window.through}) that are not already assisted (one-stop at settlement, or by an earlier application)`,
       'appliedAt',
     );
   }
-
-  const paidThisYear = state.accumulations.get(year)?.assistancePaid ?? ZERO;
-  const capLeft = group.annualCap.minus(paidThisYear);
-  if (!capLeft.greaterThan(ZERO)) {
+  if (assessed.capLeft.isZero()) {
     // Refused rather than granted at 0.00, so the claims stay available to a later year's application.
+    const paidThisYear = state.accumulations.get(year)?.assistancePaid ?? ZERO;
     throw ruleBroken(
-      `resident ${command.residentId}'s ${year} assistance (${formatMoney(paidThisYear)}) has already reached the illness-poverty annual cap of ${formatMoney(group.annualCap)}`,
+      `resident ${command.residentId}'s ${year} assistance (${formatMoney(paidThisYear)}) has already reached the illness-poverty annual cap of ${formatMoney(assessed.annualCap)}`,
       'appliedAt',
     );
   }
-  const due = roundFen(base.times(group.ratio));
-  const amount = due.greaterThan(capLeft) ? capLeft : due;
+  const { counted: claimIds, base, ratio, amount } = assessed;
   return [
     {
       type: 'LookbackAssistanceGranted',
@@ -537,9 +569,9 @@ export function decideAssistanceApplication(command: ApplyForAssistance, state: 
         fundId: enrollment.fundId,
         appliedAt,
         window,
-        claimIds: counted,
+        claimIds,
         base: formatMoney(base),
-        ratio: group.ratio.toString(),
+        ratio: ratio.toString(),
         amount: formatMoney(amount),
         policyVersion: policy.version,
       },

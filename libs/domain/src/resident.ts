@@ -49,6 +49,8 @@ export interface EnrollmentYear {
 export interface SchemePeriod {
   scheme: Scheme;
   from: BusinessDate;
+  /** The scheme change that began the period; none for the resident scheme of the first enrollment. */
+  changeId?: string;
 }
 
 export interface ClaimRecord {
@@ -111,6 +113,13 @@ export function schemeOn(state: ResidentState, date: BusinessDate): Scheme {
   let scheme: Scheme = 'resident';
   for (const period of state.schemes) if (period.from <= date) scheme = period.scheme;
   return scheme;
+}
+
+/** The scheme period a date falls in, or undefined before any (the resident scheme). */
+export function schemePeriodOn(state: ResidentState, date: BusinessDate): SchemePeriod | undefined {
+  let found: SchemePeriod | undefined;
+  for (const period of state.schemes) if (period.from <= date) found = period;
+  return found;
 }
 
 export function currentScheme(state: ResidentState): Scheme {
@@ -238,7 +247,7 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
     }
     case 'SchemeChanged': {
       const e = event.data;
-      return { ...next, schemes: [...state.schemes, { scheme: e.to, from: e.effectiveAt }] };
+      return { ...next, schemes: [...state.schemes, { scheme: e.to, from: e.effectiveAt, changeId: e.changeId }] };
     }
     case 'ClaimSettled': {
       const e = event.data;

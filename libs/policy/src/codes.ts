@@ -64,3 +64,7 @@ export function isCategory(value: unknown): value is Category {
 export function isOutpatientCare(careType: CareType): boolean {
   return careType !== 'inpatient';
 }
+
+export function isAssistanceGroupName(value: unknown): value is AssistanceGroupName {
+  return typeof value === 'string' && (ASSISTANCE_GROUPS as readonly string[]).includes(value);
+}

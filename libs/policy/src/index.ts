@@ -20,6 +20,7 @@ export {
   isCareType,
   isCategory,
   isHardshipCode,
+  isAssistanceGroupName,
   isOutpatientCare,
 } from './codes';
 export {
@@ -62,3 +63,14 @@ export {
   emptyAccumulations,
   settleClaim,
 } from './settlement';
+export {
+  type LookbackAssessment,
+  type LookbackClaim,
+  type LookbackExclusion,
+  type LookbackInput,
+  type LookbackShare,
+  assessLookback,
+  assistedOneStop,
+  describeExclusion,
+  lookbackShare,
+} from './lookback';

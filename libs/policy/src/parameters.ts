@@ -12,6 +12,7 @@ import {
   type HardshipCode,
   type InstitutionLevel,
   type SubsidyLevel,
+  isAssistanceGroupName,
   isCareType,
   isCategory,
   isHardshipCode,
@@ -294,8 +295,31 @@ export class Policy {
    * the person's codes belong to (higher ratio, then higher cap). No matching group → null, 0, 0.
    */
   assistanceGroup(hardship: readonly HardshipCode[], entitledToBasic: boolean, on: BusinessDate): AssistanceGroup {
+    return this.bestAssistanceGroup(hardship, entitledToBasic, on, ASSISTANCE_GROUPS);
+  }
+
+  /**
+   * The group whose assistance is paid one-stop at settlement (linkage-2018 §二(二)3): as
+   * `assistanceGroup`, among the groups of medical-assistance.one-stop-groups only. Illness-poverty
+   * targets are assisted on application instead (§二(二)2), so for them alone this is null.
+   */
+  oneStopAssistanceGroup(hardship: readonly HardshipCode[], entitledToBasic: boolean, on: BusinessDate): AssistanceGroup {
+    return this.bestAssistanceGroup(hardship, entitledToBasic, on, this.oneStopAssistanceGroups(on));
+  }
+
+  /** The assistance groups paid at one-stop settlement; the others are assisted on application. */
+  oneStopAssistanceGroups(on: BusinessDate): AssistanceGroupName[] {
+    return this.codes<AssistanceGroupName>(P.oneStopAssistanceGroups, on);
+  }
+
+  private bestAssistanceGroup(
+    hardship: readonly HardshipCode[],
+    entitledToBasic: boolean,
+    on: BusinessDate,
+    among: readonly AssistanceGroupName[],
+  ): AssistanceGroup {
     const codes = this.expandHardship(hardship, on);
-    const candidates = ASSISTANCE_GROUPS.filter((group) => (group === 'uninsured') === !entitledToBasic);
+    const candidates = among.filter((group) => (group === 'uninsured') === !entitledToBasic);
     let best: AssistanceGroup = { group: null, ratio: ZERO, annualCap: ZERO };
     for (const group of candidates) {
       const members = this.codes<HardshipCode>(P.assistance(group, 'members'), on);
@@ -558,6 +582,8 @@ class PolicyValidator {
         return this.codeList(raw, where, isHardshipCode, 'hardship code');
       case 'care-types':
         return this.codeList(raw, where, isCareType, 'care type');
+      case 'assistance-groups':
+        return this.codeList(raw, where, isAssistanceGroupName, 'assistance group');
       case 'tiers':
         return this.tiers(raw, where);
     }

@@ -9,10 +9,10 @@ import { ASSISTANCE_GROUPS, CARE_TYPES, CATEGORIES, HARDSHIP_CODES, INSTITUTION_
  * - decimal:    a non-negative decimal (e.g. months of outflow)
  * - days:       a whole number of days, ≥ 0
  * - count:      a whole number ≥ 1 (years, months)
- * - hardship-codes / care-types: a list of known codes, no duplicates
+ * - hardship-codes / care-types / assistance-groups: a list of known codes, no duplicates
  * - tiers:      ascending `up-to` bounds (money, only the last may be null = unbounded) with ratios
  */
-export type ParameterKind = 'money' | 'ratio' | 'decimal' | 'days' | 'count' | 'hardship-codes' | 'care-types' | 'tiers';
+export type ParameterKind = 'money' | 'ratio' | 'decimal' | 'days' | 'count' | 'hardship-codes' | 'care-types' | 'assistance-groups' | 'tiers';
 
 export interface ParameterSpec {
   path: string;
@@ -42,6 +42,7 @@ export const PARAMETER_PATHS = {
     `critical-illness.${schedule}.${part}`,
   assistance: (group: string, part: 'members' | 'ratio' | 'annual-cap') => `medical-assistance.${group}.${part}`,
   illnessPovertyLookbackMonths: 'medical-assistance.illness-poverty.lookback-months',
+  oneStopAssistanceGroups: 'medical-assistance.one-stop-groups',
   uninsuredMaxNaturalYears: 'medical-assistance.uninsured.max-natural-years',
   outpatientBelowThresholdRatio: 'medical-assistance.outpatient-below-threshold-ratio',
   insurerDecisionDays: 'insurer.decision-days',
@@ -86,6 +87,7 @@ export const PARAMETER_SPECS: readonly ParameterSpec[] = [
     { path: P.assistance(group, 'annual-cap'), kind: 'money' },
   ]),
   { path: P.illnessPovertyLookbackMonths, kind: 'count' },
+  { path: P.oneStopAssistanceGroups, kind: 'assistance-groups' },
   { path: P.uninsuredMaxNaturalYears, kind: 'count' },
   { path: P.outpatientBelowThresholdRatio, kind: 'ratio' },
   { path: P.insurerDecisionDays, kind: 'days' },

@@ -201,7 +201,7 @@ describe('settleClaim: insurance first, assistance after (linkage-2018 §二(三
     it.each([
       [['low-income'], '0.70', '40000.00'],
       [['low-income-elderly'], '0.70', '40000.00'],
-      [['illness-poverty'], '0.60', '30000.00'],
+      [['illness-poverty', 'low-income'], '0.70', '40000.00'],
       [['dibao'], '0.80', '70000.00'],
     ] as const)('%j: %s of what insurance left, at most %s a year', (hardship, ratio, cap) => {
       const input = claim({ hardship: [...hardship], compliantCost: d('30000.00'), totalCost: d('31000.00') });
@@ -216,6 +216,17 @@ describe('settleClaim: insurance first, assistance after (linkage-2018 §二(三
         accumulations = settlement.accumulations;
       }
       expect(yuan(accumulations.assistancePaid)).toBe(cap);
+    });
+
+    it('illness-poverty targets get no assistance at settlement: they are assisted on application (linkage-2018 §二(二)2-3)', () => {
+      const input = claim({ hardship: ['illness-poverty'], compliantCost: d('30000.00'), totalCost: d('31000.00') });
+      const settlement = settleClaim(policy, input);
+      expect(yuan(settlement.assistancePayment)).toBe('0.00');
+      expect(settlement.basis.assistanceGroup).toBeNull();
+      expect(yuan(settlement.personalPayment)).toBe(yuan(d('31000.00').minus(settlement.basicFundPayment).minus(settlement.criticalIllnessPayment)));
+      // Not entitled to basic benefits, the uninsured rule is one-stop for them as for everyone.
+      const uninsured = settleClaim(policy, { ...input, entitledToBasic: false });
+      expect([uninsured.basis.assistanceGroup, yuan(uninsured.assistancePayment)]).toEqual(['uninsured', '9000.00']);
     });
 
     it('uninsured / not entitled: no insurance, 30% of the personal burden, 10000 a year', () => {

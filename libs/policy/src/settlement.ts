@@ -12,7 +12,8 @@
  *      cumulative minus what the year already paid, within the annual cap ("累计计算、分段报销、
  *      按次结算", §二(二)1). Registered-poor use their tiers, everyone else the ordinary ones.
  *   3. Medical assistance on compliant cost − basic − critical illness at the group's ratio, within
- *      the group's annual cap (§二(二)2, §二(三)1); not entitled to basic benefits → the uninsured
+ *      the group's annual cap (§二(二)2, §二(三)1), for the one-stop groups only (§二(二)3:
+ *      illness-poverty targets are assisted on application, see lookback.ts); not entitled to basic benefits → the uninsured
  *      rule (30%, cap 10000). Outpatient assistance joins the inpatient ratio and cap once the
  *      year's compliant outpatient cost reaches the critical-illness deductible (§二(二)2).
  *   4. Personal payment = total cost − the three above.
@@ -243,7 +244,8 @@ function medicalAssistance(
   assistancePaidBefore: Decimal,
 ): AssistanceResult {
   const { on, careType, hardship, entitledToBasic } = input;
-  const { group, ratio: groupRatio, annualCap } = policy.assistanceGroup(hardship, entitledToBasic, on);
+  // Only the one-stop groups are assisted here; illness-poverty targets apply afterwards (lookback.ts).
+  const { group, ratio: groupRatio, annualCap } = policy.oneStopAssistanceGroup(hardship, entitledToBasic, on);
   if (group === null) return { payment: ZERO, group, ratio: ZERO };
   if (group === 'uninsured' && (input.uninsuredAssistanceYearsUsed ?? 0) >= policy.uninsuredAssistanceMaxYears(on)) {
     return { payment: ZERO, group, ratio: ZERO };
