@@ -1,8 +1,11 @@
 import Decimal from 'decimal.js';
-import { appendUndecided, type CommandOutcome, type LedgerService } from '@ledger/application';
+import { appendUndecided, type CommandOutcome, decodeEvent, type LedgerService } from '@ledger/application';
 import {
   type Category,
   type ClaimSettledV1,
+  decideClaim,
+  foldResident,
+  residentStream,
   DISTRICT_CODES,
   type DomainEvent,
   type FundId,
@@ -69,6 +72,19 @@ function earlier(a: string, b: string): string {
 /** Appends decided events as a migration or a faulty tool would: correctly hashed, past the ledger's checks. */
 export async function appendDecided(store: EventStorePort, stream: string, events: DomainEvent[], clerk: RecordedBy, recordedAt: string): Promise<void> {
   await appendUndecided(store, stream, events, { recordedAt, recordedBy: clerk, requestDigest: 'scenario-direct-append' });
+}
+
+/**
+ * Appends the claim a ledger that never heard of the resident's scheme changes would have decided:
+ * what a migration from another system, or a settlement platform that missed the switch to the
+ * employee scheme, leaves in the history (the ledger itself refuses such a claim).
+ */
+export async function appendClaimIgnoringSchemeChanges(store: EventStorePort, policy: Policy, command: SettleClaim, clerk: RecordedBy, recordedAt: string): Promise<void> {
+  const stream = residentStream(command.residentId);
+  const stored = await store.readStream(stream);
+  const state = foldResident(command.residentId, stored.map((event) => decodeEvent(event) as DomainEvent));
+  const events = decideClaim(command, { ...state, schemes: [] }, { policy });
+  await appendDecided(store, stream, events, clerk, recordedAt);
 }
 
 export function enrolledData(policy: Policy, data: Partial<ResidentEnrolledV1> & Pick<ResidentEnrolledV1, 'enrollmentId' | 'residentId' | 'year' | 'fundId'>): ResidentEnrolledV1 {
@@ -281,15 +297,15 @@ export async function writeResident(writer: ScenarioWriter, seed: number, index:
       ownShare = due.minus(aid);
     }
     if (ownShare.greaterThan(0)) {
+      if (rng.chance(0.03)) {
+        // A receipt recorded against the wrong person's payment and reversed the same day, before the
+        // real one: the standard is paid once, in full (opinions-2017 §三), so a second payment is refused.
+        const mistaken = receiptNo();
+        await writer.run({ kind: 'RecordContribution', receiptNo: mistaken, residentId: person.residentId, year: year.year, amount: money(ownShare.toFixed(2)), paidAt, collector: 'agency' });
+        await writer.run({ kind: 'ReverseContribution', reversalId: `RV${mistaken}`, receiptNo: mistaken, reversedAt: paidAt, reason: 'recorded against the wrong payment' });
+      }
       const outcome = await writer.run({ kind: 'RecordContribution', receiptNo: receiptNo(), residentId: person.residentId, year: year.year, amount: money(ownShare.toFixed(2)), paidAt, collector });
       year.benefitStart = (outcome.event.data as { benefitStart: string | null }).benefitStart ?? year.benefitStart;
-      if (rng.chance(0.03)) {
-        // Paid twice by mistake (agency and self); the second receipt is reversed.
-        const duplicate = receiptNo();
-        const duplicateAt = earlier(addDays(paidAt, 3), asOf);
-        await writer.run({ kind: 'RecordContribution', receiptNo: duplicate, residentId: person.residentId, year: year.year, amount: money(ownShare.toFixed(2)), paidAt: duplicateAt, collector: 'agency' });
-        await writer.run({ kind: 'ReverseContribution', reversalId: `RV${duplicate}`, receiptNo: duplicate, reversedAt: earlier(addDays(duplicateAt, 10), asOf), reason: 'paid twice' });
-      }
     }
   }
 
@@ -317,12 +333,18 @@ export async function writeResident(writer: ScenarioWriter, seed: number, index:
     const span = daysBetween(windowStart, windowEnd);
     const admissions = Array.from({ length: claims }, () => addDays(windowStart, rng.int(0, span))).sort();
     for (const admittedAt of admissions) {
+      // Care in the employee scheme is that scheme's claim: the resident ledger refuses it (opinions-2017 §七).
+      if (inEmployeeScheme(person, admittedAt)) continue;
       claimSequence += 1;
       const paid = await writeClaim(writer, person, year, admittedAt, `C${pad(index)}-${claimSequence}`, asOf);
       outflow.set(year.year, (outflow.get(year.year) ?? new Decimal(0)).plus(paid));
     }
   }
   return { years: enrolled.map((year) => year.year), outflow };
+}
+
+function inEmployeeScheme(person: Person, date: string): boolean {
+  return person.employeeFrom !== null && date >= person.employeeFrom && (person.residentAgainFrom === null || date < person.residentAgainFrom);
 }
 
 /** Writes one claim (and its insurer handling); returns what the basic fund paid. */

@@ -19,7 +19,7 @@ import type { EventStorePort } from '@ledger/event-store';
 import { addDays, emptyAccumulations, type HardshipCode, settleClaim } from '@ledger/policy';
 import { FundLedger } from '@ledger/projections';
 import type { RuleId } from '@ledger/audit';
-import { appendDecided, enrolledData, type ScenarioWriter, type ScenarioYears } from './history';
+import { appendClaimIgnoringSchemeChanges, appendDecided, enrolledData, type ScenarioWriter, type ScenarioYears } from './history';
 
 /**
  * Planted violations: one fresh resident (or fund, or stored row) per violation, each breaking
@@ -181,7 +181,8 @@ export const LEDGER_PLANTS: Partial<Record<RuleId, Plant>> = {
     const { fundId } = await paidUpResident(ctx, residentId, districtFor('dual-scheme-benefit', n));
     await ctx.run({ kind: 'ChangeScheme', changeId: `SC-${residentId}`, residentId, to: 'employee', effectiveAt: day(year, 3, 1) });
     const claimId = `C-${residentId}`;
-    await ctx.run(recordedClaim(residentId, claimId, day(year, 4, 10 + (n % 10))));
+    // The ledger refuses it: a platform that missed the switch reports it into the history.
+    await appendClaimIgnoringSchemeChanges(ctx.store, ctx.policy, recordedClaim(residentId, claimId, day(year, 4, 10 + (n % 10))), ctx.clerk, ctx.recordedAt);
     return { rule: 'dual-scheme-benefit', fundId, residentId, claimId, description: 'resident fund paid while in the employee scheme' };
   },
 

@@ -1,8 +1,11 @@
-import { residentStream } from '@ledger/domain';
+import { residentStream, type SettleClaim } from '@ledger/domain';
+import { appendClaimIgnoringSchemeChanges } from '../../scripts/scenario/history';
 import {
   appendRaw,
   audit,
   claim,
+  CLERK,
+  FIXED_CLOCK,
   contribution,
   enrolledEvent,
   enrollment,
@@ -78,10 +81,11 @@ describe('dual-scheme-benefit (opinions-2017 §七)', () => {
     const switcher = await paidUpAdult(history);
     await history.run({ kind: 'ChangeScheme', changeId: nextId('SC'), residentId: switcher.residentId, to: 'employee', effectiveAt: '2024-05-01' });
     await history.run(claim(switcher.residentId, { admittedAt: '2024-04-30', dischargedAt: '2024-04-30', filedAt: '2024-04-30' }));
-    // Settled one-stop after the switch, the ledger pays nothing from the resident fund: not a finding.
-    await history.run(claim(switcher.residentId, { admittedAt: '2024-05-02', dischargedAt: '2024-05-02', filedAt: '2024-05-02' }));
+    // The ledger refuses care in the employee scheme (opinions-2017 §五(二), §七)…
+    await expect(history.run(claim(switcher.residentId, { admittedAt: '2024-05-01', dischargedAt: '2024-05-01', filedAt: '2024-05-01' }))).rejects.toThrow('employee scheme on 2024-05-01');
     expectNoFindings(await audit(history.store));
-    await history.run(claim(switcher.residentId, { admittedAt: '2024-05-01', dischargedAt: '2024-05-01', filedAt: '2024-05-01', basicFundPayment: '160.00' }));
+    // …so the one the auditor must find comes from elsewhere (a platform that missed the switch).
+    await appendClaimIgnoringSchemeChanges(history.store, policy, claim(switcher.residentId, { admittedAt: '2024-05-01', dischargedAt: '2024-05-01', filedAt: '2024-05-01', basicFundPayment: '160.00' }) as SettleClaim, CLERK, FIXED_CLOCK().toISOString());
     const report = await audit(history.store);
     expectOnly(report, 'dual-scheme-benefit', 1);
     expect(report.findings[0].message).toContain('employee scheme (since 2024-05-01)');

@@ -55,9 +55,11 @@ describe('fund-attribution (opinions-2017 §四)', () => {
       ],
     });
     await history.run(newborn);
-    await history.run({ kind: 'GrantSubsidy', subsidyId: nextId('S'), level: 'municipal', purpose: 'hardship-contribution', year: 2024, amount: policy.contributionStandard(2024, 'newborn'), grantedAt: '2024-02-10', residentId: newborn.residentId });
+    // Half the standard each (it is paid once, in full: opinions-2017 §三).
+    const half = policy.contributionStandard(2024, 'newborn').div(2);
+    await history.run({ kind: 'GrantSubsidy', subsidyId: nextId('S'), level: 'municipal', purpose: 'hardship-contribution', year: 2024, amount: half, grantedAt: '2024-02-10', residentId: newborn.residentId });
     expectNoFindings(await audit(history.store));
-    await history.run({ kind: 'GrantSubsidy', subsidyId: nextId('S'), level: 'district', purpose: 'hardship-contribution', year: 2024, amount: policy.contributionStandard(2024, 'newborn'), grantedAt: '2024-02-11', residentId: newborn.residentId, fundId: 'caidian' });
+    await history.run({ kind: 'GrantSubsidy', subsidyId: nextId('S'), level: 'district', purpose: 'hardship-contribution', year: 2024, amount: half, grantedAt: '2024-02-11', residentId: newborn.residentId, fundId: 'caidian' });
     const report = await audit(history.store);
     expectOnly(report, 'fund-attribution', 1);
     expect(report.findings[0].message).toContain('belongs to fund xinzhou');

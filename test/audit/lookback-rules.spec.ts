@@ -1,4 +1,4 @@
-import { decideAssistanceApplication, type DomainEvent, type EventOf, formatMoney, money, residentStream } from '@ledger/domain';
+import { decideAssistanceApplication, type DomainEvent, type EventOf, formatMoney, money, residentStream, type SettleClaim } from '@ledger/domain';
 import { appendRaw, audit, claim, expectNoFindings, expectOnly, fundSubsidy, newHistory, paidUpAdult, policy, type TestHistory } from './support';
 
 /**
@@ -15,7 +15,7 @@ afterEach(() => history.close());
 const inpatient = (residentId: string, admittedAt: string, compliantCost = '20000.00') =>
   claim(residentId, { careType: 'inpatient', admittedAt, dischargedAt: admittedAt, filedAt: admittedAt, totalCost: compliantCost, compliantCost });
 
-/** An illness-poverty target with two one-stop claims in 2024; returns the grant the ledger would decide on 2024-12-01. */
+/** An illness-poverty target with two claims settled one-stop (no assistance there) in 2024; returns the grant the ledger would decide on 2024-12-01. */
 async function targetWithClaims(): Promise<{ residentId: string; grant: EventOf<'LookbackAssistanceGranted'> }> {
   const { residentId } = await paidUpAdult(history, { hardship: ['illness-poverty'] });
   await history.run(inpatient(residentId, '2024-02-01'));
@@ -71,7 +71,7 @@ describe('assistance-payment on look-back grants (linkage-2018 §二(二)2)', ()
 
   it('flags a grant that takes the year over the 30000.00 cap', async () => {
     const { residentId } = await paidUpAdult(history, { hardship: ['illness-poverty'] });
-    for (const admittedAt of ['2024-02-01', '2024-04-01', '2024-06-01', '2024-08-01']) await history.run(inpatient(residentId, admittedAt, '60000.00'));
+    for (const admittedAt of ['2024-02-01', '2024-03-01', '2024-04-01', '2024-06-01', '2024-08-01', '2024-10-01']) await history.run(inpatient(residentId, admittedAt, '60000.00'));
     const { state } = await history.ledger.loadSnapshot(residentStream(residentId));
     const [grant] = decideAssistanceApplication({ kind: 'ApplyForAssistance', applicationId: 'AA-1', residentId, appliedAt: '2024-12-01' }, state, { policy }) as [EventOf<'LookbackAssistanceGranted'>];
     // The ledger capped it; recorded uncapped, it is over the cap (and within 60% of the base).
@@ -81,6 +81,45 @@ describe('assistance-payment on look-back grants (linkage-2018 §二(二)2)', ()
     const report = await audit(history.store);
     expectOnly(report, 'assistance-payment', 1);
     expect(report.findings[0].message).toContain('over the illness-poverty annual cap of 30000.00');
+  });
+
+  describe('one channel per claim (linkage-2018 §二(二)2-3)', () => {
+    it('flags assistance paid at settlement to an illness-poverty target, who is assisted on application only', async () => {
+      const { residentId } = await paidUpAdult(history, { hardship: ['illness-poverty'] });
+      const command = inpatient(residentId, '2024-03-01') as SettleClaim;
+      const quote = await history.ledger.quote(command);
+      expect(quote.assistancePayment.toFixed(2)).toBe('0.00');
+      await history.run({ ...command, basicFundPayment: quote.basicFundPayment, criticalIllnessPayment: quote.criticalIllnessPayment, assistancePayment: money('1000.00') });
+      const report = await audit(history.store);
+      expectOnly(report, 'assistance-payment', 1);
+      expect(report.findings[0]).toMatchObject({ residentId, claimId: command.claimId });
+      expect(report.findings[0].message).toContain('paid 1000.00 of medical assistance at settlement');
+      expect(report.findings[0].message).toContain('belongs to the illness-poverty group, which is assisted only on application');
+    });
+
+    it('flags a grant that counts a claim already assisted one-stop (a claim in both channels)', async () => {
+      const { residentId } = await paidUpAdult(history, { hardship: ['illness-poverty', 'low-income'] });
+      const unassisted = inpatient(residentId, '2024-02-01') as SettleClaim;
+      const quote = await history.ledger.quote(unassisted);
+      // Recorded by the platform without assistance: countable by an application.
+      await history.run({ ...unassisted, basicFundPayment: quote.basicFundPayment, criticalIllnessPayment: quote.criticalIllnessPayment, assistancePayment: money('0.00') });
+      const oneStop = inpatient(residentId, '2024-05-01') as SettleClaim;
+      await history.run(oneStop);
+      const { state } = await history.ledger.loadSnapshot(residentStream(residentId));
+      expect(money(state.claims.get(oneStop.claimId)!.settled.assistancePayment).greaterThan(0)).toBe(true);
+      const [grant] = decideAssistanceApplication({ kind: 'ApplyForAssistance', applicationId: 'AA-1', residentId, appliedAt: '2024-12-01' }, state, { policy }) as [EventOf<'LookbackAssistanceGranted'>];
+      expect(grant.data.claimIds).toEqual([unassisted.claimId]);
+      expectNoFindings(await audit(history.store));
+      // Recorded as if the one-stop claim counted too: 60% of its base once more.
+      const settled = state.claims.get(oneStop.claimId)!.settled;
+      const again = money(settled.compliantCost).minus(settled.basicFundPayment).minus(settled.criticalIllnessPayment).times(grant.data.ratio);
+      const amount = formatMoney(money(grant.data.amount).plus(again).toDecimalPlaces(2));
+      await appendRaw(history.store, residentStream(residentId), [misrecorded(grant, { claimIds: [unassisted.claimId, oneStop.claimId], amount })]);
+      const report = await audit(history.store);
+      expectOnly(report, 'assistance-payment', 1);
+      expect(report.findings[0].message).toContain(`not countable: ${oneStop.claimId} (already assisted one-stop at settlement)`);
+      expect(report.findings[0].message).toContain(`= ${grant.data.amount}`);
+    });
   });
 
   it('flags a grant to someone who is not an illness-poverty target', async () => {

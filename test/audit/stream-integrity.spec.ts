@@ -137,7 +137,7 @@ describe('stream-integrity', () => {
   });
 
   it('checks integrity over every event read, also those after the business-date cut-off', async () => {
-    await history.run(contribution(residentId, '10.00', '2024-09-01'));
+    await history.run(fundSubsidy('municipal', '10.00', '2024-09-01'));
     db().prepare("UPDATE events SET data = replace(data, '\"10.00\"', '\"1000.00\"') WHERE position = 6").run();
     const report = await audit(history.store, { asOf: '2024-06-30' });
     expectOnly(report, 'stream-integrity', 1);

@@ -32,14 +32,14 @@ describe('illness-poverty look-back assistance through the API', () => {
     return residentId;
   }
 
-  /** Recorded as reported: compliant 10000.00 − basic 6000.00 − assistance 1000.00 → 3000.00 self-paid. */
+  /** Recorded as reported: compliant 10000.00 − basic 6000.00 − critical illness 0.00 → 4000.00 self-paid, no one-stop assistance. */
   async function claim(residentId: string, admittedAt: string, by: AuthorizedClient = clerk): Promise<string> {
     const claimId = uid('C');
     await by
       .post('/v1/claims', {
         claimId, residentId, careType: 'inpatient', institution: { id: 'HP-1', level: 2, designated: true, district: 'huangpi' },
         admittedAt, dischargedAt: admittedAt, totalCost: '12000.00', compliantCost: '10000.00', settlement: 'direct', filedAt: admittedAt,
-        basicFundPayment: '6000.00', criticalIllnessPayment: '0.00', assistancePayment: '1000.00',
+        basicFundPayment: '6000.00', criticalIllnessPayment: '0.00', assistancePayment: '0.00',
       })
       .expect(201);
     return claimId;
@@ -55,7 +55,7 @@ describe('illness-poverty look-back assistance through the API', () => {
 
     const body = { applicationId: uid('AA'), residentId, appliedAt: '2025-03-15' };
     const created = await clerk.post('/v1/assistance-applications', body).expect(201);
-    expect(created.body).toMatchObject({ applicationId: body.applicationId, residentId, fundId: 'huangpi', base: '6000.00', amount: '3600.00', claims: [inWindow, recent] });
+    expect(created.body).toMatchObject({ applicationId: body.applicationId, residentId, fundId: 'huangpi', base: '8000.00', amount: '4800.00', claims: [inWindow, recent] });
 
     const again = await clerk.post('/v1/assistance-applications', body).expect(200);
     expect(again.body).toEqual(created.body);
@@ -66,9 +66,9 @@ describe('illness-poverty look-back assistance through the API', () => {
     expect(second.body.message).toContain('no self-paid compliant costs in the 12 months before 2025-04-01');
 
     const view = (await bureau.get(`/v1/residents/${residentId}`).expect(200)).body;
-    expect(view.yearToDate.find((row: { year: number }) => row.year === 2025).assistancePaid).toBe('4600.00');
+    expect(view.yearToDate.find((row: { year: number }) => row.year === 2025).assistancePaid).toBe('4800.00');
     expect(view.assistanceGrants).toEqual([
-      expect.objectContaining({ applicationId: body.applicationId, year: 2025, amount: '3600.00', claims: [inWindow, recent], window: { from: '2024-03-15', through: '2025-03-15' } }),
+      expect.objectContaining({ applicationId: body.applicationId, year: 2025, amount: '4800.00', claims: [inWindow, recent], window: { from: '2024-03-15', through: '2025-03-15' } }),
     ]);
     expect((await bureau.get('/v1/funds/huangpi').expect(200)).body).toEqual(fundBefore);
   });

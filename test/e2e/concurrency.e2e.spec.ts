@@ -1,10 +1,14 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
 import { decodeEvent, contributionCommand, claimCommand, LedgerService, subsidyCommand, CommandOutcome } from '@ledger/application';
 import type { ClaimDto, ContributionDto, SubsidyDto } from '@ledger/application';
 import type { LedgerCommand } from '@ledger/domain';
 import { EventStorePort, SqliteEventStore, WrongExpectedRevisionError } from '@ledger/event-store';
 import { EVENT_STORE } from '../../apps/ledger-api/src/tokens';
-import { loadPolicy } from '@ledger/policy';
+import { loadPolicy, resolveBundledParametersPath } from '@ledger/policy';
 import { ProjectionRunner } from '@ledger/projections';
 import { AuthorizedClient, startTestLedger, TestLedger } from './ledger-app';
 import { countBy, eventsFile, integrityProblems, readRawEvents } from './support/store-checks';
@@ -18,6 +22,23 @@ import { countBy, eventsFile, integrityProblems, readRawEvents } from './support
  * the fund balances and the resident views must equal sums computed here, exactly.
  */
 const CLIENTS = 50;
+
+/**
+ * Many contributions land on each resident's 2024, more than the bundled 380.00 standard allows
+ * (contributions are paid in full once, opinions-2017 §三). The test is about concurrent writers,
+ * so it runs under a copy of the parameters whose 2024 adult standard is far above what it pays;
+ * the residents then never reach it and have no benefit start (their claims are recorded as reported).
+ */
+const TEST_STANDARD = '100000.00';
+function policyWithHighStandard(): string {
+  const file = resolveBundledParametersPath();
+  const document = YAML.parse(readFileSync(file, 'utf8'));
+  document.parameters.contribution.individual.adult.values['2024-01-01'] = { value: TEST_STANDARD, source: 'assumption: concurrency test, a standard no test payment reaches' };
+  const copy = join(mkdtempSync(join(tmpdir(), 'conc-policy-')), 'policy.yaml');
+  writeFileSync(copy, YAML.stringify(document));
+  return copy;
+}
+const POLICY_FILE = policyWithHighStandard();
 const SECOND_INSTANCE_COMMANDS = 25;
 const SHARED_KEYS = 25;
 
@@ -118,7 +139,7 @@ describe('concurrent writers on the embedded store (issue 5 §3)', () => {
   const expected = emptyExpected();
 
   beforeAll(async () => {
-    ledger = await startTestLedger();
+    ledger = await startTestLedger({ policyFile: POLICY_FILE });
     // One listening server: supertest would otherwise listen() per request, which cannot be done
     // concurrently on one server object.
     await ledger.app.listen(0, '127.0.0.1');
@@ -134,7 +155,7 @@ describe('concurrent writers on the embedded store (issue 5 §3)', () => {
       expected.keys.push(`enrollment:${enrollmentId}`);
       const paid = contribution(`CONC-SETUP-${resident.residentId}`, resident.residentId, '380.00', '2023-12-01');
       const response = await clerk.post('/v1/contributions', paid).expect(201);
-      expect(response.body.benefitStart).toBe('2024-01-01');
+      expect(response.body.benefitStart).toBeNull();
       expectContribution(expected, paid);
     }
     expect((ledger.app.getHttpServer().address() as AddressInfo).port).toBeGreaterThan(0);
@@ -199,7 +220,7 @@ describe('concurrent writers on the embedded store (issue 5 §3)', () => {
         }
       };
     }
-    const second = new LedgerService({ store: secondStore, policy: loadPolicy() });
+    const second = new LedgerService({ store: secondStore, policy: loadPolicy(POLICY_FILE) });
     const recordedBy = { subject: 'second-instance', role: 'clerk' };
     const secondResults: Array<{ label: string; outcome?: CommandOutcome; error?: unknown }> = [];
     const run = async (label: string, command: LedgerCommand) => {
@@ -294,15 +315,16 @@ describe('concurrent writers on the embedded store (issue 5 §3)', () => {
       const claims = expected.claimsByResident.get(resident.residentId)!;
       const total = (pick: (c: (typeof claims)[number]) => number) => yuan(claims.reduce((sum, c) => sum + pick(c), 0));
       expect(view.body.enrollments).toEqual([
-        expect.objectContaining({ year: 2024, fundId: resident.fundId, benefitStart: '2024-01-01', contributionPaid: yuan(expected.paidByResident.get(resident.residentId)!) }),
+        expect.objectContaining({ year: 2024, fundId: resident.fundId, benefitStart: null, contributionPaid: yuan(expected.paidByResident.get(resident.residentId)!) }),
       ]);
       expect(view.body.yearToDate).toEqual([
         {
           year: 2024,
           compliantCost: total((c) => c.compliant),
           basicFundPaid: total((c) => c.basic),
-          // Spec: personal burden within scope = compliant cost − basic fund payment, accumulated over the year.
-          personalBurdenInScope: total((c) => c.compliant - c.basic),
+          // Never paid up to the test standard, the residents are not entitled to basic benefits, so
+          // no claim counts toward the critical-illness base (compliant − basic, linkage-2018 §二(三)1).
+          personalBurdenInScope: '0.00',
           criticalIllnessPaid: '0.00',
           assistancePaid: total((c) => c.assistance),
         },
@@ -313,7 +335,7 @@ describe('concurrent writers on the embedded store (issue 5 §3)', () => {
 
   it('lands a burst of 150 simultaneous writers on one stream: lost races retry, none fails with contention', async () => {
     const store = new SqliteEventStore({ file: eventsFile(ledger.dataDir) });
-    const service = new LedgerService({ store, policy: loadPolicy() });
+    const service = new LedgerService({ store, policy: loadPolicy(POLICY_FILE) });
     const resident = RESIDENTS[4];
     const before = (await store.readStream(`resident-${resident.residentId}`)).length;
     try {

@@ -134,15 +134,16 @@ describe('hostile input (issue 5 §6)', () => {
     const reversal = { reversalId: 'HOST-REV1', reversedAt: '2024-04-01', reason: 'entered twice' };
     const contributionReversal = { reversalId: 'HOST-REV2', reversedAt: '2024-04-01', reason: 'bounced' };
     await clerk.post('/v1/enrollments', enrollment).expect(201);
-    await clerk.post('/v1/contributions', contribution).expect(201);
+    // Contributions are paid in full once (opinions-2017 §三): the reversed one comes first.
     await clerk.post('/v1/contributions', reversedContribution).expect(201);
+    await clerk.post('/v1/contributions/HOST-RC2/reversal', contributionReversal).expect(201);
+    await clerk.post('/v1/contributions', contribution).expect(201);
     await clerk.post('/v1/subsidies', subsidy).expect(201);
     await clerk.post('/v1/claims', claim).expect(201);
     await clerk.post('/v1/claims', reversedClaim).expect(201);
     await clerk.post('/v1/claims/HOST-C1/insurer-decision', decision).expect(201);
     await clerk.post('/v1/claims/HOST-C1/insurer-payment', payment).expect(201);
     await clerk.post('/v1/claims/HOST-C2/reversal', reversal).expect(201);
-    await clerk.post('/v1/contributions/HOST-RC2/reversal', contributionReversal).expect(201);
     await clerk.post('/v1/scheme-changes', schemeChange).expect(201);
     // An enrollment whose id is what a newborn enrolled as HOST-NB across the year boundary derives
     // for its second year (enrollment:HOST-NB:2025).

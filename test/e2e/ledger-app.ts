@@ -26,12 +26,12 @@ export interface AuthorizedClient {
 /** Test-only key, long enough for HS256; production keys come from configuration. */
 export const TEST_JWT_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';
 
-export async function startTestLedger(): Promise<TestLedger> {
+export async function startTestLedger(options: { policyFile?: string } = {}): Promise<TestLedger> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
   const keySource = { secret: TEST_JWT_SECRET, dataDir };
   const key = resolveSigningKey(keySource);
   const boot = async () => {
-    const app = await createLedgerApp({ port: 0, dataDir, keySource }, { logger: false });
+    const app = await createLedgerApp({ port: 0, dataDir, keySource, policyFile: options.policyFile }, { logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     return app;

@@ -140,9 +140,11 @@ describe('policy through the ledger API', () => {
       const residentId = await insuredAdult();
       await clerk.post('/v1/scheme-changes', { changeId: uid('SC'), residentId, to: 'employee', effectiveAt: '2024-07-01' }).expect(201);
       const before = await clerk.post('/v1/settlements/quote', inpatient(residentId, '9000.00', '2024-06-30')).expect(200);
-      const after = await clerk.post('/v1/settlements/quote', inpatient(residentId, '9000.00', '2024-07-01')).expect(200);
       expect(Number(before.body.basicFundPayment)).toBeGreaterThan(0);
-      expect(after.body.basicFundPayment).toBe('0.00');
+      // In the employee scheme on the admission day: insured elsewhere, refused (never "uninsured").
+      const after = await clerk.post('/v1/settlements/quote', inpatient(residentId, '9000.00', '2024-07-01')).expect(422);
+      expect(after.body.message ?? after.body.detail).toMatch(/employee scheme on 2024-07-01 \(scheme change SC-\S+, effective 2024-07-01\)/);
+      await clerk.post('/v1/claims', { claimId: uid('C'), ...inpatient(residentId, '9000.00', '2024-07-01') }).expect(422);
       await clerk.post('/v1/scheme-changes', { changeId: uid('SC'), residentId, to: 'resident', effectiveAt: '2024-10-01' }).expect(201);
       const view = await clerk.get(`/v1/residents/${residentId}`).expect(200);
       expect(view.body.schemeHistory).toEqual([
@@ -152,6 +154,36 @@ describe('policy through the ledger API', () => {
       ]);
       const back = await clerk.post('/v1/settlements/quote', inpatient(residentId, '9000.00', '2024-10-01')).expect(200);
       expect(back.body.basicFundPayment).toBe(before.body.basicFundPayment);
+    });
+  });
+
+  describe('assistance channels (linkage-2018 §二(二)2-3)', () => {
+    it('quotes and settles an illness-poverty claim with no assistance, and assists it once on application', async () => {
+      const residentId = await insuredAdult(['illness-poverty']);
+      const body = { claimId: uid('C'), ...inpatient(residentId, '20000.00') };
+      const quote = await clerk.post('/v1/settlements/quote', body).expect(200);
+      expect(quote.body).toMatchObject({ assistancePayment: '0.00', basis: { assistanceGroup: null } });
+      const settled = (await clerk.post('/v1/claims', body).expect(201)).body;
+      expect(settled.assistancePayment).toBe('0.00');
+      const base = Number(body.compliantCost) - Number(settled.basicFundPayment) - Number(settled.criticalIllnessPayment);
+      const granted = await clerk.post('/v1/assistance-applications', { applicationId: uid('AA'), residentId, appliedAt: '2024-06-30' }).expect(201);
+      expect(granted.body).toMatchObject({ base: base.toFixed(2), ratio: '0.6', amount: (base * 0.6).toFixed(2), claims: [body.claimId] });
+      await clerk.post('/v1/assistance-applications', { applicationId: uid('AA'), residentId, appliedAt: '2024-07-01' }).expect(422);
+    });
+  });
+
+  describe('contributions in full (opinions-2017 §三)', () => {
+    it('accepts the payment that completes the standard and refuses one a fen over, stating what is still due', async () => {
+      const residentId = uid('R');
+      await clerk
+        .post('/v1/enrollments', { enrollmentId: uid('E'), residentId, year: 2024, birthDate: '1970-01-01', category: 'adult', hukou: { local: true, district: 'caidian' }, residenceDistrict: 'caidian', hardship: ['low-income'], enrolledAt: '2023-10-01' })
+        .expect(201);
+      await clerk.post('/v1/subsidies', { subsidyId: uid('HA'), level: 'district', purpose: 'hardship-contribution', year: 2024, amount: '100.00', grantedAt: '2023-10-05', residentId }).expect(201);
+      const due = policy.contributionStandard(2024, 'adult').minus(100);
+      const over = await clerk.post('/v1/contributions', { receiptNo: uid('RC'), residentId, year: 2024, amount: due.plus('0.01').toFixed(2), paidAt: '2023-11-01', collector: 'self' }).expect(422);
+      expect(over.body.message ?? over.body.detail).toContain(`${due.toFixed(2)} is still due`);
+      const exact = await clerk.post('/v1/contributions', { receiptNo: uid('RC'), residentId, year: 2024, amount: due.toFixed(2), paidAt: '2023-11-01', collector: 'self' }).expect(201);
+      expect(exact.body.benefitStart).toBe('2024-01-01');
     });
   });
 

@@ -1,5 +1,6 @@
 import {
   assessLookback,
+  assistedOneStop,
   benefitStart,
   newbornYears,
   Policy,
@@ -495,8 +496,10 @@ export function decideClaimReversal(command: ReverseClaim, state: ResidentState)
 const ILLNESS_POVERTY = 'illness-poverty';
 
 /** A recorded claim as the look-back rule of the policy library reads it. */
-function lookbackClaim(claim: ClaimRecord): LookbackClaim {
+function lookbackClaim(policy: Policy, claim: ClaimRecord): LookbackClaim {
   const s = claim.settled;
+  // A group the policy does not know (none is written today) is no one-stop group.
+  const assistanceGroup = isAssistanceGroupName(s.assistanceGroup) ? s.assistanceGroup : null;
   return {
     claimId: claim.claimId,
     admittedAt: s.admittedAt,
@@ -505,8 +508,7 @@ function lookbackClaim(claim: ClaimRecord): LookbackClaim {
     basicFundPayment: money(s.basicFundPayment),
     criticalIllnessPayment: money(s.criticalIllnessPayment),
     assistancePayment: money(s.assistancePayment),
-    // A group the policy does not know (none is written today) is no one-stop group.
-    assistanceGroup: isAssistanceGroupName(s.assistanceGroup) ? s.assistanceGroup : null,
+    assistedOneStop: assistedOneStop(policy, { admittedAt: s.admittedAt, assistancePayment: money(s.assistancePayment), assistanceGroup }),
   };
 }
 
@@ -532,7 +534,7 @@ export function decideAssistanceApplication(command: ApplyForAssistance, state: 
   try {
     assessed = assessLookback(policy, {
       appliedAt,
-      claims: [...state.claims.values()].map(lookbackClaim),
+      claims: [...state.claims.values()].map((claim) => lookbackClaim(policy, claim)),
       countedBefore: claimsCountedByGrants(state),
       assistancePaidInYear: state.accumulations.get(year)?.assistancePaid ?? ZERO,
     });

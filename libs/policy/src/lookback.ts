@@ -31,8 +31,8 @@ export interface LookbackClaim {
   basicFundPayment: Decimal;
   criticalIllnessPayment: Decimal;
   assistancePayment: Decimal;
-  /** The assistance group the claim was settled under (null: none). */
-  assistanceGroup: AssistanceGroupName | null;
+  /** Assisted at settlement under a one-stop group (see `assistedOneStop`): its one channel is used. */
+  assistedOneStop: boolean;
 }
 
 /** Why a claim adds nothing to an application. */
@@ -82,7 +82,7 @@ export function assessLookback(policy: Policy, input: LookbackInput): LookbackAs
   const { ratio, annualCap } = policy.assistanceGroupNamed('illness-poverty', appliedAt);
   const window = { from: addMonths(appliedAt, -months), through: appliedAt };
   const shares: LookbackShare[] = [];
-  for (const claim of input.claims) shares.push(lookbackShare(policy, claim, ratio, window, input.countedBefore));
+  for (const claim of input.claims) shares.push(lookbackShare(claim, ratio, window, input.countedBefore));
   const counted = shares.filter((share) => share.excluded === null);
   const base = counted.reduce((sum, share) => sum.plus(share.base), ZERO);
   const due = roundFen(counted.reduce((sum, share) => sum.plus(share.share), ZERO));
@@ -103,7 +103,6 @@ export function assessLookback(policy: Policy, input: LookbackInput): LookbackAs
 
 /** What one claim adds to an application at `ratio`, or why it adds nothing. */
 export function lookbackShare(
-  policy: Policy,
   claim: LookbackClaim,
   ratio: Decimal,
   window: { from: BusinessDate; through: BusinessDate },
@@ -115,12 +114,15 @@ export function lookbackShare(
   if (claim.reversed) return result('reversed');
   if (claim.admittedAt < window.from || claim.admittedAt > window.through) return result('outside-window');
   if (countedBefore.has(claim.claimId)) return result('counted-before');
-  if (assistedOneStop(policy, claim)) return result('assisted-one-stop');
+  if (claim.assistedOneStop) return result('assisted-one-stop');
   return result(share.isZero() ? 'nothing-left' : null);
 }
 
 /** The claim got assistance at settlement under a one-stop group: its one channel is used. */
-export function assistedOneStop(policy: Policy, claim: Pick<LookbackClaim, 'admittedAt' | 'assistancePayment' | 'assistanceGroup'>): boolean {
+export function assistedOneStop(
+  policy: Policy,
+  claim: { admittedAt: BusinessDate; assistancePayment: Decimal; assistanceGroup: AssistanceGroupName | null },
+): boolean {
   if (claim.assistanceGroup === null || !claim.assistancePayment.greaterThan(ZERO)) return false;
   return policy.oneStopAssistanceGroups(claim.admittedAt).includes(claim.assistanceGroup);
 }

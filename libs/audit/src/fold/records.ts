@@ -143,6 +143,7 @@ export class ResidentRecord {
   lastClaim = -1;
   /** Natural years in which assistance was paid under the uninsured rule, with the first claim of each. */
   private uninsuredYears: YearMap<ClaimRecord> | null = null;
+  private oneStopClaims: Map<string, ClaimRecord> | null = null;
 
   /** Look-back grants in position order; absent until the first (few residents ever apply). */
   lookbackGrants?: LookbackGrantFact[];
@@ -159,6 +160,15 @@ export class ResidentRecord {
 
   rememberUninsuredAssistance(year: number, firstClaim: ClaimRecord): void {
     (this.uninsuredYears ??= new YearMap()).set(year, firstClaim);
+  }
+
+  /** Claims assisted at one-stop settlement under a one-stop group (linkage-2018 §二(二)3): their one channel is used. */
+  get assistedOneStop(): ReadonlyMap<string, ClaimRecord> {
+    return this.oneStopClaims ?? NO_CLAIMS;
+  }
+
+  rememberOneStopAssistance(claim: ClaimRecord): void {
+    (this.oneStopClaims ??= new Map()).set(claim.claimId, claim);
   }
 
   /** Scheme changes in position order (few residents have any: the list is made on the first). */
@@ -219,6 +229,7 @@ export class ResidentRecord {
 
 const NO_SCHEMES: readonly SchemeFact[] = Object.freeze([]);
 const NO_YEARS: ReadonlyYearMap<never> = new YearMap<never>();
+const NO_CLAIMS: ReadonlyMap<string, ClaimRecord> = new Map();
 /** Most residents have no hardship code and no parents listed: one shared empty list, not one each. */
 const NO_CODES = Object.freeze([]) as unknown as HardshipCode[];
 export const NO_PARENTS = Object.freeze([]) as unknown as ParentFacts[];

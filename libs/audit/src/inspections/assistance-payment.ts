@@ -1,5 +1,5 @@
 import { type Money, money, yearOf, ZERO } from '@ledger/domain';
-import { addMonths, criticalIllnessTierPayment, isOutpatientCare, roundFen } from '@ledger/policy';
+import { addMonths, criticalIllnessTierPayment, describeExclusion, isOutpatientCare, lookbackShare, roundFen } from '@ledger/policy';
 import type { Folded } from '../fold/audit-fold';
 import { basicPaymentFor } from '../fold/basic-payment';
 import { defineRule, type RuleContext } from '../rule';
@@ -8,9 +8,10 @@ import { defineRule, type RuleContext } from '../rule';
  * assistance-payment — linkage-2018 §二(二)2 and §二(三)1.
  *
  * For every claim that paid medical assistance (医疗救助):
- * - group: the most favourable assistance group of the resident's hardship codes (policy
- *   medical-assistance.*; someone not entitled to basic benefits falls under the uninsured rule,
- *   30% / cap 10000). No group → no assistance is due at all.
+ * - group: the most favourable one-stop assistance group of the resident's hardship codes (policy
+ *   medical-assistance.one-stop-groups; someone not entitled to basic benefits falls under the
+ *   uninsured rule, 30% / cap 10000). No one-stop group → no assistance is due at settlement:
+ *   illness-poverty targets are assisted only on application (§二(二)2-3).
  * - ratio: assistance ≤ (compliant − basic − critical illness) × ratio, rounded to the fen. For
  *   outpatient care the inpatient ratio applies only once the year's compliant outpatient cost
  *   reaches the critical-illness deductible (门诊救助与住院救助打通使用); below it
@@ -42,16 +43,23 @@ function inspectAssistance(folded: Folded, context: RuleContext): void {
   const { policy } = context;
   const on = claim.admittedAt;
   const hardship = resident.hardshipFor(claim.year);
-  const group = policy.assistanceGroup(hardship, folded.entitled, on);
+  // Only the one-stop groups are assisted at settlement; illness-poverty targets on application (policy lookback.ts).
+  const group = policy.oneStopAssistanceGroup(hardship, folded.entitled, on);
   const subject = { residentId: claim.residentId, claimId: claim.claimId };
   const evidence: Array<bigint | undefined> = [claim.position, resident.latestEnrollment(claim.year)?.position];
   const raise = (message: string) => context.raise({ fundId: claim.fundId, ...subject, message, evidence, withdrawnByReversalOf: `claim:${claim.claimId}` });
   const what = `claim ${claim.claimId} (admitted ${on}, compliant ${claim.compliantCost.toFixed(2)})`;
 
   if (group.group === null) {
-    raise(`${what} paid ${paid.toFixed(2)} of medical assistance, but resident ${claim.residentId} belongs to no assistance group (hardship: ${hardship.join(', ') || 'none'}; linkage-2018 §二(二)2).`);
+    const onApplication = policy.assistanceGroup(hardship, folded.entitled, on).group;
+    const why = onApplication
+      ? `belongs to the ${onApplication} group, which is assisted only on application, not at settlement (linkage-2018 §二(二)2-3)`
+      : `belongs to no assistance group (linkage-2018 §二(二)2)`;
+    raise(`${what} paid ${paid.toFixed(2)} of medical assistance at settlement, but resident ${claim.residentId} ${why} (hardship: ${hardship.join(', ') || 'none'}).`);
     return;
   }
+  // Its one channel is used: a look-back application must not count it again.
+  resident.rememberOneStopAssistance(folded.record);
 
   const problems: string[] = [];
   let ratio = group.ratio;
@@ -107,13 +115,14 @@ function inspectAssistance(folded: Folded, context: RuleContext): void {
 
 /**
  * A look-back grant (申报前12个月内自付合规医疗费用直接给予救助, linkage-2018 §二(二)2), judged from the
- * auditor's own records as they stood when it was granted:
+ * auditor's own records as they stood when it was granted, by the policy library's one look-back
+ * rule (lookbackShare):
  * - the resident is an illness-poverty target in the enrollment of the year applied in;
- * - base: Σ (compliant − basic − critical illness − assistance, never below 0) over the claims the
- *   grant names that are the resident's, not reversed, admitted in the policy's look-back months up
- *   to the application day, and not counted by an earlier grant — named claims that are not so
- *   add nothing and are listed;
- * - amount ≤ the illness-poverty ratio × that base, rounded to the fen;
+ * - per named claim: the resident's, not reversed, admitted in the policy's look-back months up to
+ *   the application day, not counted by an earlier grant and not assisted one-stop at settlement
+ *   (one channel per claim); its share is the ratio × (compliant − basic − critical illness) less
+ *   any assistance already on it — named claims that are not countable add nothing and are listed;
+ * - amount ≤ the sum of the shares, rounded to the fen;
  * - the natural year's assistance with the grant ≤ the illness-poverty annual cap.
  */
 function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanceGranted' }>, context: RuleContext): void {
@@ -132,38 +141,52 @@ function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanc
     return;
   }
 
-  const from = addMonths(on, -policy.illnessPovertyLookbackMonths(on));
+  const group = policy.assistanceGroupNamed('illness-poverty', on);
+  const window = { from: addMonths(on, -policy.illnessPovertyLookbackMonths(on)), through: on };
   const spent = new Map<string, bigint>();
   for (const grant of earlierGrants) for (const claimId of grant.claimIds) spent.set(claimId, grant.position);
   let base: Money = ZERO;
+  let shares: Money = ZERO;
+  let withAssistance = false;
   const notCountable: string[] = [];
   for (const claimId of new Set(data.claimIds)) {
     const claim = folded.namedClaims.get(claimId);
-    const why = !claim
-      ? 'not a claim of the resident'
-      : claim.reversed
-        ? 'reversed'
-        : claim.admittedAt < from || claim.admittedAt > on
-          ? `admitted ${claim.admittedAt}, outside ${from} to ${on}`
-          : spent.has(claimId)
-            ? 'already counted by an earlier application'
-            : null;
-    if (claim) evidence.push(claim.position);
-    if (why) {
-      notCountable.push(`${claimId} (${why})`);
-      if (spent.has(claimId)) evidence.push(spent.get(claimId));
+    if (!claim) {
+      notCountable.push(`${claimId} (not a claim of the resident)`);
       continue;
     }
-    const rest = money(claim!.compliantCost).minus(money(claim!.basicFundPayment)).minus(money(claim!.criticalIllnessPayment)).minus(money(claim!.assistancePayment));
-    if (rest.greaterThan(ZERO)) base = base.plus(rest);
+    evidence.push(claim.position);
+    const share = lookbackShare(
+      {
+        claimId,
+        admittedAt: claim.admittedAt,
+        reversed: claim.reversed,
+        compliantCost: money(claim.compliantCost),
+        basicFundPayment: money(claim.basicFundPayment),
+        criticalIllnessPayment: money(claim.criticalIllnessPayment),
+        assistancePayment: money(claim.assistancePayment),
+        assistedOneStop: resident.assistedOneStop.has(claimId),
+      },
+      group.ratio,
+      window,
+      new Set(spent.keys()),
+    );
+    if (share.excluded) {
+      notCountable.push(`${claimId} (${describeExclusion(share.excluded, window)})`);
+      if (share.excluded === 'counted-before') evidence.push(spent.get(claimId));
+      continue;
+    }
+    if (money(claim.assistancePayment).greaterThan(ZERO)) withAssistance = true;
+    base = base.plus(share.base);
+    shares = shares.plus(share.share);
   }
 
-  const group = policy.assistanceGroupNamed('illness-poverty', on);
   const problems: string[] = [];
-  const allowed = roundFen(base.times(group.ratio));
+  const allowed = roundFen(shares);
   if (paid.greaterThan(allowed)) {
     const excluded = notCountable.length ? `; not countable: ${notCountable.join(', ')}` : '';
-    problems.push(`more than ${group.ratio.times(100).toString()}% of the self-paid compliant base ${base.toFixed(2)} recomputed from the claims admitted ${from} to ${on} = ${allowed.toFixed(2)}${excluded}`);
+    const less = withAssistance ? ', less the assistance already on the claims,' : '';
+    problems.push(`more than ${group.ratio.times(100).toString()}% of the self-paid compliant base ${base.toFixed(2)} recomputed from the claims admitted ${window.from} to ${on}${less} = ${allowed.toFixed(2)}${excluded}`);
   }
   const yearTotal = assistancePaidBefore.plus(paid);
   if (yearTotal.greaterThan(group.annualCap)) {
