@@ -41,7 +41,7 @@ function history(...commands: Array<(state: ResidentState) => DomainEvent[]>): {
 
 const enrolledIn = (district: string, year: number) => (state: ResidentState) => decideEnrollment(enroll(district, year), state, context);
 const paidFor = (year: number, paidAt = `${year - 1}-12-01`) => (state: ResidentState) =>
-  decideContribution({ kind: 'RecordContribution', receiptNo: `RC-${year}`, residentId: RESIDENT, year, amount: money('380.00'), paidAt, collector: 'self' }, state, context);
+  decideContribution({ kind: 'RecordContribution', receiptNo: `RC-${year}`, residentId: RESIDENT, year, amount: context.policy.contributionStandard(year, 'adult'), paidAt, collector: 'self' }, state, context);
 const claim = (overrides: Partial<SettleClaim> = {}): SettleClaim => ({
   kind: 'SettleClaim', claimId: 'C-1', residentId: RESIDENT, careType: 'inpatient', institution: { id: 'H', level: 2, designated: true, district: 'xinzhou' },
   admittedAt: '2024-03-01', dischargedAt: '2024-03-05', totalCost: money('1000.00'), compliantCost: money('800.00'), settlement: 'direct', filedAt: '2024-03-05', ...overrides,
