@@ -7,7 +7,7 @@ import {
   STANDARD_LINES,
   surplusOf,
 } from '@ledger/domain';
-import { addDays, firstDayOfNextMonth } from '@ledger/policy';
+import { addDays } from '@ledger/policy';
 import { FundLedger, incomeToJson, outflowToJson } from './fund-ledger';
 
 /**
@@ -27,8 +27,8 @@ export interface MonthsOfPaymentThresholds {
 
 export type MonthsOfPaymentStatus = 'shortage' | 'warning' | 'normal' | 'excess';
 
-export function monthsOfPaymentStatus(months: Money | null, thresholds: MonthsOfPaymentThresholds): MonthsOfPaymentStatus | null {
-  if (months === null) return null;
+export function monthsOfPaymentStatus(months: Money | null, thresholds: MonthsOfPaymentThresholds | null): MonthsOfPaymentStatus | null {
+  if (months === null || thresholds === null) return null;
   if (months.lessThan(thresholds.shortage)) return 'shortage';
   if (months.lessThan(thresholds.warning)) return 'warning';
   if (months.greaterThan(thresholds.excess)) return 'excess';
@@ -62,7 +62,8 @@ export interface StatementView {
   closingBalance: string;
   monthsOfPayment: string | null;
   monthsOfPaymentStatus: MonthsOfPaymentStatus | null;
-  thresholds: { shortage: string; warning: string; excess: string; parameters: string[] };
+  /** The thresholds in force on `to` (null: none in force then). */
+  thresholds: { shortage: string; warning: string; excess: string; parameters: string[] } | null;
   /** The standard categories over the whole period, then the balances and months of payment. */
   lines: StatementLine[];
   months: Array<{
@@ -77,8 +78,11 @@ export interface StatementView {
   }>;
 }
 
+/** The month's last day, worked out inside the month (so 9999-12 needs no year 10000). */
 function lastDayOfMonth(month: string): BusinessDate {
-  return addDays(firstDayOfNextMonth(`${month}-01`), -1);
+  const [year, monthNumber] = month.split('-').map(Number);
+  const days = new Date(Date.UTC(2000 + (year % 400), monthNumber, 0)).getUTCDate();
+  return `${month}-${String(days).padStart(2, '0')}`;
 }
 
 /** Months of payment shown to one decimal, cut rather than rounded up (as the fund figures show it). */
@@ -91,7 +95,8 @@ export function buildStatement(
   fundId: FundId,
   from: BusinessDate,
   to: BusinessDate,
-  options: { knownAt: string | null; thresholdsOn: (date: BusinessDate) => MonthsOfPaymentThresholds },
+  /** thresholdsOn answers null on a date before the thresholds are in force. */
+  options: { knownAt: string | null; thresholdsOn: (date: BusinessDate) => MonthsOfPaymentThresholds | null },
 ): StatementView {
   const rows = ledger.statement(fundId, from, to);
   const period = ledger.between(fundId, addDays(from, -1), to);
@@ -125,7 +130,7 @@ export function buildStatement(
     closingBalance: formatMoney(closing),
     monthsOfPayment: monthsText(capacity),
     monthsOfPaymentStatus: monthsOfPaymentStatus(capacity, thresholds),
-    thresholds: {
+    thresholds: thresholds && {
       shortage: thresholds.shortage.toString(),
       warning: thresholds.warning.toString(),
       excess: thresholds.excess.toString(),

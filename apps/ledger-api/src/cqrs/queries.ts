@@ -10,7 +10,7 @@ import {
 } from '@ledger/domain';
 import { addDays } from '@ledger/policy';
 import { LedgerService } from '@ledger/application';
-import type { Policy } from '@ledger/policy';
+import { type Policy, PolicyNotInForceError } from '@ledger/policy';
 import {
   buildStatement,
   FundLedger,
@@ -58,8 +58,14 @@ function ledgerFor(projections: ProjectionRunner, knownAt: string | undefined): 
   return knownAt === undefined ? Promise.resolve(projections.ledger) : projections.ledgerKnownAt(knownAt);
 }
 
-function thresholdsOn(policy: Policy, date: string): MonthsOfPaymentThresholds {
-  return { shortage: policy.monthsOfPaymentShortage(date), warning: policy.monthsOfPaymentWarning(date), excess: policy.monthsOfPaymentExcess(date) };
+/** The policy's months-of-payment levels on a date; null before they are in force (no status then, not a 500). */
+function thresholdsOn(policy: Policy, date: string): MonthsOfPaymentThresholds | null {
+  try {
+    return { shortage: policy.monthsOfPaymentShortage(date), warning: policy.monthsOfPaymentWarning(date), excess: policy.monthsOfPaymentExcess(date) };
+  } catch (error) {
+    if (error instanceof PolicyNotInForceError) return null;
+    throw error;
+  }
 }
 
 export class GetResidentQuery {

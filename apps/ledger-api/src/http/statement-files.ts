@@ -50,7 +50,13 @@ function notes(view: StatementView): Array<[string, string, string]> {
     ['fund', '基金', `${view.fundName} (${view.fundId})`],
     ['period', '期间', `${view.from} – ${view.to}`],
     ['knownAt', '截至记录时点', view.knownAt ?? 'all events recorded when the statement was made'],
-    ['thresholds', '可支付月数阈值', `shortage < ${view.thresholds.shortage}; warning < ${view.thresholds.warning}; excess > ${view.thresholds.excess} (policy parameters ${view.thresholds.parameters.join(', ')})`],
+    [
+      'thresholds',
+      '可支付月数阈值',
+      view.thresholds
+        ? `shortage < ${view.thresholds.shortage}; warning < ${view.thresholds.warning}; excess > ${view.thresholds.excess} (policy parameters ${view.thresholds.parameters.join(', ')})`
+        : 'no thresholds in force on the last day',
+    ],
   ];
 }
 

@@ -59,7 +59,7 @@ const statement = {
     closingBalance: money,
     monthsOfPayment: { type: 'string', nullable: true },
     monthsOfPaymentStatus: monthsStatus,
-    thresholds: object({ shortage: text, warning: text, excess: text, parameters: list(text) }),
+    thresholds: { ...object({ shortage: text, warning: text, excess: text, parameters: list(text) }), nullable: true },
     lines: list(object({ code: text, level: integer, zh: text, en: text, months: list(text), total: text })),
     months: list(
       object({
