@@ -172,6 +172,12 @@ export class LedgerService {
   private readonly maxAttempts: number;
   private readonly maxBackoffMs: number;
   private readonly snapshots: StreamSnapshots;
+  /**
+   * The closed periods as last read. Kept between commands: a close recorded since (by this
+   * process or another) fails the append's periods condition, which drops this and reads again, so
+   * a stale copy can never let a fact into a closed year — it only costs one retry.
+   */
+  private periods: PeriodsSnapshot | null = null;
   /** Folds under way, so concurrent readers of one stream share one fold. */
   private readonly folding = new Map<string, Promise<StreamSnapshot>>();
 
@@ -205,7 +211,7 @@ export class LedgerService {
         return this.replay(first, requestDigest);
       }
       stream = await this.streamOf(command);
-      const periods = await loadPeriods(this.store);
+      const periods = await this.closedPeriods();
       const snapshot = await this.loadSnapshot(stream);
       const prepared = this.prepare(command, snapshot, { recordedBy, requestDigest, fundScope, periods: periods.state });
       try {
@@ -232,6 +238,7 @@ export class LedgerService {
           continue;
         }
         if (error instanceof WrongExpectedRevisionError) {
+          if (error.stream === PERIODS_STREAM) this.periods = null;
           await backoff(attempt, this.maxBackoffMs);
           continue;
         }
@@ -239,6 +246,11 @@ export class LedgerService {
       }
     }
     throw new ContentionError(stream, this.maxAttempts);
+  }
+
+  private async closedPeriods(): Promise<PeriodsSnapshot> {
+    this.periods ??= await loadPeriods(this.store);
+    return this.periods;
   }
 
   /**

@@ -73,6 +73,17 @@ describe('PeriodService and the period gate', () => {
     expect((await store.readStream('resident-R1')).map((e) => e.type)).toEqual(['ResidentEnrolled']);
   });
 
+  it('refuses a write into a year closed after the writer last read the closes, though it keeps them between commands', async () => {
+    await ledger.execute(enroll('R1'), clerk);
+    await ledger.execute(pay('R1', '2023-11-01'), clerk);
+    // Another writer (another process) closes 2023; this ledger's copy of the closes is now stale.
+    await new PeriodService({ store }).close({ kind: 'ClosePeriod', year: 2023, closedAt: '2024-01-10' }, bureau);
+    const refused = await refusal(ledger.execute(pay('R1', '2023-12-20'), clerk));
+    expect(refused.kind).toBe('rule');
+    expect(refused.message).toContain('2023');
+    expect(await store.readStream('resident-R1')).toHaveLength(2);
+  });
+
   it('lets a close that lost a race to a write fold that write in and try again', async () => {
     await ledger.execute(enroll('R1'), clerk);
     let writeFirst = true;
