@@ -358,9 +358,12 @@
         ),
       );
       const trend = h('div', { class: 'chart', id: 'funds-trend' });
-      body.append(section(t('funds.trend'), trend));
-      const months = details[0] ? details[0].statement.months.map((month) => month.month) : [];
-      chart(trend, Charts.lines(state.lang, months, details.map((detail) => ({ name: fundName(detail.row.fundId), data: detail.statement.months.map((month) => num(month.closingBalance)) }))));
+      const months = h('div', { class: 'chart', id: 'funds-months' });
+      append(body, h('div', { class: 'grid two' }, section(t('funds.trend'), trend), section(t('funds.monthsByFund'), months)));
+      chart(months, Charts.monthsByFund(state.lang, details.map((d) => fundName(d.row.fundId)), details.map((d) => d.fund.monthsOfPayment ?? null), levels(),
+        { series: t('funds.months'), short: t('funds.line.short'), warn: t('funds.line.warn'), excess: t('funds.line.excess') }));
+      const trendMonths = details[0] ? details[0].statement.months.map((month) => month.month) : [];
+      chart(trend, Charts.lines(state.lang, trendMonths, details.map((detail) => ({ name: fundName(detail.row.fundId), data: detail.statement.months.map((month) => num(month.closingBalance)) }))));
     } catch (error) {
       if (current(renderId)) body.replaceChildren(errorBox(error));
     }
@@ -519,7 +522,7 @@
     chart(charts.income, Charts.stacked(state.lang, months, series('income')));
     chart(charts.outflow, Charts.stacked(state.lang, months, series('outflow')));
     chart(charts.balance, Charts.lines(state.lang, months, [{ name: t('fund.closing'), data: statement.months.map((month) => num(month.closingBalance)) }], { legendOff: true }));
-    chart(charts.months, Charts.monthsOfPayment(state.lang, months, mop.map(num), levels(), { series: t('funds.months'), short: t('funds.level.short'), warn: t('funds.level.warn'), excess: t('funds.level.excess') }));
+    chart(charts.months, Charts.monthsOfPayment(state.lang, months, mop.map(num), levels(), { series: t('funds.months'), short: t('funds.line.short'), warn: t('funds.line.warn'), excess: t('funds.line.excess') }));
   }
 
   async function downloadStatement(fundId, range, format, note) {
