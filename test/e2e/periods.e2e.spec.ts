@@ -108,6 +108,8 @@ describe('period close and bank confirmations (end to end)', () => {
       const list = await bureau.get('/v1/periods').expect(200);
       expect(list.body).toEqual([expect.objectContaining({ year: 2024, closedAt: '2025-01-20', digest: closed.digest })]);
       await clerk.get('/v1/periods').expect(403);
+      const manager = await (await ledger.as('district-manager', 'huangpi')).get('/v1/periods').expect(200);
+      expect(manager.body[0].funds.map((f: { fundId: string }) => f.fundId)).toEqual(['huangpi']);
     });
 
     it('refuses every command dated in the closed year with 422 naming it, writing nothing', async () => {

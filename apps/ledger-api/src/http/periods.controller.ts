@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply as Response } from 'fastify';
-import type { Principal } from '@ledger/access';
+import { fundScopeOf, type Principal } from '@ledger/access';
 import { invalid } from '@ledger/domain';
 import { BankConfirmationDto, bankConfirmationCommand, ClosePeriodDto, closePeriodCommand, CommandOutcome } from '@ledger/application';
 import { ClosePeriodCommand, ConfirmBankBalanceCommand, ListPeriodsQuery } from '../cqrs/periods';
@@ -36,10 +36,13 @@ export class PeriodsController {
     return answer(await this.commandBus.execute(new ClosePeriodCommand(command, recordedByOf(actor))), response);
   }
 
+  /** A district manager sees its own fund's closing figures only. */
   @Get('periods')
   @Requires('read-funds')
-  periods() {
-    return this.queryBus.execute(new ListPeriodsQuery());
+  async periods(@CurrentPrincipal() principal: Principal) {
+    const closes: Array<{ funds: Array<{ fundId: string }> }> = await this.queryBus.execute(new ListPeriodsQuery());
+    const scope = fundScopeOf(principal);
+    return scope ? closes.map((close) => ({ ...close, funds: close.funds.filter((fund) => fund.fundId === scope) })) : closes;
   }
 
   @Post('bank-confirmations')
