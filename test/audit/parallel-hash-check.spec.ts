@@ -42,6 +42,7 @@ describe('content hashes and the log digest checked in a worker thread (the CLI 
     expect(result.mismatches.map((row) => row.position)).toEqual(['5', '9']);
     recordSuspects(parallel, result.mismatches);
     parallel.settleLogDigests(result.logDigests!);
+    parallel.settleLogChain(result.logChain!);
 
     const inline = new Auditor({ policy, asOf: '2024-12-31' });
     await replayStore(store, inline);

@@ -1,8 +1,8 @@
 import { CommanderError, Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Auditor, type LiveProjection, replayStore, serializeReport } from '@ledger/audit';
+import { Auditor, baselineFromReport, type LiveProjection, type LogBaseline, replayStore, serializeReport } from '@ledger/audit';
 import { resolveDataDir } from '@ledger/access';
 import { isBusinessDate, shanghaiDateOf } from '@ledger/domain';
 import { EMBEDDED_EVENTS_FILE, type EventStorePort, openEventStore, parsePosition, type Position } from '@ledger/event-store';
@@ -41,6 +41,7 @@ Examples:
   npm run audit                                            # up to today (Asia/Shanghai), into ./reports
   npm run audit -- --as-of 2024-12-31 --out reports
   npm run audit -- --as-of 2025-06-30 --position 120000    # and no further than that store position
+  npm run audit -- --baseline reports/inspection-2024-12-31.json   # the history that audit saw is unchanged
   DATA_DIR=/tmp/scn npm run audit -- --as-of 2025-12-31 --out /tmp/scn/reports`;
 
 export const EXIT_OK = 0;
@@ -54,6 +55,7 @@ interface CliOptions {
   out: string;
   dataDir?: string;
   position?: string;
+  baseline?: string;
 }
 
 /** Runs the CLI in-process. `argv`: the arguments after the script name. Resolves to the exit code. */
@@ -69,12 +71,14 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     .option('--out <dir>', 'folder for inspection-<date>.json and .html', 'reports')
     .option('--data-dir <dir>', 'ledger data folder (default: $DATA_DIR, else data, from the repository root)')
     .option('--position <n>', 'also stop at this store position')
+    .option('--baseline <report.json>', "an earlier inspection's JSON: the history through its last position must still have the log digest it states")
     .addHelpText('after', AUDIT_HELP)
     .exitOverride()
     .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
 
   let options: CliOptions;
   let throughPosition: Position | null = null;
+  let baseline: LogBaseline | null = null;
   try {
     program.parse([...argv], { from: 'user' });
     options = program.opts<CliOptions>();
@@ -86,6 +90,12 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
         throughPosition = parsePosition(options.position);
       } catch {
         throw new UsageError(`--position must be a non-negative whole number, got ${JSON.stringify(options.position)}`);
+      }
+    }
+    if (options.baseline !== undefined) {
+      baseline = readBaseline(resolve(cwd, options.baseline));
+      if (throughPosition !== null && throughPosition < baseline.position) {
+        throw new UsageError(`--position ${throughPosition} stops before the baseline's last position ${baseline.position}: the audit must read the history the baseline covers`);
       }
     }
   } catch (error) {
@@ -115,7 +125,7 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     const logDigest = store.logDigest ? await store.logDigest() : null;
     let hashCheck: ParallelHashCheck | null = null;
     if (!connectionString && readThrough > 0n && parallelHashCheckAvailable()) {
-      hashCheck = startParallelHashCheck(join(dataDir, EMBEDDED_EVENTS_FILE), readThrough, logDigest);
+      hashCheck = startParallelHashCheck(join(dataDir, EMBEDDED_EVENTS_FILE), readThrough, logDigest, undefined, baseline?.position ?? null);
       await hashCheck.ready.catch(async () => {
         await hashCheck?.stop();
         hashCheck = null;
@@ -128,6 +138,7 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
       projectionCheckpoint: projection ? projection.checkpoint : undefined,
       contentHashes: hashCheck ? 'elsewhere' : 'verify',
       logDigest: hashCheck ? 'elsewhere' : 'verify',
+      baseline,
     });
     const bar = stderr.isTTY ? new SingleBar({ stream: stderr as NodeJS.WritableStream, format: 'auditing [{bar}] {percentage}% | position {value}/{total}', hideCursor: true }) : null;
     bar?.start(Number(readThrough), 0);
@@ -150,6 +161,21 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     return EXIT_COULD_NOT_RUN;
   } finally {
     await store?.close().catch(() => undefined);
+  }
+}
+
+/** The baseline report named by --baseline; a usage error names what is wrong with it. */
+function readBaseline(file: string): LogBaseline {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--baseline ${file}: cannot read it as JSON (${(error as Error).message})`);
+  }
+  try {
+    return baselineFromReport(json);
+  } catch (error) {
+    throw new UsageError(`--baseline ${file}: ${(error as Error).message}`);
   }
 }
 

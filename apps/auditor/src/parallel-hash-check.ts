@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Auditor, type ComputedLogDigests, LogDigestInspection, storedContentMatchesHash } from '@ledger/audit';
+import { type Auditor, type ComputedLogChain, type ComputedLogDigests, LogChain, LogDigestInspection, storedContentMatchesHash } from '@ledger/audit';
 import type { EventStorePort, LogDigest, Position, StoredEvent } from '@ledger/event-store';
 
 /**
@@ -36,6 +36,8 @@ interface WorkerDone {
   overflow: boolean;
   /** Null when no digest record was given. */
   logDigests: ComputedLogDigests | null;
+  /** The running log digest over every event read, from the first (log-baseline.ts); null when a metadata was unreadable. */
+  logChain: ComputedLogChain | null;
 }
 
 /** Suspects the worker ships back at most; past that, the main thread checks everything itself. */
@@ -92,6 +94,14 @@ const digestThrough = record && record.headPosition !== null ? BigInt(record.hea
 const reached = { checkpoints: new Array(checkpoints.length).fill(null), head: null };
 let running = '0'.repeat(64);
 let nextCheckpoint = 0;
+// The chain over every event read from the first, never taken up from the record (log-baseline.ts LogChain).
+const baselinePosition = workerData.baselinePosition === null ? null : BigInt(workerData.baselinePosition);
+let chain = '0'.repeat(64);
+let chainAtBaseline = baselinePosition === null ? null : chain;
+function observeChain(position, eventId, hash) {
+  chain = createHash('sha256').update(chain + '\\n' + position + '\\n' + eventId + '\\n' + (typeof hash === 'string' ? hash : '')).digest('hex');
+  if (baselinePosition !== null && position <= baselinePosition) chainAtBaseline = chain;
+}
 function observeDigest(position, eventId, hash) {
   if (digestThrough === null || position > digestThrough) return;
   while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].position < position) running = checkpoints[nextCheckpoint++].digest;
@@ -127,7 +137,10 @@ for (;;) {
     }
     // Metadata the main thread's replay could not read either: that audit stops, or the main thread recomputes.
     if (metadata === null || typeof metadata !== 'object') digestUnreadable = true;
-    else observeDigest(row.position, row.event_id, metadata.hash);
+    else {
+      observeDigest(row.position, row.event_id, metadata.hash);
+      observeChain(row.position, row.event_id, metadata.hash);
+    }
     if (!matches) {
       if (mismatches.length < workerData.maxSuspects) {
         mismatches.push({ position: String(row.position), eventId: row.event_id, stream: row.stream, revision: Number(row.revision), type: row.type, data: row.data, metadata: row.metadata });
@@ -140,7 +153,8 @@ db.close();
 const logDigests = record && !digestUnreadable
   ? { checkpoints: reached.checkpoints.map((d) => (d === null ? undefined : d)), head: reached.head === null ? undefined : reached.head }
   : null;
-parentPort.postMessage({ done: true, checked, mismatches, overflow, logDigests, digestUnreadable });
+const logChain = digestUnreadable ? null : { through: chain, atBaseline: chainAtBaseline };
+parentPort.postMessage({ done: true, checked, mismatches, overflow, logDigests, logChain, digestUnreadable });
 `;
 
 export interface ParallelHashCheck {
@@ -169,7 +183,13 @@ function workerLogDigest(record: LogDigest | null): WorkerLogDigest | null {
  * the running log digest over them.
  */
 // Pages small enough to die in the worker's young generation (see replay.ts's page size).
-export function startParallelHashCheck(file: string, through: Position, logDigest: LogDigest | null, pageSize = 2_000): ParallelHashCheck {
+export function startParallelHashCheck(
+  file: string,
+  through: Position,
+  logDigest: LogDigest | null,
+  pageSize = 2_000,
+  baselinePosition: Position | null = null,
+): ParallelHashCheck {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
@@ -178,6 +198,7 @@ export function startParallelHashCheck(file: string, through: Position, logDiges
       pageSize,
       maxSuspects: MAX_SUSPECTS,
       logDigest: workerLogDigest(logDigest),
+      baselinePosition: baselinePosition === null ? null : baselinePosition.toString(),
       betterSqlite3: require.resolve('better-sqlite3'),
     },
   });
@@ -237,15 +258,19 @@ export async function checkHashesInline(
   store: EventStorePort,
   auditor: Auditor,
   through: Position,
-  what: { contentHashes: boolean; logDigest: LogDigest | null },
+  what: { contentHashes: boolean; logDigest: LogDigest | null; logChain?: boolean },
 ): Promise<void> {
   const digest = what.logDigest === null ? null : new LogDigestInspection(what.logDigest);
+  // The chain too, unless the worker already computed it.
+  const chain = what.logChain ?? true ? new LogChain(auditor.baselinePosition) : null;
   for await (const stored of store.readAll()) {
     if (stored.position > through) break;
     if (what.contentHashes && !storedContentMatchesHash(stored)) auditor.recordContentMismatch(stored);
     digest?.observe(stored);
+    chain?.observe(stored);
   }
   if (digest) auditor.settleLogDigests(digest.computedDigests());
+  if (chain) auditor.settleLogChain(chain.computed());
 }
 
 /**
@@ -264,12 +289,16 @@ export async function collectHashCheck(
     result = await check.done;
   } catch {
     await check.stop();
-    await checkHashesInline(store, auditor, through, { contentHashes: true, logDigest });
+    await checkHashesInline(store, auditor, through, { contentHashes: true, logDigest, logChain: true });
     return;
   }
   await check.stop();
   if (!result.overflow) recordSuspects(auditor, result.mismatches);
   if (result.logDigests) auditor.settleLogDigests(result.logDigests);
+  if (result.logChain) auditor.settleLogChain(result.logChain);
   const digestInline = logDigest !== null && result.logDigests === null;
-  if (result.overflow || digestInline) await checkHashesInline(store, auditor, through, { contentHashes: result.overflow, logDigest: digestInline ? logDigest : null });
+  const chainInline = result.logChain === null;
+  if (result.overflow || digestInline || chainInline) {
+    await checkHashesInline(store, auditor, through, { contentHashes: result.overflow, logDigest: digestInline ? logDigest : null, logChain: chainInline });
+  }
 }

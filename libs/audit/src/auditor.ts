@@ -8,6 +8,7 @@ import { isCalendarDate } from './fold/event-shapes';
 import { balanceOfFigures, type FundBooks, incomeOfFigures, outflowOfFigures } from './fold/fund-books';
 import { type MonthEnd, monthEndSeries, monthsOfPaymentText, reportMonths } from './fold/fund-series';
 import { LogDigestInspection, type ComputedLogDigests } from './integrity/log-digest';
+import { baselineFindings, type ComputedLogChain, type LogBaseline, LogChain } from './integrity/log-baseline';
 import { StreamIntegrityCheck } from './integrity/stream-check';
 import type { LiveProjection } from './live-projection';
 import { type InspectionReport, type NotEvaluatedJson, findingToJson, positionJson } from './report';
@@ -40,6 +41,12 @@ export interface AuditorOptions {
    * before report().
    */
   logDigest?: 'verify' | 'elsewhere';
+  /**
+   * An earlier report's log digest at its last position (integrity/log-baseline.ts): the history
+   * through that position must still have it, or stream-integrity names the rewrite. With
+   * logDigest 'elsewhere', the caller settles the chain with settleLogChain().
+   */
+  baseline?: LogBaseline | null;
 }
 
 /** A rule with a per-event hook, and the context it is handed (built once). */
@@ -68,6 +75,8 @@ export class Auditor {
   private readonly eventHooks: readonly EventHook[];
   private logDigest: LogDigestInspection | null = null;
   private readonly logDigestHere: boolean;
+  private readonly chain: LogChain;
+  private readonly baseline: LogBaseline | null;
   private eventsRead = 0;
   private lastPositionRead: Position | null = null;
 
@@ -82,6 +91,8 @@ export class Auditor {
     this.fold = new AuditFold(this.policy, options.projectionCheckpoint);
     this.integrity = new StreamIntegrityCheck(options.contentHashes !== 'elsewhere');
     this.logDigestHere = options.logDigest !== 'elsewhere';
+    this.baseline = options.baseline ?? null;
+    this.chain = new LogChain(this.baseline?.position ?? null, this.logDigestHere);
     this.eventHooks = AUDIT_RULES.flatMap((rule: AuditRule<RuleId>) =>
       rule.onEvent ? [{ rule, onEvent: rule.onEvent, context: this.contextFor(rule, this.findings, this.notEvaluated) }] : [],
     );
@@ -101,6 +112,16 @@ export class Auditor {
     this.logDigest = new LogDigestInspection(record, this.logDigestHere);
   }
 
+  /** The position the baseline was taken at, for a parallel verifier to stop its chain at; null without one. */
+  get baselinePosition(): Position | null {
+    return this.baseline?.position ?? null;
+  }
+
+  /** The log chain a parallel verifier computed over the events read (see AuditorOptions.logDigest). */
+  settleLogChain(computed: ComputedLogChain): void {
+    this.chain.settle(computed);
+  }
+
   /** The running digests a parallel verifier reached (see AuditorOptions.logDigest); nothing to do when the store keeps none. */
   settleLogDigests(computed: ComputedLogDigests): void {
     this.logDigest?.settle(computed);
@@ -118,6 +139,7 @@ export class Auditor {
     this.logDigest?.observe(stored);
     // Every event read, replayed or not: a close's digest covers the whole history before it.
     this.fold.closes.read(stored);
+    this.chain.observe(stored);
 
     const occurredAt = (stored.metadata as { occurredAt?: unknown } | null)?.occurredAt;
     // An event with no readable business date cannot be placed after the cut-off: it is replayed.
@@ -159,7 +181,11 @@ export class Auditor {
     const series = new Map<FundId, MonthEnd[]>(FUND_IDS.map((fundId) => [fundId, monthEndSeries(this.fold.books, fundId, months, this.asOf)]));
     const reconciliation = this.reconcile(live);
     // Read here, not in a hook: a log digest left unsettled is the caller's error, not a check not made.
-    const history = { streams: this.integrity.findings(), log: this.logDigest?.findings() ?? [] };
+    const chain = this.chain.computed();
+    const history = {
+      streams: this.integrity.findings(),
+      log: [...(this.logDigest?.findings() ?? []), ...(this.baseline ? baselineFindings(this.baseline, chain) : [])],
+    };
 
     const pending: PendingFinding[] = [...this.findings];
     for (const rule of AUDIT_RULES as readonly AuditRule<RuleId>[]) {
@@ -206,6 +232,8 @@ export class Auditor {
       reconciliation: reconciliation.status,
       projectionCheckpoint: live ? positionJson(live.checkpoint) : null,
       logDigest: this.logDigest ? this.logDigest.status() : 'not compared: the store keeps no running digest of its log',
+      logDigestAtLastPosition: this.lastPositionRead === null ? null : chain.through,
+      baseline: this.baseline ? baselineStatus(this.baseline, chain) : null,
       funds: FUND_IDS.map((fundId) => {
         const figures = this.fold.books.figuresThrough(fundId, this.asOf);
         return {
@@ -276,6 +304,11 @@ export class Auditor {
     }
     return { status, books };
   }
+}
+
+function baselineStatus(baseline: LogBaseline, chain: ComputedLogChain): string {
+  const name = `the baseline report${baseline.asOf === null ? '' : ` as of ${baseline.asOf}`} (through position ${baseline.position}, log digest ${baseline.logDigest})`;
+  return chain.atBaseline === baseline.logDigest ? `the history through position ${baseline.position} is unchanged since ${name}` : `the history through position ${baseline.position} differs from ${name}: see stream-integrity`;
 }
 
 /** Counts a check that could not be made, by rule and reason (e.g. a parameter not in force yet). */

@@ -14,3 +14,4 @@ export * from './replay';
 export { storedContentMatchesHash } from './fold/event-hash';
 export { type ComputedLogDigests, LogDigestInspection } from './integrity/log-digest';
 export * from './rule';
+export { baselineFromReport, type ComputedLogChain, type LogBaseline, LogChain } from './integrity/log-baseline';

@@ -71,6 +71,14 @@ export interface InspectionReport {
   projectionCheckpoint: PositionJson | null;
   /** How the log was compared with the running digest its store keeps (or why it was not). */
   logDigest: string;
+  /**
+   * The running log digest (event-store log-digest.ts) recomputed from the events read, from the
+   * first through lastPositionRead; null when nothing was read. Keep the report elsewhere: a later
+   * audit given it as --baseline checks the history through that position still has it.
+   */
+  logDigestAtLastPosition: string | null;
+  /** How the history was compared with a baseline report (integrity/log-baseline.ts); null without one. */
+  baseline: string | null;
   funds: FundReportJson[];
   summary: SummaryJson;
   findings: FindingJson[];
@@ -103,6 +111,8 @@ export function serializeReport(report: InspectionReport): string {
     reconciliation: report.reconciliation,
     projectionCheckpoint: report.projectionCheckpoint,
     logDigest: report.logDigest,
+    logDigestAtLastPosition: report.logDigestAtLastPosition,
+    baseline: report.baseline,
     funds: report.funds.map((fund) => ({
       fundId: fund.fundId,
       income: fund.income,

@@ -54,9 +54,28 @@ describe('log digest (stream-integrity over the whole log)', () => {
     expect(judge(record, [...events, later])).toEqual([]);
   });
 
-  it('flags a store with events but no digest record', () => {
+  it('flags a store whose events carry hash version 2 but that has no digest record', () => {
     const { events } = recorded(3);
-    const findings = judge({ headPosition: 10n, head: null, checkpoints: [], backfilledThrough: null }, events);
-    expect(findings[0].message).toContain('no running digest');
+    const v2 = events.map((e) => ({ ...e, metadata: { ...e.metadata, hashVersion: 2 } }));
+    const findings = judge({ headPosition: 10n, head: null, checkpoints: [], backfilledThrough: null }, v2);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('no running digest of them, though its events carry hash version 2 (from position 1)')]);
+  });
+
+  it('finds nothing missing in a store older than the digest (no hash version 2 event), and says it kept none', () => {
+    const { events } = recorded(3);
+    const inspection = new LogDigestInspection({ headPosition: 10n, head: null, checkpoints: [], backfilledThrough: null });
+    for (const event of events) inspection.observe(event);
+    expect(inspection.findings()).toEqual([]);
+    expect(inspection.status()).toContain('its events predate it');
+  });
+
+  it('flags a digest rebuilt over events that carry hash version 2 (the record was dropped and the ledger reopened the file)', () => {
+    const { events, record } = recorded(3);
+    const v2 = events.map((e) => (e.position >= 4n ? { ...e, metadata: { ...e.metadata, hashVersion: 2 } } : e));
+    const findings = judge({ ...record, backfilledThrough: 10n }, v2);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('rebuilt from the file as found')]);
+    expect(findings[0].evidence).toEqual([4n, 10n]);
+    // A legacy store backfilled once, then written on by the new ledger past the backfill: nothing to say.
+    expect(judge({ ...record, backfilledThrough: 3n }, v2)).toEqual([]);
   });
 });

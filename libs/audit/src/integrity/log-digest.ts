@@ -42,6 +42,12 @@ export class LogDigestInspection {
   private nextCheckpoint = 0;
   private lastMatched: Position | null = null;
   private lastSeen: Position | null = null;
+  /**
+   * The first event read that carries hash version 2. Hash version 2 and the running digest came
+   * in together (hashVersion 2 on 2026-12-01 20:45, the digest 12 minutes later, before any
+   * release): an event that carries it was written by a ledger that kept the digest as it appended.
+   */
+  private firstHashV2: Position | null = null;
   /** Findings and comparisons in the order met: a comparison becomes a finding only if it fails. */
   private readonly found: Array<RaisedFinding | Comparison> = [];
   private computed: ComputedLogDigests | null;
@@ -57,6 +63,7 @@ export class LogDigestInspection {
   observe(stored: Pick<StoredEvent, 'position' | 'eventId' | 'metadata'>): void {
     const record = this.record;
     if (record.headPosition === null || stored.position > record.headPosition) return;
+    if (this.firstHashV2 === null && (stored.metadata as { hashVersion?: unknown } | null)?.hashVersion === 2) this.firstHashV2 = stored.position;
     const checkpoints = record.checkpoints;
     while (this.nextCheckpoint < checkpoints.length && checkpoints[this.nextCheckpoint].position < stored.position) {
       this.missingAt(checkpoints[this.nextCheckpoint], stored.position);
@@ -109,15 +116,24 @@ export class LogDigestInspection {
     }
     const head = record.head;
     if (head === null) {
-      if (record.headPosition !== null) {
+      // A store older than the digest (no hash version 2 event) never had one: nothing was removed.
+      if (record.headPosition !== null && this.firstHashV2 !== null) {
         out.push(
           logFinding(
-            `the store holds events through position ${record.headPosition} but no running digest of them: its digest record was removed, so deletions at the end of streams cannot be ruled out.`,
-            [record.headPosition],
+            `the store holds events through position ${record.headPosition} but no running digest of them, though its events carry hash version 2 (from position ${this.firstHashV2}) and were written by a ledger that keeps one: its digest record was removed, so deletions at the end of streams cannot be ruled out.`,
+            [this.firstHashV2, record.headPosition],
           ),
         );
       }
       return out;
+    }
+    if (record.backfilledThrough !== null && this.firstHashV2 !== null && this.firstHashV2 <= record.backfilledThrough) {
+      out.push(
+        logFinding(
+          `the store's running digest through position ${record.backfilledThrough} was rebuilt from the file as found when it was opened without one, yet events there carry hash version 2 (from position ${this.firstHashV2}), written by a ledger that kept the digest as it appended: the digest record had been removed, so deletions and edits before the rebuild cannot be ruled out by it.`,
+          [this.firstHashV2, record.backfilledThrough],
+        ),
+      );
     }
     if (record.headPosition === null || record.headPosition < head.position) {
       const last = record.headPosition === null ? 'it holds no events at all' : `its last event is at position ${record.headPosition}`;
@@ -134,7 +150,11 @@ export class LogDigestInspection {
   /** How the digest was compared, for the report. */
   status(): string {
     const record = this.record;
-    if (record.head === null) return 'the store kept no running digest';
+    if (record.head === null) {
+      return this.firstHashV2 === null && record.headPosition !== null
+        ? 'not compared: the store keeps no running digest; its events predate it (none carries hash version 2)'
+        : 'the store kept no running digest';
+    }
     const backfilled = record.backfilledThrough === null ? '' : `; through position ${record.backfilledThrough} it was computed when the store file first got one, not as those events were appended`;
     const compared = record.checkpoints.filter((c) => this.lastSeen !== null && c.position <= this.lastSeen).length;
     const headCompared = this.lastSeen !== null && record.head.position <= this.lastSeen;
