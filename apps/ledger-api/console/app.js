@@ -451,6 +451,8 @@
       if (current(renderId)) figures.replaceChildren(errorBox(error));
     }
 
+    periodsOf(fundId).then((panel) => panel && current(renderId) && figures.append(panel));
+
     try {
       const statement = await api('/v1/funds/' + fundId + '/statement?from=' + from + '&to=' + to + known);
       if (!current(renderId)) return;
@@ -458,6 +460,22 @@
     } catch (error) {
       if (current(renderId)) statementPart.replaceChildren(errorBox(error));
     }
+  }
+
+  /** The years the finance bureau has closed, with this fund's closing balance (nothing if none, or on an older ledger). */
+  async function periodsOf(fundId) {
+    let periods;
+    try {
+      periods = await api('/v1/periods');
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(periods) || periods.length === 0) return null;
+    return section(t('fund.periods'), table([t('resident.year'), t('fund.closedAt'), t('fund.closing')],
+      periods.map((period) => {
+        const own = (period.funds ?? []).find((f) => f.fundId === fundId);
+        return h('tr', { 'data-year': period.year }, h('td', {}, period.year), h('td', {}, period.closedAt ?? ''), numCell(own ? own.closingBalance : null));
+      }), { id: 'fund-periods', class: 'figures' }));
   }
 
   async function monthsOfPaymentSeries(fundId, statement, to, known) {
@@ -687,15 +705,17 @@
     $('event-content').replaceChildren(h('p', { class: 'muted' }, t('loading')));
     dialog.hidden = false;
     try {
-      const e = await api('/v1/events/' + encodeURIComponent(position));
-      const by = e.recordedBy ? (e.recordedBy.subject ?? '') + ' (' + (e.recordedBy.role ?? '') + ')' : '';
+      const answer = await api('/v1/events/' + encodeURIComponent(position));
+      const e = answer && answer.event && typeof answer.event === 'object' ? answer.event : answer;
+      const recordedBy = e.recordedBy ?? (e.metadata && e.metadata.recordedBy);
+      const by = recordedBy ? (recordedBy.subject ?? '') + ' (' + (recordedBy.role ?? '') + ')' : '';
       $('event-content').replaceChildren(
         h('dl', { class: 'facts' },
           h('dt', {}, t('event.type')), h('dd', { class: 'mono', id: 'event-type' }, e.type),
           h('dt', {}, t('event.stream')), h('dd', { class: 'mono' }, e.stream ?? e.streamId ?? ''),
           h('dt', {}, t('event.revision')), h('dd', {}, e.revision ?? ''),
-          h('dt', {}, t('event.date')), h('dd', {}, e.occurredAt ?? e.businessDate ?? ''),
-          h('dt', {}, t('event.recordedAt')), h('dd', {}, e.recordedAt ?? ''),
+          h('dt', {}, t('event.date')), h('dd', {}, e.occurredAt ?? e.businessDate ?? (e.metadata && e.metadata.occurredAt) ?? ''),
+          h('dt', {}, t('event.recordedAt')), h('dd', {}, e.recordedAt ?? (e.metadata && e.metadata.recordedAt) ?? ''),
           h('dt', {}, t('event.recordedBy')), h('dd', {}, by),
           h('dt', {}, t('event.hash')), h('dd', { class: 'mono small' }, e.hash ?? '')),
         h('h3', {}, t('event.data')), h('pre', { class: 'json' }, JSON.stringify(e.data, null, 2)));
