@@ -10,6 +10,7 @@ import { LedgerConfig } from './config';
 import { connectionsCheckingIntervalOf, DEFAULT_HTTP_LIMITS, HttpLimits } from './http-limits';
 import { BODY_LIMIT_BYTES } from './limits';
 import { authenticateBeforeBody } from './http/early-auth';
+import { queueHeavyReads } from './http/heavy-reads';
 import { LedgerExceptionFilter, validationException } from './http/errors';
 import { StrictValidationPipe } from './http/strict-input';
 import { PROBLEM_CONTENT_TYPE, problemOf, sendProblem } from './http/problem';
@@ -184,5 +185,6 @@ export async function createLedgerApp(config: LedgerConfig, options: { logger?: 
   configureApp(app);
   registerWebRoutes(app);
   authenticateBeforeBody(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, app.get<Uint8Array>(SIGNING_KEY));
+  queueHeavyReads(app.getHttpAdapter().getInstance() as unknown as FastifyInstance);
   return app;
 }

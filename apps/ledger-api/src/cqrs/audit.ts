@@ -1,10 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Auditor, type InspectionReport, replayStore } from '@ledger/audit';
-import type { EventStorePort, Position } from '@ledger/event-store';
+import { type EventStorePort, openEventStore, type Position } from '@ledger/event-store';
 import type { Policy } from '@ledger/policy';
 import { ProjectionRunner } from '@ledger/projections';
-import { EVENT_STORE, POLICY } from '../tokens';
+import type { LedgerConfig } from '../config';
+import { HeavyWorkGate } from '../http/busy';
+import { EVENT_STORE, LEDGER_CONFIG, POLICY } from '../tokens';
 
 /** POST /v1/audits: the supervision inspection as of a date, reconciled with the live read model. */
 export class RunAuditQuery {
@@ -13,6 +15,11 @@ export class RunAuditQuery {
 
 /** Rounds of "catch the read model up, replay to its checkpoint" before giving up on a still point. */
 const MAX_CATCH_UP_ROUNDS = 5;
+/**
+ * Events replayed between two turns of the event loop: the replay yields after each page, so a
+ * small page keeps other requests' wait short (a few ms) while an audit runs in the API.
+ */
+const API_REPLAY_PAGE = 32;
 
 /**
  * Replays the app's event store with the auditor and reconciles with the in-memory read model.
@@ -27,16 +34,42 @@ export class RunAuditHandler implements IQueryHandler<RunAuditQuery, InspectionR
     @Inject(EVENT_STORE) private readonly store: EventStorePort,
     @Inject(POLICY) private readonly policy: Policy,
     private readonly projections: ProjectionRunner,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
-  async execute({ asOf }: RunAuditQuery): Promise<InspectionReport> {
+  /**
+   * One audit at a time: an audit replays the whole history on this thread (in slices, so other
+   * requests are answered between them), and several at once would only share the same CPU while
+   * multiplying the wait of everyone else. The others are answered 503 with Retry-After.
+   */
+  private readonly gate = new HeavyWorkGate('audit');
+
+  execute(query: RunAuditQuery): Promise<InspectionReport> {
+    return this.gate.run(() => this.withReadOnlyStore((store) => this.audit(store, query)));
+  }
+
+  /**
+   * The embedded store is audited through a read-only connection of its own, like the CLI's: the
+   * audit cannot write to what it judges. (EventStoreDB is only read through its client anyway.)
+   */
+  private async withReadOnlyStore<T>(audit: (store: EventStorePort) => Promise<T>): Promise<T> {
+    if (this.config.eventStoreConnectionString) return audit(this.store);
+    const store = await openEventStore({ dataDir: this.config.dataDir, readOnly: true });
+    try {
+      return await audit(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  private async audit(store: EventStorePort, { asOf }: RunAuditQuery): Promise<InspectionReport> {
     const auditor = new Auditor({ policy: this.policy, asOf });
     let replayedThrough: Position | null = null;
     for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round += 1) {
       await this.projections.catchUp();
       const target = this.projections.position;
       if (target !== null && (replayedThrough === null || target > replayedThrough)) {
-        replayedThrough = (await replayStore(this.store, auditor, { after: replayedThrough, through: target })) ?? replayedThrough;
+        replayedThrough = (await replayStore(store, auditor, { after: replayedThrough, through: target, pageSize: API_REPLAY_PAGE })) ?? replayedThrough;
       }
       // From here to report() nothing awaits: the read model holds still while it is compared.
       if (this.projections.position === replayedThrough) {

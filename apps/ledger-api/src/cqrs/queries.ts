@@ -137,15 +137,25 @@ export class GetFundHandler implements IQueryHandler<GetFundQuery> {
 
 @QueryHandler(GetStatementQuery)
 export class GetStatementHandler implements IQueryHandler<GetStatementQuery> {
+  /** By fund revision and range, for the current books: a statement of many months is rebuilt only when the fund moved. */
+  private readonly answers = new RevisionCache<StatementView>();
+
   constructor(
     private readonly projections: ProjectionRunner,
     private readonly service: LedgerService,
   ) {}
 
   async execute({ fundId, from, to, knownAt }: GetStatementQuery): Promise<StatementView> {
+    const current = knownAt === undefined;
+    const revision = this.projections.ledger.revision(fundId);
+    const key = `${from}..${to}`;
+    const known = current ? this.answers.get(fundId, revision, key) : undefined;
+    if (known) return known;
     const ledger = await ledgerFor(this.projections, knownAt);
     const policy = this.service.policy;
-    return buildStatement(ledger, fundId, from, to, { knownAt: knownAt ?? null, thresholdsOn: (date) => thresholdsOn(policy, date) });
+    const view = buildStatement(ledger, fundId, from, to, { knownAt: knownAt ?? null, thresholdsOn: (date) => thresholdsOn(policy, date) });
+    if (current) this.answers.set(fundId, revision, key, deepFreeze(view));
+    return view;
   }
 }
 

@@ -44,7 +44,7 @@ function carriesBody(request: FastifyRequest): boolean {
 }
 
 /** The exception filter's view of a request outside Nest's pipeline. */
-function hostOf(request: FastifyRequest, reply: FastifyReply): ArgumentsHost {
+export function hostOf(request: FastifyRequest, reply: FastifyReply): ArgumentsHost {
   const http = { getRequest: () => request, getResponse: () => reply, getNext: () => undefined };
   return { switchToHttp: () => http, getType: () => 'http', getArgs: () => [request, reply], getArgByIndex: (i: number) => [request, reply][i] } as unknown as ArgumentsHost;
 }

@@ -14,6 +14,7 @@ import { ContentionError, validationProblems } from '@ledger/application';
 import { PolicyNotInForceError } from '@ledger/policy';
 import { BODY_LIMIT_BYTES } from '../limits';
 import { ProblemDetails, problemOf, sendProblem } from './problem';
+import { ServiceBusy } from './busy';
 
 const STATUS_OF: Record<RefusalKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -42,6 +43,7 @@ export class LedgerExceptionFilter implements ExceptionFilter {
     const response = http.getResponse<FastifyReply>();
     const problem = this.problemFor(exception, () => http.getRequest<FastifyRequest>());
     if (problem.status === HttpStatus.UNAUTHORIZED) void response.header('www-authenticate', 'Bearer');
+    if (exception instanceof ServiceBusy) void response.header('retry-after', String(exception.retryAfterSeconds));
     sendProblem(response, problem);
   }
 
