@@ -74,7 +74,8 @@ window.Charts = (function () {
 
   /** Months of payment with its bands shaded: shortage [0, s), warning [s, w), excess above e. */
   function monthsOfPayment(lang, months, values, levels, labels) {
-    const top = Math.ceil(Math.max(levels.excess * 1.25, ...values.filter((v) => v !== null)));
+    // A round top (a multiple of 5) so the last tick is not crowded by the one before it.
+    const top = Math.ceil(Math.max(levels.excess * 1.25, ...values.filter((v) => v !== null)) / 5) * 5;
     const band = (name, from, to, color) => [{ name, yAxis: from, itemStyle: { color } }, { yAxis: to }];
     const option = Object.assign(base(lang, months), {
       legend: { show: false },
