@@ -21,7 +21,9 @@ describe('closed-period and bank-reconciliation', () => {
     history = newHistory();
     periods = new PeriodService({ store: history.store });
     await history.run(enroll('R1'));
-    await history.run(pay('R1', '2023-11-01'));
+    // One yuan short of the standard: the fact written past the close pays the rest
+    // (contributions are paid once, in full, opinions-2017 §三).
+    await history.run(pay('R1', '2023-11-01', '379.00'));
   });
   afterEach(async () => history.close());
 
@@ -67,8 +69,8 @@ describe('closed-period and bank-reconciliation', () => {
   });
 
   it('reports a bank balance that differs from the replayed books, and not one that matches', async () => {
-    await periods.confirmBankBalance({ kind: 'ConfirmBankBalance', confirmationId: 'B1', fundId: 'xinzhou', date: '2023-12-31', balance: money('380.00') }, BUREAU);
-    await periods.confirmBankBalance({ kind: 'ConfirmBankBalance', confirmationId: 'B2', fundId: 'xinzhou', date: '2024-06-30', balance: money('392.50') }, BUREAU);
+    await periods.confirmBankBalance({ kind: 'ConfirmBankBalance', confirmationId: 'B1', fundId: 'xinzhou', date: '2023-12-31', balance: money('379.00') }, BUREAU);
+    await periods.confirmBankBalance({ kind: 'ConfirmBankBalance', confirmationId: 'B2', fundId: 'xinzhou', date: '2024-06-30', balance: money('391.50') }, BUREAU);
     const [finding, ...rest] = findingsOf(await audit(history.store), 'bank-reconciliation');
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ rule: 'bank-reconciliation', fundId: 'xinzhou' });
