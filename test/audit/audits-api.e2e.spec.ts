@@ -57,6 +57,21 @@ describe('POST /v1/audits (end to end)', () => {
     await ledger.http().post('/v1/audits').send({ asOf: '2024-12-31' }).expect(401);
   });
 
+  it('checks the history against a baseline given in the body (the earlier report\'s last position and log digest)', async () => {
+    const earlier = (await auditor.post('/v1/audits', { asOf: '2024-12-31' }).expect(200)).body;
+    expect(earlier.logDigestAtLastPosition).toMatch(/^[0-9a-f]{64}$/);
+    const baseline = { asOf: earlier.asOf, lastPositionRead: earlier.lastPositionRead, logDigestAtLastPosition: earlier.logDigestAtLastPosition };
+    const same = (await auditor.post('/v1/audits', { asOf: '2024-12-31', baseline }).expect(200)).body;
+    expect(same.baseline).toMatch(/^the history through position 6 is unchanged since the baseline report as of 2024-12-31/);
+    expect(same.findings).toEqual(earlier.findings);
+    const other = (await auditor.post('/v1/audits', { asOf: '2024-12-31', baseline: { ...baseline, logDigestAtLastPosition: '0'.repeat(64) } }).expect(200)).body;
+    expect(other.findings.filter((f: { rule: string }) => f.rule === 'stream-integrity')).toEqual([
+      expect.objectContaining({ evidence: [6], message: expect.stringContaining('no longer has the log digest the baseline report as of 2024-12-31') }),
+    ]);
+    const refused = await auditor.post('/v1/audits', { asOf: '2024-12-31', baseline: { lastPositionRead: 6, logDigestAtLastPosition: 'nope' } }).expect(400);
+    expect(JSON.stringify(refused.body.problems)).toContain('logDigestAtLastPosition');
+  });
+
   it('returns the same JSON as the CLI on the same data', async () => {
     const response = await auditor.post('/v1/audits', { asOf: '2024-12-31' }).expect(200);
     await ledger.app.close();

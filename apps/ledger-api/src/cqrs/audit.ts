@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Auditor, type InspectionReport, replayStore } from '@ledger/audit';
+import { Auditor, type InspectionReport, type LogBaseline, replayStore } from '@ledger/audit';
 import { type EventStorePort, openEventStore, type Position } from '@ledger/event-store';
 import type { Policy } from '@ledger/policy';
 import { ProjectionRunner } from '@ledger/projections';
@@ -10,7 +10,11 @@ import { EVENT_STORE, LEDGER_CONFIG, POLICY } from '../tokens';
 
 /** POST /v1/audits: the supervision inspection as of a date, reconciled with the live read model. */
 export class RunAuditQuery {
-  constructor(readonly asOf: string) {}
+  constructor(
+    readonly asOf: string,
+    /** An earlier report's log digest at its last position (integrity/log-baseline.ts), or null. */
+    readonly baseline: LogBaseline | null = null,
+  ) {}
 }
 
 /** Rounds of "catch the read model up, replay to its checkpoint" before giving up on a still point. */
@@ -62,8 +66,8 @@ export class RunAuditHandler implements IQueryHandler<RunAuditQuery, InspectionR
     }
   }
 
-  private async audit(store: EventStorePort, { asOf }: RunAuditQuery): Promise<InspectionReport> {
-    const auditor = new Auditor({ policy: this.policy, asOf });
+  private async audit(store: EventStorePort, { asOf, baseline }: RunAuditQuery): Promise<InspectionReport> {
+    const auditor = new Auditor({ policy: this.policy, asOf, baseline });
     let replayedThrough: Position | null = null;
     for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round += 1) {
       await this.projections.catchUp();

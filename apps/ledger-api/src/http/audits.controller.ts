@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import type { InspectionReport } from '@ledger/audit';
+import { baselineFromReport, type InspectionReport } from '@ledger/audit';
 import { renderInspectionHtml } from '../../../auditor/src/html-report';
 import { RunAuditQuery } from '../cqrs/audit';
 import { Requires } from './auth.guard';
@@ -32,7 +32,8 @@ export class AuditsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InspectionReport | string> {
-    const report = await this.queryBus.execute<RunAuditQuery, InspectionReport>(new RunAuditQuery(body.asOf));
+    const baseline = body.baseline ? baselineFromReport(body.baseline) : null;
+    const report = await this.queryBus.execute<RunAuditQuery, InspectionReport>(new RunAuditQuery(body.asOf, baseline));
     if (!wantsHtml(accept)) return report;
     void reply.header('content-type', 'text/html; charset=utf-8').header('content-disposition', `attachment; filename="inspection-${body.asOf}.html"`);
     return renderInspectionHtml(report);

@@ -1,5 +1,6 @@
 import { OmitType } from '@nestjs/swagger';
-import { IsIn, IsOptional, registerDecorator, ValidationArguments } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, Matches, Min, registerDecorator, ValidateNested, ValidationArguments } from 'class-validator';
 import { ClaimDto, IsIdentifier, IsQueryDate } from '@ledger/application';
 import { normaliseInstant } from '@ledger/projections';
 import { STATEMENT_FORMATS, type StatementFormat } from './statement-files';
@@ -33,8 +34,22 @@ export class StatementQueryDto {
   @IsOptional() @IsIn(STATEMENT_FORMATS) format?: StatementFormat;
 }
 
+/** The two fields of an earlier report that make it a baseline (README "The auditor"), and its date to name it. */
+export class AuditBaselineDto {
+  @IsOptional() @IsQueryDate() asOf?: string;
+  @IsInt() @Min(1) lastPositionRead: number;
+  @Matches(/^[0-9a-f]{64}$/, { message: 'logDigestAtLastPosition must be the 64 hex digits an earlier report states' })
+  logDigestAtLastPosition: string;
+}
+
 export class AuditRequestDto {
   @IsQueryDate() asOf: string;
+  /** An earlier report's last position and log digest: the history through it must be unchanged. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AuditBaselineDto)
+  baseline?: AuditBaselineDto;
 }
 
 /**
