@@ -5,7 +5,7 @@ import { isAllowed, Permission, Role, ROLES } from '@ledger/access';
 import { FUND_IDS } from '@ledger/domain';
 import type { LedgerApp } from '../bootstrap';
 import { routeAccess } from '../http/auth.guard';
-import { OTHER_CONTENT, PROBLEM_SCHEMA, SUCCESS_SCHEMAS } from './responses';
+import { OTHER_CONTENT, PROBLEM_SCHEMA, SUCCESS_SCHEMAS, SUCCESS_SCHEMAS_BY_ROUTE } from './responses';
 import { describeValidatedClasses } from './validation-schemas';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -53,7 +53,7 @@ function errorCodes(method: string, operation: OperationObject, isPublic: boolea
   return [...new Set(codes)].sort();
 }
 
-function describeOperation(method: string, operation: OperationObject, access: { public: boolean; permission: Permission | null } | undefined): void {
+function describeOperation(method: string, route: string, operation: OperationObject, access: { public: boolean; permission: Permission | null } | undefined): void {
   const id = operation.operationId ?? '';
   const isPublic = access?.public === true;
   const roles = access?.permission ? rolesWith(access.permission) : [];
@@ -62,7 +62,7 @@ function describeOperation(method: string, operation: OperationObject, access: {
   operation.security = isPublic ? [] : [{ bearer: [] }];
   const who = isPublic ? 'No token needed.' : `Roles: ${roles.join(', ') || 'none'}${scoped}.`;
   operation.description = [who, operation.description].filter(Boolean).join('\n\n');
-  const success = SUCCESS_SCHEMAS[id];
+  const success = SUCCESS_SCHEMAS[id] ?? SUCCESS_SCHEMAS_BY_ROUTE[`${method.toUpperCase()} ${route}`];
   const responses = (operation.responses ?? {}) as Record<string, ResponseObject>;
   for (const [status, response] of Object.entries(responses)) {
     if (!status.startsWith('2') || !success || response.content) continue;
@@ -91,12 +91,12 @@ export function buildOpenApiDocument(app: LedgerApp): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const handlers = handlersOf(app);
-  for (const path of Object.values(document.paths)) {
+  for (const [route, path] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = path[method];
       if (!operation) continue;
       const target = handlers.get(operation.operationId ?? '');
-      describeOperation(method, operation, target && routeAccess(target.handler, target.controller));
+      describeOperation(method, route, operation, target && routeAccess(target.handler, target.controller));
       // Grouped on /docs by controller ("Commands", "Queries", "Audits"…).
       if (target && !operation.tags?.length) operation.tags = [target.controller.name.replace(/Controller$/, '')];
       for (const parameter of operation.parameters ?? []) {

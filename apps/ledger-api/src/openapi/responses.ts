@@ -191,3 +191,27 @@ export const OTHER_CONTENT: Record<string, Record<string, { schema: Schema }>> =
   AuditsController_run: { 'text/html': { schema: { type: 'string', description: 'with Accept: text/html, the HTML report the CLI writes' } } },
 };
 
+/**
+ * Answers described by method and OpenAPI path, for routes whose handler name is not known here
+ * yet (written before the route landed); an operation id above wins.
+ */
+export const SUCCESS_SCHEMAS_BY_ROUTE: Record<string, Schema> = {
+  'GET /v1/events/{position}': {
+    type: 'object',
+    description: 'the stored event at that position: what the evidence lists of an inspection point at',
+    properties: {
+      position,
+      type: { type: 'string', example: 'ClaimSettled' },
+      stream: text,
+      revision: integer,
+      occurredAt: date,
+      recordedAt: { type: 'string', format: 'date-time' },
+      recordedBy: object({ subject: text, role: text }),
+      data: { type: 'object', additionalProperties: true },
+      hash: text,
+    },
+    required: ['type'],
+    additionalProperties: true,
+  },
+};
+
