@@ -72,6 +72,7 @@ const PLANT_PREFIX: Record<RuleId, string> = {
   'stream-integrity': 'SI',
   'closed-period': 'CP',
   'bank-reconciliation': 'BR',
+  'basic-payment': 'BP',
 };
 
 function plantId(rule: RuleId, n: number): string {
@@ -133,6 +134,21 @@ function recordedClaim(residentId: string, claimId: string, admittedAt: string, 
     assistancePayment: money('0.00'),
     ...overrides,
   };
+}
+
+/** The basic fund payment the policy gives a claim of a resident entitled all year with no earlier claims. */
+function policyBasic(ctx: PlantContext, command: SettleClaim, hardship: HardshipCode[] = []) {
+  return settleClaim(ctx.policy, {
+    on: command.admittedAt,
+    careType: command.careType,
+    institutionLevel: command.institution.level,
+    designated: command.institution.designated,
+    totalCost: command.totalCost,
+    compliantCost: command.compliantCost,
+    hardship,
+    entitledToBasic: true,
+    accumulations: emptyAccumulations(),
+  }).basicFundPayment;
 }
 
 type Plant = (ctx: PlantContext, n: number) => Promise<PlantedViolation>;
@@ -257,13 +273,13 @@ export const LEDGER_PLANTS: Partial<Record<RuleId, Plant>> = {
     const dischargedAt = day(year, 6, 10 + (n % 10));
     const window = ctx.policy.cashAdvanceWindowDays(universityStudent, dischargedAt);
     const claimId = `C-${residentId}`;
-    await ctx.run(
-      recordedClaim(residentId, claimId, dischargedAt, {
-        institution: { id: 'OUT-PLANT', level: 3, designated: false, district: 'out-of-town' },
-        settlement: 'cash-advance',
-        filedAt: addDays(dischargedAt, window + 1 + (n % 7)),
-      }),
-    );
+    const late = recordedClaim(residentId, claimId, dischargedAt, {
+      institution: { id: 'OUT-PLANT', level: 3, designated: false, district: 'out-of-town' },
+      settlement: 'cash-advance',
+      filedAt: addDays(dischargedAt, window + 1 + (n % 7)),
+    });
+    // Late, but paid as the policy pays: the one fault is the filing date.
+    await ctx.run({ ...late, basicFundPayment: policyBasic(ctx, late) });
     return { rule: 'cash-advance-late', fundId, residentId, claimId, description: `cash-advance claim filed after ${window} days` };
   },
 
@@ -314,6 +330,28 @@ export const LEDGER_PLANTS: Partial<Record<RuleId, Plant>> = {
       assistancePayment: split.assistancePayment.plus(500),
       description: 'assistance 500.00 over ratio × base',
     })),
+
+  'basic-payment': async (ctx, n) => {
+    // Even: an ordinary resident's inpatient payment reported 100.00 over the policy's. Odd: a
+    // dibao-disabled resident's paid without the +2 points (deductible rightly waived).
+    const residentId = plantId('basic-payment', n);
+    const plus2 = n % 2 === 1;
+    const hardship: HardshipCode[] = plus2 ? ['dibao-disabled'] : [];
+    const { fundId } = await paidUpResident(ctx, residentId, districtFor('basic-payment', n), { hardship });
+    const admittedAt = day(ctx.years.last, 7, 1 + (n % 20));
+    const claimId = `C-${residentId}`;
+    const { criticalIllnessPayment: _c, assistancePayment: _a, ...claim } = recordedClaim(residentId, claimId, admittedAt, {
+      careType: 'inpatient',
+      institution: { id: 'H-PLANT-BP', level: plus2 ? 3 : 2, designated: true, district: 'wuchang' },
+      dischargedAt: addDays(admittedAt, 6),
+      filedAt: addDays(admittedAt, 6),
+      totalCost: money('9000.00'),
+      compliantCost: money('8000.00'),
+    });
+    const reported = plus2 ? policyBasic(ctx, claim, ['dibao']) : policyBasic(ctx, claim, hardship).plus(100);
+    await ctx.run({ ...claim, basicFundPayment: reported });
+    return { rule: 'basic-payment', fundId, residentId, claimId, description: plus2 ? 'dibao-disabled inpatient paid without the +2 points' : 'basic fund payment 100.00 over the policy' };
+  },
 
   'insurer-decision-late': async (ctx, n) => insurerPlant(ctx, n, 'insurer-decision-late'),
   'insurer-payment-late': async (ctx, n) => insurerPlant(ctx, n, 'insurer-payment-late'),
@@ -381,6 +419,10 @@ async function insurerPlant(ctx: PlantContext, n: number, rule: 'insurer-decisio
   const decisionDays = ctx.policy.insurerDecisionDays(receivedAt);
   const decidedAt = addDays(receivedAt, rule === 'insurer-decision-late' ? decisionDays + 1 + (n % 5) : decisionDays);
   await ctx.run({ kind: 'RecordInsurerDecision', claimId, receivedAt, decidedAt, covered: true });
+  if (rule === 'insurer-payment-late' && n % 2 === 1) {
+    // Covered in June and never paid: the window ended long before the year-end cut-off.
+    return { rule, fundId, residentId, claimId, description: 'covered decision never paid' };
+  }
   const paymentDays = ctx.policy.insurerPaymentDays(decidedAt);
   const paidAt = addDays(decidedAt, rule === 'insurer-payment-late' ? paymentDays + 1 + (n % 5) : paymentDays);
   await ctx.run({ kind: 'RecordInsurerPayment', claimId, paidAt, amount: money('1000.00') });
@@ -395,20 +437,18 @@ async function balanceOn(store: EventStorePort, fundId: FundId, date: string) {
 }
 
 /**
- * A fund drained to −0.01 for one day by a recorded claim, then replenished the next day with
- * three times the claim (so months of payment stay far above the warning). Planted after every
+ * A fund drained to −0.01 for one day by another expenditure (其他支出), then replenished the next
+ * day with three times it (so months of payment stay far above the warning). Planted after every
  * other money fact, because it is computed from the fund's balance on that day.
  */
 export async function plantFundDeficit(ctx: PlantContext, n: number): Promise<PlantedViolation> {
-  const residentId = plantId('fund-deficit', n);
+  const id = plantId('fund-deficit', n);
   const year = ctx.years.last;
   const fundId = NEW_CITY_FUNDS[n % NEW_CITY_FUNDS.length];
-  await paidUpResident(ctx, residentId, fundId);
   const drainedOn = day(year, 6 + Math.floor(n / NEW_CITY_FUNDS.length), 15);
   const drain = (await balanceOn(ctx.store, fundId, drainedOn)).plus('0.01');
-  const claimId = `C-${residentId}`;
-  await ctx.run(recordedClaim(residentId, claimId, drainedOn, { totalCost: drain, compliantCost: drain, basicFundPayment: drain }));
-  await ctx.run({ kind: 'GrantSubsidy', subsidyId: `PC-RESTORE-${residentId}`, level: 'district', purpose: 'per-capita', year, amount: drain.times(3), grantedAt: addDays(drainedOn, 1), fundId });
+  await ctx.run({ kind: 'RecordFundMovement', movementId: `MV-${id}`, fundId, movement: 'other-expense', amount: drain, occurredAt: drainedOn, reason: 'scenario: a payment the balance could not cover' });
+  await ctx.run({ kind: 'GrantSubsidy', subsidyId: `PC-RESTORE-${id}`, level: 'district', purpose: 'per-capita', year, amount: drain.times(3), grantedAt: addDays(drainedOn, 1), fundId });
   return { rule: 'fund-deficit', fundId, description: `balance −0.01 at the end of ${drainedOn}` };
 }
 

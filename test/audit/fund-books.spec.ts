@@ -1,7 +1,7 @@
 import { decodeEvent } from '@ledger/application';
 import { type LedgerCommand, money } from '@ledger/domain';
 import { ProjectionRunner } from '@ledger/projections';
-import { audit, claim, expectNoFindings, expectOnly, fundSubsidy, newHistory, nextId, paidUpAdult, type TestHistory } from './support';
+import { audit, claim, claimPaying, expectNoFindings, expectOnly, fundSubsidy, newHistory, nextId, paidUpAdult, type TestHistory } from './support';
 
 /**
  * The auditor recomputes the fund's own books (interest, premium, recoveries, other income and
@@ -21,7 +21,7 @@ async function booksWithEveryMovement() {
   await history.run(fundSubsidy('municipal'));
   await history.run(fundSubsidy('caidian'));
   const resident = await paidUpAdult(history);
-  const paid = claim(resident.residentId, { basicFundPayment: '200.00', criticalIllnessPayment: '0.00', assistancePayment: '0.00' });
+  const paid = claimPaying(resident.residentId, '200.00', { criticalIllnessPayment: '0.00', assistancePayment: '0.00' });
   await history.run(paid);
   await history.run(movement('municipal', 'interest', '1234.56', '2024-03-21'));
   await history.run(movement('municipal', 'critical-illness-premium', '600.00', '2024-01-20', { year: 2024 }));

@@ -4,6 +4,7 @@ import { ProjectionRunner } from '@ledger/projections';
 import {
   audit,
   claim,
+  claimPaying,
   expectNoFindings,
   expectOnly,
   fundSubsidy,
@@ -23,7 +24,7 @@ describe('fund-deficit: negative balance (opinions-2017 §二)', () => {
   // The cut-off falls inside March, so no month end follows the claim (months of payment aside).
   async function fundPayingOut(basicFundPayment: string) {
     const resident = await paidUpAdult(history, { hukou: { local: true, district: 'xinzhou' }, residenceDistrict: 'xinzhou' });
-    await history.run(claim(resident.residentId, { admittedAt: '2024-03-10', dischargedAt: '2024-03-10', filedAt: '2024-03-10', basicFundPayment }));
+    await history.run(claimPaying(resident.residentId, basicFundPayment, { admittedAt: '2024-03-10', dischargedAt: '2024-03-10', filedAt: '2024-03-10' }));
     return audit(history.store, { asOf: '2024-03-15' });
   }
 
@@ -47,7 +48,7 @@ describe('fund-deficit: months of payment under the warning threshold', () => {
   async function fundAtFebruaryEnd(subsidy: string) {
     await history.run(fundSubsidy('huangpi', subsidy, '2024-01-02'));
     const resident = await paidUpAdult(history, { hukou: { local: true, district: 'huangpi' }, residenceDistrict: 'huangpi' });
-    await history.run(claim(resident.residentId, { admittedAt: '2024-02-10', dischargedAt: '2024-02-10', filedAt: '2024-02-10', totalCost: '12000.00', compliantCost: '12000.00', basicFundPayment: '12000.00' }));
+    await history.run(claimPaying(resident.residentId, '12000.00', { admittedAt: '2024-02-10', dischargedAt: '2024-02-10', filedAt: '2024-02-10' }));
     return audit(history.store, { asOf: '2024-03-31' });
   }
 

@@ -9,7 +9,7 @@ import {
   type SettleClaim,
 } from '@ledger/domain';
 import { type EventStorePort, SqliteEventStore } from '@ledger/event-store';
-import { loadPolicy, type Policy } from '@ledger/policy';
+import { emptyAccumulations, type HardshipCode, isFenPrecise, loadPolicy, type Policy, settleClaim } from '@ledger/policy';
 import { Auditor, type AuditorOptions, type InspectionReport, type LiveProjection, replayStore } from '@ledger/audit';
 
 /** Helpers for building histories the auditor judges: the real append path plus raw appends. */
@@ -128,6 +128,42 @@ export function claim(residentId: string, overrides: Partial<Omit<SettleClaim, '
   if (criticalIllnessPayment !== undefined) command.criticalIllnessPayment = money(criticalIllnessPayment);
   if (assistancePayment !== undefined) command.assistancePayment = money(assistancePayment);
   return command;
+}
+
+/**
+ * The basic fund payment the policy gives a claim (an entitled resident, no earlier claims in the
+ * year): what a settlement platform reports when it is right, so tests about other rules report it
+ * and leave basic-payment silent.
+ */
+export function basicDue(command: SettleClaim, hardship: HardshipCode[] = []): string {
+  return settleClaim(policy, {
+    on: command.admittedAt,
+    careType: command.careType,
+    institutionLevel: command.institution.level,
+    designated: command.institution.designated,
+    totalCost: command.totalCost,
+    compliantCost: command.compliantCost,
+    hardship,
+    entitledToBasic: true,
+    accumulations: emptyAccumulations(),
+  }).basicFundPayment.toFixed(2);
+}
+
+/**
+ * A recorded level-1 outpatient claim on which the policy pays exactly `basicFundPayment`
+ * (compliant = payment ÷ ratio + deductible), for tests that need the fund to pay a given amount.
+ */
+export function claimPaying(residentId: string, basicFundPayment: string, overrides: Parameters<typeof claim>[1] = {}): SettleClaim {
+  const on = overrides.admittedAt ?? '2024-03-01';
+  const compliant = money(basicFundPayment).div(policy.basicRatio('outpatient', 1, on)).plus(policy.basicDeductible('outpatient', 1, on));
+  if (!isFenPrecise(compliant)) throw new RangeError(`no whole-fen compliant cost pays ${basicFundPayment} at level 1`);
+  return claim(residentId, {
+    institution: { id: 'H-L1', level: 1, designated: true, district: 'wuchang' },
+    totalCost: compliant.toFixed(2),
+    compliantCost: compliant.toFixed(2),
+    basicFundPayment,
+    ...overrides,
+  });
 }
 
 /** A ResidentEnrolled as the ledger would write it, for raw appends of what the ledger refuses. */

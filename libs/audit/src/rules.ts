@@ -14,6 +14,7 @@ import { newbornExemption } from './inspections/newborn-exemption';
 import { streamIntegrity } from './inspections/stream-integrity';
 import { closedPeriod } from './inspections/closed-period';
 import { bankReconciliation } from './inspections/bank-reconciliation';
+import { basicPayment } from './inspections/basic-payment';
 import type { AuditRule } from './rule';
 
 /**
@@ -42,6 +43,7 @@ export const AUDIT_RULES = [
   streamIntegrity,
   closedPeriod,
   bankReconciliation,
+  basicPayment,
 ] as const;
 
 export type RuleId = (typeof AUDIT_RULES)[number]['id'];

@@ -34,7 +34,7 @@ export {
   isValidBusinessDate,
   yearOf,
 } from './dates';
-export { PolicyDecimal, ZERO, roundFen, toDecimal } from './decimal';
+export { PolicyDecimal, ZERO, isFenPrecise, roundFen, toDecimal } from './decimal';
 export {
   type AssistanceGroup,
   BUNDLED_PARAMETERS_FILE,

@@ -224,7 +224,9 @@ export class AuditFold {
       }
       case 'InsurerPaymentRecorded': {
         const e = event.data;
-        return { type: 'InsurerPaymentRecorded', position, data: e, claim: this.recordOf(this.claims.find(e.claimId)) };
+        const index = this.claims.find(e.claimId);
+        if (index !== undefined) this.claims.markInsurerPaid(index);
+        return { type: 'InsurerPaymentRecorded', position, data: e, claim: this.recordOf(index) };
       }
       case 'ClaimReversed': {
         const e = event.data;

@@ -41,6 +41,8 @@ export class ClaimTable {
   private readonly codes = new TextCodes();
   private readonly texts = new Map<number, MoneyText>();
   private readonly decisions = new Map<ClaimIndex, ClaimDecision>();
+  /** Claims the insurer paid on (sparse, like decisions): a covered decision without one is judged at the cut-off. */
+  private readonly insurerPaid = new Set<ClaimIndex>();
   private idForms = new Uint8Array(INITIAL_CAPACITY);
   private idWords = new Uint32Array(INITIAL_CAPACITY * PACKED_WORDS);
   private fundCodes = new Int32Array(INITIAL_CAPACITY);
@@ -134,6 +136,19 @@ export class ClaimTable {
 
   decide(index: ClaimIndex, decision: ClaimDecision): void {
     this.decisions.set(index, decision);
+  }
+
+  /** Every claim with an insurer decision, in the order the decisions were folded. */
+  decided(): IterableIterator<[ClaimIndex, ClaimDecision]> {
+    return this.decisions.entries();
+  }
+
+  markInsurerPaid(index: ClaimIndex): void {
+    this.insurerPaid.add(index);
+  }
+
+  isInsurerPaid(index: ClaimIndex): boolean {
+    return this.insurerPaid.has(index);
   }
 
   /** Whether the basic fund paid anything on the claim (its amount above zero). */
