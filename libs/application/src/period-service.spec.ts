@@ -12,8 +12,8 @@ const enroll = (id: string, enrolledAt = '2023-10-01'): LedgerCommand => ({
   kind: 'EnrollResident', enrollmentId: `E-${id}`, residentId: id, year: 2024, birthDate: '1970-01-01', category: 'adult',
   hukou: { local: true, district: 'xinzhou' }, residenceDistrict: 'xinzhou', hardship: [], parents: [], enrolledAt,
 });
-const pay = (id: string, paidAt: string): LedgerCommand => ({
-  kind: 'RecordContribution', receiptNo: `RC-${id}-${paidAt}`, residentId: id, year: 2024, amount: money('380.00'), paidAt, collector: 'self',
+const pay = (id: string, paidAt: string, amount = '380.00'): LedgerCommand => ({
+  kind: 'RecordContribution', receiptNo: `RC-${id}-${paidAt}`, residentId: id, year: 2024, amount: money(amount), paidAt, collector: 'self',
 });
 
 async function refusal(promise: Promise<unknown>): Promise<CommandRefused> {
@@ -75,10 +75,11 @@ describe('PeriodService and the period gate', () => {
 
   it('refuses a write into a year closed after the writer last read the closes, though it keeps them between commands', async () => {
     await ledger.execute(enroll('R1'), clerk);
-    await ledger.execute(pay('R1', '2023-11-01'), clerk);
+    // Half the standard each: the second payment is one the ledger would take but for the close.
+    await ledger.execute(pay('R1', '2023-11-01', '190.00'), clerk);
     // Another writer (another process) closes 2023; this ledger's copy of the closes is now stale.
     await new PeriodService({ store }).close({ kind: 'ClosePeriod', year: 2023, closedAt: '2024-01-10' }, bureau);
-    const refused = await refusal(ledger.execute(pay('R1', '2023-12-20'), clerk));
+    const refused = await refusal(ledger.execute(pay('R1', '2023-12-20', '190.00'), clerk));
     expect(refused.kind).toBe('rule');
     expect(refused.message).toContain('2023');
     expect(await store.readStream('resident-R1')).toHaveLength(2);
