@@ -95,6 +95,22 @@ describe('BatchImporter', () => {
     );
   });
 
+  it('refuses, line by line, what the ledger refuses: a contribution over the standard and a claim in the employee scheme', async () => {
+    const [enroll, contribute] = residentCommands('R1');
+    const again = { ...(contribute as Extract<LedgerCommand, { kind: 'RecordContribution' }>), receiptNo: 'RC-R1-AGAIN' };
+    const toEmployee: LedgerCommand = { kind: 'ChangeScheme', changeId: 'SC-1', residentId: 'R1', to: 'employee', effectiveAt: '2024-05-01' };
+    const [, , claim] = residentCommands('R1');
+    const inEmployee = { ...(claim as Extract<LedgerCommand, { kind: 'SettleClaim' }>), claimId: 'C-EMP', admittedAt: '2024-05-01', dischargedAt: '2024-05-01', filedAt: '2024-05-01' };
+    const outcome = await importer.importBatch([enroll, contribute, again, toEmployee, inEmployee], clerk);
+    expect(outcome.created).toBe(3);
+    expect(outcome.refused.map((r) => [r.index, r.error.kind])).toEqual([
+      [2, 'rule'],
+      [4, 'rule'],
+    ]);
+    expect(outcome.refused[0].error.message).toContain('nothing is still due');
+    expect(outcome.refused[1].error.message).toContain('employee scheme on 2024-05-01');
+  });
+
   it("imports the fund's own books: interest, a premium, a recovery of a claim in the same batch, and a transfer", async () => {
     const lines = [
       { type: 'fund-movement', body: { movementId: 'INT-1', fundId: 'xinzhou', kind: 'interest', amount: '12.34', occurredAt: '2024-03-21' } },
