@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import {
   businessDatesOf,
   businessKeyOf,
+  CommandRefused,
   canonicalJson,
   ClosedPeriods,
   datesRecordedBy,
@@ -211,9 +212,17 @@ export class LedgerService {
         return this.replay(first, requestDigest);
       }
       stream = await this.streamOf(command);
+      const kept = this.periods;
       const periods = await this.closedPeriods();
       const snapshot = await this.loadSnapshot(stream);
-      const prepared = this.prepare(command, snapshot, { recordedBy, requestDigest, fundScope, periods: periods.state });
+      let prepared: PreparedAppend;
+      try {
+        prepared = this.prepare(command, snapshot, { recordedBy, requestDigest, fundScope, periods: periods.state });
+      } catch (error) {
+        // Refused on the kept closes: a year closed since may be the reason to give instead.
+        if (kept && error instanceof CommandRefused && error.kind !== 'forbidden') await this.refuseIfClosedSince(command);
+        throw error;
+      }
       try {
         // A period closed since the read above fails the append: the next attempt is refused by the gate.
         const result = await this.store.append(stream, prepared.toAppend, expectedRevisionOf(snapshot), periodsCondition(periods));
@@ -251,6 +260,14 @@ export class LedgerService {
   private async closedPeriods(): Promise<PeriodsSnapshot> {
     this.periods ??= await loadPeriods(this.store);
     return this.periods;
+  }
+
+  /** The period gate on what the store holds now, so a refusal is the same whether the closes were kept or read. */
+  private async refuseIfClosedSince(command: LedgerCommand): Promise<void> {
+    const fresh = await loadPeriods(this.store);
+    if (fresh.revision === this.periods?.revision) return;
+    this.periods = fresh;
+    refuseClosedPeriod(businessDatesOf(command), fresh.state);
   }
 
   /**

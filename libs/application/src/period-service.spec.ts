@@ -85,6 +85,16 @@ describe('PeriodService and the period gate', () => {
     expect(await store.readStream('resident-R1')).toHaveLength(2);
   });
 
+  it('gives the closed year as the reason even when the kept closes would let another rule refuse first', async () => {
+    await ledger.execute(enroll('R1'), clerk);
+    await ledger.execute(pay('R1', '2023-11-01'), clerk);
+    await new PeriodService({ store }).close({ kind: 'ClosePeriod', year: 2023, closedAt: '2024-01-10' }, bureau);
+    // Paid up already: on the kept (stale) closes the contribution rule would refuse it first.
+    const refused = await refusal(ledger.execute(pay('R1', '2023-12-20'), clerk));
+    expect(refused.message).toContain('2023');
+    expect(refused.message).toContain('closed period');
+  });
+
   it('lets a close that lost a race to a write fold that write in and try again', async () => {
     await ledger.execute(enroll('R1'), clerk);
     let writeFirst = true;
