@@ -359,7 +359,7 @@
       );
       const trend = h('div', { class: 'chart', id: 'funds-trend' });
       const months = h('div', { class: 'chart', id: 'funds-months' });
-      append(body, h('div', { class: 'grid two' }, section(t('funds.trend'), trend), section(t('funds.monthsByFund'), months)));
+      append(body, h('div', { class: 'grid two' }, section(t('funds.trend'), trend), section(t(details.length > 1 ? 'funds.monthsByFund' : 'funds.months'), months)));
       chart(months, Charts.monthsByFund(state.lang, details.map((d) => fundName(d.row.fundId)), details.map((d) => d.fund.monthsOfPayment ?? null), levels(),
         { series: t('funds.months'), short: t('funds.line.short'), warn: t('funds.line.warn'), excess: t('funds.line.excess') }));
       const trendMonths = details[0] ? details[0].statement.months.map((month) => month.month) : [];
