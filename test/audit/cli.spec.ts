@@ -56,7 +56,9 @@ describe('auditor CLI (runAuditCli)', () => {
     expect(json).toMatchObject({ asOf: '2024-12-31', eventsRead: 5, eventsReplayed: 4, findings: [], reconciliation: 'compared with the live projection at position 5' });
     expect(json.funds.find((f: { fundId: string }) => f.fundId === 'caidian')).toMatchObject({ income: '1000380.00', outflow: '160.00', balance: '1000220.00' });
     const html = readFileSync(join(outDir, 'inspection-2024-12-31.html'), 'utf8');
-    expect(html).toContain('<title>Inspection report as of 2024-12-31</title>');
+    // Chinese by default: the bureaus' auditors read it.
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(html).toContain('<title>监督检查报告（截至 2024-12-31）</title>');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(out.join('')).toContain('0 finding(s)');
@@ -77,7 +79,7 @@ describe('auditor CLI (runAuditCli)', () => {
 
   it('writes an HTML report a bureau can read: per-fund summary, findings grouped by rule, a balance chart per fund', async () => {
     const { streams } = io();
-    expect(await runAuditCli(['--as-of', '2024-12-31', '--out', join(outDir, 'html'), '--data-dir', dataDir], streams)).toBe(0);
+    expect(await runAuditCli(['--as-of', '2024-12-31', '--out', join(outDir, 'html'), '--data-dir', dataDir, '--lang', 'en'], streams)).toBe(0);
     const html = readFileSync(join(outDir, 'html', 'inspection-2024-12-31.html'), 'utf8');
     const json = JSON.parse(readFileSync(join(outDir, 'html', 'inspection-2024-12-31.json'), 'utf8'));
     for (const heading of ['Scope', 'Funds as of 2024-12-31', 'Month-end balances', 'Findings by rule']) expect(html).toContain(`<h2>${heading}</h2>`);
@@ -89,6 +91,25 @@ describe('auditor CLI (runAuditCli)', () => {
       expect(html).toContain(`(<code>${fund.fundId}</code>)</td><td class="money">${fund.income}</td><td class="money">${fund.outflow}</td><td class="money">${fund.balance}</td>`);
     }
     expect(html.match(/<svg/g)).toHaveLength(json.funds.length);
+  });
+
+  it('writes the HTML in Chinese by default, with each finding in Chinese, and refuses a language it does not have', async () => {
+    const { streams } = io();
+    expect(await runAuditCli(['--as-of', '2024-12-31', '--out', join(outDir, 'zh'), '--data-dir', dataDir], streams)).toBe(0);
+    const html = readFileSync(join(outDir, 'zh', 'inspection-2024-12-31.html'), 'utf8');
+    const json = JSON.parse(readFileSync(join(outDir, 'zh', 'inspection-2024-12-31.json'), 'utf8'));
+    for (const heading of ['检查范围', '各基金情况（截至 2024-12-31）', '月末余额', '按检查规则分列的问题']) expect(html).toContain(`<h2>${heading}</h2>`);
+    // The JSON carries both languages; the page shows the Chinese one.
+    expect(json.findings.length).toBeGreaterThan(0);
+    for (const finding of json.findings) {
+      expect(finding.messageZh).toMatch(/[\u4e00-\u9fff]/);
+      expect(html).toContain(finding.messageZh.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+      expect(html).not.toContain(finding.message);
+    }
+    expect(html).toContain('重算余额与实时读模型不一致');
+    const bad = io();
+    expect(await runAuditCli(['--as-of', '2024-12-31', '--out', join(outDir, 'fr'), '--data-dir', dataDir, '--lang', 'fr'], bad.streams)).toBe(2);
+    expect(bad.err.join('')).toMatch(/--lang/);
   });
 
   it('shows a progress bar on a terminal, and nothing when stderr is not one', async () => {

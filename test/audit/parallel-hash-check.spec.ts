@@ -117,7 +117,7 @@ describe('content hashes and the log digest checked in a worker thread (the CLI 
     expect(elsewhere.findings()).toEqual(here.findings());
     // 3→6 and 6→8 do not match the damaged digest at 6; the checkpoint at 8 has no event; 9 and 12 match again.
     expect(here.findings().map((f) => f.evidence)).toEqual([[3n, 6n], [6n, 9n]]);
-    expect(here.findings()[1].message).toContain('there is no event at position 8');
+    expect(here.findings()[1].message.en).toContain('there is no event at position 8');
   });
 
   it('collects the worker\'s verdicts into the same report as the inline checks', async () => {

@@ -47,6 +47,13 @@ describe('a generated scenario with planted violations', () => {
     expect(found).toEqual(planted);
   });
 
+  it('gives every finding a message in Chinese and in English', () => {
+    for (const finding of report.findings) {
+      expect(finding.messageZh).toMatch(/[\u4e00-\u9fff]/);
+      expect(finding.message).not.toBe(finding.messageZh);
+    }
+  });
+
   it('replays the whole history and reconciles with the read model it was built into', () => {
     expect(report.eventsReplayed).toBeGreaterThan(2000);
     expect(report.reconciliation).toContain('behind the history read');

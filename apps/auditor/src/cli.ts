@@ -1,4 +1,4 @@
-import { CommanderError, Command } from 'commander';
+import { CommanderError, Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,12 +9,12 @@ import { EMBEDDED_EVENTS_FILE, type EventStorePort, openEventStore, parsePositio
 import { loadPolicy } from '@ledger/policy';
 import { readFundLedgerFile } from '@ledger/projections';
 import { collectHashCheck, type ParallelHashCheck, parallelHashCheckAvailable, startParallelHashCheck } from './parallel-hash-check';
-import { renderInspectionHtml } from './html-report';
+import { renderInspectionHtml, REPORT_LANGUAGES, type ReportLanguage } from './html-report';
 
 /**
  * The auditor's command line (API.md: `npm run audit -- --as-of YYYY-MM-DD --out DIR`):
  *
- *   node dist/apps/auditor/src/cli.js --as-of YYYY-MM-DD --out DIR [--data-dir DIR] [--position N]
+ *   node dist/apps/auditor/src/cli.js --as-of YYYY-MM-DD --out DIR [--data-dir DIR] [--position N] [--lang zh|en]
  *
  * Replays the history in DATA_DIR (or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set) up to
  * the end of the --as-of date (and at most to --position), reconciles with the live read model in
@@ -42,6 +42,7 @@ Examples:
   npm run audit -- --as-of 2024-12-31 --out reports
   npm run audit -- --as-of 2025-06-30 --position 120000    # and no further than that store position
   npm run audit -- --baseline reports/inspection-2024-12-31.json   # the history that audit saw is unchanged
+  npm run audit -- --as-of 2024-12-31 --lang en            # the HTML in English (the JSON carries both languages)
   DATA_DIR=/tmp/scn npm run audit -- --as-of 2025-12-31 --out /tmp/scn/reports`;
 
 export const EXIT_OK = 0;
@@ -56,6 +57,7 @@ interface CliOptions {
   dataDir?: string;
   position?: string;
   baseline?: string;
+  lang: ReportLanguage;
 }
 
 /** Runs the CLI in-process. `argv`: the arguments after the script name. Resolves to the exit code. */
@@ -72,6 +74,7 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     .option('--data-dir <dir>', 'ledger data folder (default: $DATA_DIR, else data, from the repository root)')
     .option('--position <n>', 'also stop at this store position')
     .option('--baseline <report.json>', "an earlier inspection's JSON: the history through its last position must still have the log digest it states")
+    .addOption(new Option('--lang <lang>', "the HTML report's language (the JSON carries both)").choices(REPORT_LANGUAGES).default('zh'))
     .addHelpText('after', AUDIT_HELP)
     .exitOverride()
     .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
@@ -151,7 +154,7 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     mkdirSync(outDir, { recursive: true });
     const base = join(outDir, `inspection-${options.asOf}`);
     writeFileSync(`${base}.json`, serializeReport(report));
-    writeFileSync(`${base}.html`, renderInspectionHtml(report));
+    writeFileSync(`${base}.html`, renderInspectionHtml(report, { lang: options.lang }));
     stdout.write(
       `inspection as of ${options.asOf}: ${report.eventsReplayed} events replayed (${report.eventsRead} read), ${report.summary.findings} finding(s); wrote ${base}.json and ${base}.html\n`,
     );

@@ -3,6 +3,14 @@ import { Eta } from 'eta';
 import type { FundId } from '@ledger/domain';
 import { type FundReportJson, type InspectionReport, RULE_IDS, RULES } from '@ledger/audit';
 import { INSPECTION_TEMPLATE } from './templates/inspection.eta';
+import { type ReportLanguage, REPORT_LABELS } from './templates/labels';
+
+export { REPORT_LANGUAGES, type ReportLanguage } from './templates/labels';
+
+export interface HtmlReportOptions {
+  /** The page's language (findings, titles, labels): Chinese unless asked otherwise. */
+  lang?: ReportLanguage;
+}
 
 /** The funds' names as the bureaus write them (opinions-2017 §二). */
 const FUND_LABELS: Record<FundId, string> = {
@@ -17,12 +25,16 @@ const FUND_LABELS: Record<FundId, string> = {
 const eta = new Eta({ autoEscape: true, autoTrim: false, cache: false });
 
 /** Same report → same bytes: the page is a function of the report JSON only. */
-export function renderInspectionHtml(report: InspectionReport): string {
+export function renderInspectionHtml(report: InspectionReport, options: HtmlReportOptions = {}): string {
+  const lang = options.lang ?? 'zh';
+  const t = REPORT_LABELS[lang];
   const sum = (pick: (fund: FundReportJson) => string) => report.funds.reduce((total, fund) => total.plus(pick(fund)), new Decimal(0)).toFixed(2);
   const view = {
-    title: `Inspection report as of ${report.asOf ?? 'the last event'}`,
-    asOf: report.asOf ?? 'none (every event)',
-    cutOffPosition: report.cutOffPosition ?? 'none (through the last event stored)',
+    t,
+    htmlLang: t.htmlLang,
+    title: t.title(report.asOf),
+    asOf: report.asOf ?? t.noDateCutOff,
+    cutOffPosition: report.cutOffPosition ?? t.noPositionCutOff,
     eventsRead: report.eventsRead,
     eventsReplayed: report.eventsReplayed,
     digest: report.digest,
@@ -39,24 +51,24 @@ export function renderInspectionHtml(report: InspectionReport): string {
       balance: sum((f) => f.balance),
       findings: report.summary.findings,
     },
-    charts: report.funds.map((fund) => ({ label: `${FUND_LABELS[fund.fundId]} (${fund.fundId})`, svg: balanceChartSvg(fund) })),
+    charts: report.funds.map((fund) => ({ label: `${FUND_LABELS[fund.fundId]} (${fund.fundId})`, svg: balanceChartSvg(fund, lang) })),
     rules: RULE_IDS.map((id) => ({
       id,
-      title: RULES[id].title.en,
+      title: RULES[id].title[lang],
       basis: RULES[id].basis,
       count: report.summary.byRule[id],
       findings: report.findings
         .filter((f) => f.rule === id)
         .map((f) => ({
           subject: [
-            f.fundId ? `${FUND_LABELS[f.fundId as FundId] ?? f.fundId} (${f.fundId})` : 'no fund',
-            f.residentId ? `resident ${f.residentId}` : null,
-            f.claimId ? `claim ${f.claimId}` : null,
+            f.fundId ? `${FUND_LABELS[f.fundId as FundId] ?? f.fundId} (${f.fundId})` : t.noFund,
+            f.residentId ? t.resident(f.residentId) : null,
+            f.claimId ? t.claim(f.claimId) : null,
           ]
             .filter(Boolean)
             .join(' · '),
-          message: f.message,
-          evidence: f.evidence.join(', ') || 'none',
+          message: lang === 'zh' ? f.messageZh : f.message,
+          evidence: f.evidence.join(', ') || t.none,
         })),
     })),
     notEvaluated: report.summary.notEvaluated,
@@ -74,15 +86,16 @@ function escapeXml(text: string): string {
  * A line of the fund's month-end balances, drawn server-side as inline SVG. Coordinates are
  * computed with decimal.js and written with one decimal, so the markup is byte-stable.
  */
-export function balanceChartSvg(fund: Pick<FundReportJson, 'fundId' | 'monthEndBalances'>): string {
+export function balanceChartSvg(fund: Pick<FundReportJson, 'fundId' | 'monthEndBalances'>, lang: ReportLanguage = 'zh'): string {
+  const t = REPORT_LABELS[lang];
   const points = fund.monthEndBalances;
   const { width, height, left, right, top, bottom } = CHART;
   const plotWidth = new Decimal(width - left - right);
   const plotHeight = new Decimal(height - top - bottom);
-  const title = `Month-end balance of fund ${fund.fundId}`;
+  const title = t.balanceChartTitle(fund.fundId);
   const open = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}">`;
   if (points.length === 0) {
-    return `${open}<text x="${left}" y="${top + 20}" font-size="12">${escapeXml('no money movements in the audited period')}</text></svg>`;
+    return `${open}<text x="${left}" y="${top + 20}" font-size="12">${escapeXml(t.noMovements)}</text></svg>`;
   }
   const values = points.map((p) => new Decimal(p.balance));
   let low = Decimal.min(...values, new Decimal(0));

@@ -12,7 +12,10 @@ export interface Finding {
   fundId: FundId | null;
   residentId?: string;
   claimId?: string;
+  /** English (the report's `message`, as before findings were bilingual). */
   message: string;
+  /** The same in Chinese. */
+  messageZh: string;
   evidence: Position[];
 }
 
@@ -30,10 +33,10 @@ export function finding(
   rule: RuleId,
   fundId: FundId | null,
   subject: { residentId?: string | null; claimId?: string | null },
-  message: string,
+  message: { en: string; zh: string },
   evidence: Iterable<Position | null | undefined>,
 ): Finding {
-  const result: Finding = { rule, fundId, message, evidence: uniqueSortedPositions(evidence) };
+  const result: Finding = { rule, fundId, message: message.en, messageZh: message.zh, evidence: uniqueSortedPositions(evidence) };
   if (subject.residentId) result.residentId = subject.residentId;
   if (subject.claimId) result.claimId = subject.claimId;
   return result;

@@ -5,13 +5,13 @@ import { RULE_IDS } from './rules';
 describe('findings order', () => {
   it('sorts by rule, fund (none first), resident, claim, first evidence position, message', () => {
     const findings = [
-      finding('stream-integrity', null, {}, 'b', [9n]),
-      finding('fund-attribution', 'municipal', { residentId: 'R2' }, 'x', [3n]),
-      finding('fund-attribution', 'caidian', { residentId: 'R9' }, 'x', [8n]),
-      finding('fund-attribution', 'municipal', { residentId: 'R1' }, 'x', [5n]),
-      finding('stream-integrity', null, {}, 'a', [9n]),
-      finding('stream-integrity', null, {}, 'z', [2n]),
-      finding('fund-attribution', null, { residentId: 'R0' }, 'x', [1n]),
+      finding('stream-integrity', null, {}, { en: 'b', zh: 'b' }, [9n]),
+      finding('fund-attribution', 'municipal', { residentId: 'R2' }, { en: 'x', zh: 'x' }, [3n]),
+      finding('fund-attribution', 'caidian', { residentId: 'R9' }, { en: 'x', zh: 'x' }, [8n]),
+      finding('fund-attribution', 'municipal', { residentId: 'R1' }, { en: 'x', zh: 'x' }, [5n]),
+      finding('stream-integrity', null, {}, { en: 'a', zh: 'a' }, [9n]),
+      finding('stream-integrity', null, {}, { en: 'z', zh: 'z' }, [2n]),
+      finding('fund-attribution', null, { residentId: 'R0' }, { en: 'x', zh: 'x' }, [1n]),
     ].sort(compareFindings);
     expect(findings.map((f) => `${f.rule}/${f.fundId}/${f.residentId ?? ''}/${f.evidence[0]}/${f.message}`)).toEqual([
       'fund-attribution/null/R0/1/x',
@@ -25,14 +25,14 @@ describe('findings order', () => {
   });
 
   it('keeps evidence unique and ascending', () => {
-    expect(finding('fund-deficit', 'caidian', {}, 'm', [5n, 2n, 5n, undefined, null, 3n]).evidence).toEqual([2n, 3n, 5n]);
+    expect(finding('fund-deficit', 'caidian', {}, { en: 'm', zh: 'm' }, [5n, 2n, 5n, undefined, null, 3n]).evidence).toEqual([2n, 3n, 5n]);
   });
 });
 
 describe('serializeReport', () => {
   it('writes the documented key order whatever order the object was built in', () => {
     const report = {
-      findings: [{ evidence: [2], message: 'm', claimId: 'C1', fundId: 'caidian', rule: 'cash-advance-late', residentId: 'R1' }],
+      findings: [{ evidence: [2], messageZh: '消息', message: 'm', claimId: 'C1', fundId: 'caidian', rule: 'cash-advance-late', residentId: 'R1' }],
       summary: { notEvaluated: [], withoutFund: 0, byFund: {}, byRule: {}, findings: 1 },
       funds: [],
       projectionCheckpoint: null,
@@ -52,7 +52,7 @@ describe('serializeReport', () => {
       'asOf', 'cutOffPosition', 'lastPositionRead', 'eventsRead', 'eventsReplayed', 'digest', 'policyVersion', 'policyDigest',
       'reconciliation', 'projectionCheckpoint', 'funds', 'summary', 'findings',
     ]);
-    expect(Object.keys(parsed.findings[0])).toEqual(['rule', 'fundId', 'residentId', 'claimId', 'message', 'evidence']);
+    expect(Object.keys(parsed.findings[0])).toEqual(['rule', 'fundId', 'residentId', 'claimId', 'message', 'messageZh', 'evidence']);
     expect(Object.keys(parsed.summary.byRule)).toHaveLength(RULE_IDS.length);
     expect(json.endsWith('}\n')).toBe(true);
   });

@@ -15,7 +15,10 @@ export interface FindingJson {
   fundId: FundId | null;
   residentId?: string;
   claimId?: string;
+  /** English: what a person can act on (unchanged since findings became bilingual). */
   message: string;
+  /** The same in Chinese (the HTML report's default language). */
+  messageZh: string;
   evidence: PositionJson[];
 }
 
@@ -93,6 +96,7 @@ export function findingToJson(finding: Finding): FindingJson {
   if (finding.residentId !== undefined) json.residentId = finding.residentId;
   if (finding.claimId !== undefined) json.claimId = finding.claimId;
   json.message = finding.message;
+  json.messageZh = finding.messageZh;
   json.evidence = finding.evidence.map(positionToJson);
   return json;
 }
@@ -133,6 +137,7 @@ export function serializeReport(report: InspectionReport): string {
       if (f.residentId !== undefined) json.residentId = f.residentId;
       if (f.claimId !== undefined) json.claimId = f.claimId;
       json.message = f.message;
+      json.messageZh = f.messageZh;
       json.evidence = [...f.evidence];
       return json;
     }),

@@ -1,4 +1,4 @@
-import type { FundId } from '@ledger/domain';
+import { type FundId, FUND_NAMES } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import type { Policy } from '@ledger/policy';
 import type { AuditFold, Folded } from './fold/audit-fold';
@@ -35,14 +35,30 @@ export function defineRule<Id extends string>(rule: AuditRule<Id>): AuditRule<Id
   return rule;
 }
 
+/** Text in both languages of the report: Chinese for the bureaus' auditors, English beside it. */
+export interface Bilingual {
+  readonly zh: string;
+  readonly en: string;
+}
+
+/** A fund as a Chinese message names it: 蔡甸区基金（caidian）. */
+export function fundZh(fundId: FundId): string {
+  return `${FUND_NAMES[fundId]?.zh ?? ''}基金（${fundId}）`;
+}
+
+/** Several problems of one finding as one text per language (English "; ", Chinese "；"). */
+export function joinProblems(parts: readonly Bilingual[]): Bilingual {
+  return { en: parts.map((p) => p.en).join('; '), zh: parts.map((p) => p.zh).join('；') };
+}
+
 /** A finding as a rule raises it (the auditor adds the rule's id). */
 export interface RaisedFinding {
   /** The fund the finding is about; null when no fund applies (e.g. a broken stream). */
   fundId: FundId | null;
   residentId?: string | null;
   claimId?: string | null;
-  /** What a person can act on. */
-  message: string;
+  /** What a person can act on, in Chinese and in English (the report's `messageZh` and `message`). */
+  message: Bilingual;
   /** The event positions that prove it (deduplicated and sorted by the auditor). */
   evidence: Iterable<Position | null | undefined>;
   /**

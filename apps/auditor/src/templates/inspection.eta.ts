@@ -5,7 +5,7 @@
  * Kept as a TypeScript string so the compiled CLI (dist/) carries it without a copy step.
  */
 export const INSPECTION_TEMPLATE = `<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="<%= it.htmlLang %>">
 <head>
 <meta charset="utf-8">
 <title><%= it.title %></title>
@@ -31,34 +31,34 @@ export const INSPECTION_TEMPLATE = `<!DOCTYPE html>
 </head>
 <body>
 <h1><%= it.title %></h1>
-<p class="meta">武汉市城乡居民基本医疗保险基金 — supervision inspection (监督检查) replayed from the ledger's event history</p>
+<p class="meta"><%= it.t.subtitle %></p>
 
-<h2>Scope</h2>
+<h2><%= it.t.scope %></h2>
 <dl class="facts">
-  <dt>Cut-off (business date)</dt><dd><%= it.asOf %></dd>
-  <dt>Cut-off (position)</dt><dd><%= it.cutOffPosition %></dd>
-  <dt>Events read (integrity checked)</dt><dd><%= it.eventsRead %></dd>
-  <dt>Events replayed</dt><dd><%= it.eventsReplayed %></dd>
-  <dt>Digest of the replayed events</dt><dd><code><%= it.digest %></code></dd>
-  <dt>Policy parameters</dt><dd>version <%= it.policyVersion %> (<code><%= it.policyDigest %></code>)</dd>
-  <dt>Live read model</dt><dd><%= it.reconciliation %></dd>
-  <dt>Log digest</dt><dd><%= it.logDigest %></dd>
-  <dt>Findings</dt><dd><% if (it.totalFindings === 0) { %><span class="none">none</span><% } else { %><span class="count"><%= it.totalFindings %></span><% } %></dd>
+  <dt><%= it.t.cutOffDate %></dt><dd><%= it.asOf %></dd>
+  <dt><%= it.t.cutOffPosition %></dt><dd><%= it.cutOffPosition %></dd>
+  <dt><%= it.t.eventsRead %></dt><dd><%= it.eventsRead %></dd>
+  <dt><%= it.t.eventsReplayed %></dt><dd><%= it.eventsReplayed %></dd>
+  <dt><%= it.t.digest %></dt><dd><code><%= it.digest %></code></dd>
+  <dt><%= it.t.policy %></dt><dd><%= it.t.policyVersion(it.policyVersion) %> (<code><%= it.policyDigest %></code>)</dd>
+  <dt><%= it.t.liveReadModel %></dt><dd><%= it.reconciliation %></dd>
+  <dt><%= it.t.logDigest %></dt><dd><%= it.logDigest %></dd>
+  <dt><%= it.t.findings %></dt><dd><% if (it.totalFindings === 0) { %><span class="none"><%= it.t.none %></span><% } else { %><span class="count"><%= it.totalFindings %></span><% } %></dd>
 </dl>
 
-<h2>Funds as of <%= it.asOf %></h2>
+<h2><%= it.t.fundsAsOf(it.asOf) %></h2>
 <table>
-  <thead><tr><th>Fund</th><th class="money">Income</th><th class="money">Outflow</th><th class="money">Balance</th><th class="money">Findings</th></tr></thead>
+  <thead><tr><th><%= it.t.fund %></th><th class="money"><%= it.t.income %></th><th class="money"><%= it.t.outflow %></th><th class="money"><%= it.t.balance %></th><th class="money"><%= it.t.findings %></th></tr></thead>
   <tbody>
 <% it.funds.forEach(function (fund) { %>
     <tr><td><%= fund.label %> (<code><%= fund.fundId %></code>)</td><td class="money"><%= fund.income %></td><td class="money"><%= fund.outflow %></td><td class="money"><%= fund.balance %></td><td class="money"><%= fund.findings %></td></tr>
 <% }) %>
   </tbody>
-  <tfoot><tr><th>All funds</th><th class="money"><%= it.totals.income %></th><th class="money"><%= it.totals.outflow %></th><th class="money"><%= it.totals.balance %></th><th class="money"><%= it.totals.findings %></th></tr></tfoot>
+  <tfoot><tr><th><%= it.t.allFunds %></th><th class="money"><%= it.totals.income %></th><th class="money"><%= it.totals.outflow %></th><th class="money"><%= it.totals.balance %></th><th class="money"><%= it.totals.findings %></th></tr></tfoot>
 </table>
-<% if (it.withoutFund > 0) { %><p><%= it.withoutFund %> finding(s) concern the history itself rather than one fund.</p><% } %>
+<% if (it.withoutFund > 0) { %><p><%= it.t.withoutFund(it.withoutFund) %></p><% } %>
 
-<h2>Month-end balances</h2>
+<h2><%= it.t.monthEndBalances %></h2>
 <% it.charts.forEach(function (chart) { %>
 <figure>
   <figcaption><%= chart.label %></figcaption>
@@ -66,9 +66,9 @@ export const INSPECTION_TEMPLATE = `<!DOCTYPE html>
 </figure>
 <% }) %>
 
-<h2>Findings by rule</h2>
+<h2><%= it.t.findingsByRule %></h2>
 <table>
-  <thead><tr><th>Rule</th><th>Finding</th><th class="money">Count</th></tr></thead>
+  <thead><tr><th><%= it.t.rule %></th><th><%= it.t.finding %></th><th class="money"><%= it.t.count %></th></tr></thead>
   <tbody>
 <% it.rules.forEach(function (rule) { %>
     <tr><td><code><%= rule.id %></code></td><td><%= rule.title %></td><td class="money"><%= rule.count %></td></tr>
@@ -78,19 +78,19 @@ export const INSPECTION_TEMPLATE = `<!DOCTYPE html>
 <% it.rules.forEach(function (rule) { %>
 <% if (rule.count > 0) { %>
 <h3><code><%= rule.id %></code> — <%= rule.title %> (<%= rule.count %>)</h3>
-<p class="basis">Basis: <%= rule.basis %></p>
+<p class="basis"><%= it.t.basis %>: <%= rule.basis %></p>
 <ol class="findings">
 <% rule.findings.forEach(function (f) { %>
-  <li><strong><%= f.subject %></strong><br><%= f.message %><br><span class="meta">Evidence (event positions): <%= f.evidence %></span></li>
+  <li><strong><%= f.subject %></strong><br><%= f.message %><br><span class="meta"><%= it.t.evidence %>: <%= f.evidence %></span></li>
 <% }) %>
 </ol>
 <% } %>
 <% }) %>
 
 <% if (it.notEvaluated.length > 0) { %>
-<h2>Checks that could not be made</h2>
+<h2><%= it.t.notEvaluated %></h2>
 <table>
-  <thead><tr><th>Rule</th><th>Reason</th><th class="money">Events</th></tr></thead>
+  <thead><tr><th><%= it.t.rule %></th><th><%= it.t.reason %></th><th class="money"><%= it.t.events %></th></tr></thead>
   <tbody>
 <% it.notEvaluated.forEach(function (n) { %>
     <tr><td><code><%= n.rule %></code></td><td><%= n.reason %></td><td class="money"><%= n.count %></td></tr>

@@ -2,7 +2,7 @@ import { type Money, money, yearOf, ZERO } from '@ledger/domain';
 import { addMonths, criticalIllnessTierPayment, describeExclusion, isOutpatientCare, lookbackShare, roundFen } from '@ledger/policy';
 import type { Folded } from '../fold/audit-fold';
 import { basicPaymentFor } from '../fold/basic-payment';
-import { defineRule, type RuleContext } from '../rule';
+import { type Bilingual, defineRule, joinProblems, type RuleContext } from '../rule';
 
 /**
  * assistance-payment — linkage-2018 §二(二)2 and §二(三)1.
@@ -47,21 +47,27 @@ function inspectAssistance(folded: Folded, context: RuleContext): void {
   const group = policy.oneStopAssistanceGroup(hardship, folded.entitled, on);
   const subject = { residentId: claim.residentId, claimId: claim.claimId };
   const evidence: Array<bigint | undefined> = [claim.position, resident.latestEnrollment(claim.year)?.position];
-  const raise = (message: string) => context.raise({ fundId: claim.fundId, ...subject, message, evidence, withdrawnByReversalOf: `claim:${claim.claimId}` });
-  const what = `claim ${claim.claimId} (admitted ${on}, compliant ${claim.compliantCost.toFixed(2)})`;
+  const raise = (message: Bilingual) => context.raise({ fundId: claim.fundId, ...subject, message, evidence, withdrawnByReversalOf: `claim:${claim.claimId}` });
+  const what: Bilingual = {
+    zh: `报销 ${claim.claimId}（${on} 入院，合规费用 ${claim.compliantCost.toFixed(2)} 元）`,
+    en: `claim ${claim.claimId} (admitted ${on}, compliant ${claim.compliantCost.toFixed(2)})`,
+  };
 
   if (group.group === null) {
     const onApplication = policy.assistanceGroup(hardship, folded.entitled, on).group;
-    const why = onApplication
-      ? `belongs to the ${onApplication} group, which is assisted only on application, not at settlement (linkage-2018 §二(二)2-3)`
-      : `belongs to no assistance group (linkage-2018 §二(二)2)`;
-    raise(`${what} paid ${paid.toFixed(2)} of medical assistance at settlement, but resident ${claim.residentId} ${why} (hardship: ${hardship.join(', ') || 'none'}).`);
+    const why: Bilingual = onApplication
+      ? { zh: `属于 ${onApplication} 类救助对象，只能依申请救助，不在结算时救助（linkage-2018 §二(二)2-3）`, en: `belongs to the ${onApplication} group, which is assisted only on application, not at settlement (linkage-2018 §二(二)2-3)` }
+      : { zh: '不属于任何救助对象（linkage-2018 §二(二)2）', en: `belongs to no assistance group (linkage-2018 §二(二)2)` };
+    raise({
+      zh: `${what.zh}在结算时支付医疗救助 ${paid.toFixed(2)} 元，但参保人 ${claim.residentId} ${why.zh}（困难类别：${hardship.join('、') || '无'}）。`,
+      en: `${what.en} paid ${paid.toFixed(2)} of medical assistance at settlement, but resident ${claim.residentId} ${why.en} (hardship: ${hardship.join(', ') || 'none'}).`,
+    });
     return;
   }
   // Its one channel is used: a look-back application must not count it again.
   resident.rememberOneStopAssistance(folded.record);
 
-  const problems: string[] = [];
+  const problems: Bilingual[] = [];
   let ratio = group.ratio;
   if (folded.entitled && isOutpatientCare(claim.careType)) {
     const outpatientAfter = totalsBefore.outpatientCompliant.plus(claim.compliantCost);
@@ -75,20 +81,28 @@ function inspectAssistance(folded: Folded, context: RuleContext): void {
   const base = rawBase.isNegative() ? ZERO : rawBase;
   const allowed = roundFen(base.times(ratio));
   if (paid.greaterThan(allowed)) {
-    problems.push(`paid ${paid.toFixed(2)}, more than ${ratio.times(100).toString()}% of the base ${base.toFixed(2)} (compliant − basic − critical illness) = ${allowed.toFixed(2)} for the ${group.group} group`);
+    problems.push({
+      zh: `支付 ${paid.toFixed(2)} 元，超过 ${group.group} 类救助对象按救助基数 ${base.toFixed(2)} 元（合规费用 − 基本医保 − 大病保险）× ${ratio.times(100).toString()}% 计算的 ${allowed.toFixed(2)} 元`,
+      en: `paid ${paid.toFixed(2)}, more than ${ratio.times(100).toString()}% of the base ${base.toFixed(2)} (compliant − basic − critical illness) = ${allowed.toFixed(2)} for the ${group.group} group`,
+    });
   }
   const yearTotal = totalsBefore.assistancePaid.plus(paid);
   if (yearTotal.greaterThan(group.annualCap)) {
-    problems.push(`brings the ${claim.year} assistance to ${yearTotal.toFixed(2)}, over the ${group.group} group's annual cap of ${group.annualCap.toFixed(2)}`);
+    problems.push({
+      zh: `使 ${claim.year} 年度医疗救助累计达 ${yearTotal.toFixed(2)} 元，超过 ${group.group} 类救助对象的年度限额 ${group.annualCap.toFixed(2)} 元`,
+      en: `brings the ${claim.year} assistance to ${yearTotal.toFixed(2)}, over the ${group.group} group's annual cap of ${group.annualCap.toFixed(2)}`,
+    });
   }
 
   if (group.group === 'uninsured') {
     const earlier = [...resident.uninsuredAssistanceYears].filter(([year]) => year !== claim.year);
     const maxYears = policy.uninsuredAssistanceMaxYears(on);
     if (earlier.length >= maxYears) {
-      problems.push(
-        `was paid under the uninsured rule in ${claim.year} although it was already paid in ${earlier.map(([year]) => year).join(', ')}; the rule assists ${maxYears} natural year(s)`,
-      );
+      const years = earlier.map(([year]) => year);
+      problems.push({
+        zh: `${claim.year} 年按未参保人员救助，但已于 ${years.join('、')} 年救助过；该规定只救助 ${maxYears} 个自然年`,
+        en: `was paid under the uninsured rule in ${claim.year} although it was already paid in ${years.join(', ')}; the rule assists ${maxYears} natural year(s)`,
+      });
       evidence.push(...earlier.map(([, first]) => first.position));
     }
     if (!resident.uninsuredAssistanceYears.has(claim.year)) resident.rememberUninsuredAssistance(claim.year, folded.record);
@@ -99,18 +113,30 @@ function inspectAssistance(folded: Folded, context: RuleContext): void {
       const waived = claim.careType === 'inpatient' && policy.deductibleWaived(hardship, on);
       const basicDue = basicPaymentFor(policy, claim, hardship, waived, totalsBefore.basicFundPaid);
       if (basicDue.greaterThan(ZERO)) {
-        problems.push(`was paid while the basic fund, which applied (the resident was entitled on ${on}), paid nothing instead of ${basicDue.toFixed(2)}`);
+        problems.push({
+          zh: `在应由基本医保支付（参保人 ${on} 享受待遇）而基本医保未支付（应付 ${basicDue.toFixed(2)} 元）时即支付`,
+          en: `was paid while the basic fund, which applied (the resident was entitled on ${on}), paid nothing instead of ${basicDue.toFixed(2)}`,
+        });
       }
     }
     if (claim.criticalIllnessPayment.isZero() && folded.inCriticalIllnessScope) {
       const burden = claim.compliantCost.minus(claim.basicFundPayment);
       const before = totalsBefore.personalBurdenInScope;
       const due = criticalIllnessTierPayment(policy, hardship, before, before.plus(burden.isNegative() ? ZERO : burden), totalsBefore.criticalIllnessPaid, on);
-      if (due.greaterThan(ZERO)) problems.push(`was paid while critical-illness insurance, which applied, paid nothing instead of ${due.toFixed(2)}`);
+      if (due.greaterThan(ZERO)) {
+        problems.push({
+          zh: `在应由大病保险支付而大病保险未支付（应付 ${due.toFixed(2)} 元）时即支付`,
+          en: `was paid while critical-illness insurance, which applied, paid nothing instead of ${due.toFixed(2)}`,
+        });
+      }
     }
   }
   if (problems.length === 0) return;
-  raise(`${what}: medical assistance ${problems.join('; ')} (linkage-2018 §二(二)2, §二(三)1 保险在先、救助在后).`);
+  const all = joinProblems(problems);
+  raise({
+    zh: `${what.zh}：医疗救助${all.zh}（linkage-2018 §二(二)2，§二(三)1 保险在先、救助在后）。`,
+    en: `${what.en}: medical assistance ${all.en} (linkage-2018 §二(二)2, §二(三)1 保险在先、救助在后).`,
+  });
 }
 
 /**
@@ -132,12 +158,18 @@ function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanc
   const year = yearOf(on);
   const enrollment = resident.latestEnrollment(year);
   const evidence: Array<bigint | undefined> = [folded.position, enrollment?.position];
-  const raise = (message: string) => context.raise({ fundId: data.fundId, residentId: resident.residentId, message, evidence });
+  const raise = (message: Bilingual) => context.raise({ fundId: data.fundId, residentId: resident.residentId, message, evidence });
   const paid = money(data.amount);
-  const what = `look-back assistance of application ${data.applicationId} (applied ${on}) paid ${paid.toFixed(2)}`;
+  const what: Bilingual = {
+    zh: `申请 ${data.applicationId}（${on} 申请）的回溯医疗救助支付 ${paid.toFixed(2)} 元`,
+    en: `look-back assistance of application ${data.applicationId} (applied ${on}) paid ${paid.toFixed(2)}`,
+  };
 
   if (!enrollment?.hardship.includes('illness-poverty')) {
-    raise(`${what}, but resident ${resident.residentId} is not an illness-poverty target in the ${year} enrollment (hardship: ${enrollment?.hardship.join(', ') || 'none'}; linkage-2018 §二(二)2).`);
+    raise({
+      zh: `${what.zh}，但参保人 ${resident.residentId} 在 ${year} 年度参保登记中不是因病致贫对象（困难类别：${enrollment?.hardship.join('、') || '无'}；linkage-2018 §二(二)2）。`,
+      en: `${what.en}, but resident ${resident.residentId} is not an illness-poverty target in the ${year} enrollment (hardship: ${enrollment?.hardship.join(', ') || 'none'}; linkage-2018 §二(二)2).`,
+    });
     return;
   }
 
@@ -148,11 +180,11 @@ function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanc
   let base: Money = ZERO;
   let shares: Money = ZERO;
   let withAssistance = false;
-  const notCountable: string[] = [];
+  const notCountable: Bilingual[] = [];
   for (const claimId of new Set(data.claimIds)) {
     const claim = folded.namedClaims.get(claimId);
     if (!claim) {
-      notCountable.push(`${claimId} (not a claim of the resident)`);
+      notCountable.push({ zh: `${claimId}（不是该参保人的报销）`, en: `${claimId} (not a claim of the resident)` });
       continue;
     }
     evidence.push(claim.position);
@@ -172,7 +204,7 @@ function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanc
       new Set(spent.keys()),
     );
     if (share.excluded) {
-      notCountable.push(`${claimId} (${describeExclusion(share.excluded, window)})`);
+      notCountable.push({ zh: `${claimId}（${EXCLUSION_ZH[share.excluded](window)}）`, en: `${claimId} (${describeExclusion(share.excluded, window)})` });
       if (share.excluded === 'counted-before') evidence.push(spent.get(claimId));
       continue;
     }
@@ -181,17 +213,36 @@ function inspectLookbackGrant(folded: Extract<Folded, { type: 'LookbackAssistanc
     shares = shares.plus(share.share);
   }
 
-  const problems: string[] = [];
+  const problems: Bilingual[] = [];
   const allowed = roundFen(shares);
   if (paid.greaterThan(allowed)) {
-    const excluded = notCountable.length ? `; not countable: ${notCountable.join(', ')}` : '';
+    const excluded = notCountable.length ? `; not countable: ${notCountable.map((n) => n.en).join(', ')}` : '';
+    const excludedZh = notCountable.length ? `；不计入：${notCountable.map((n) => n.zh).join('、')}` : '';
     const less = withAssistance ? ', less the assistance already on the claims,' : '';
-    problems.push(`more than ${group.ratio.times(100).toString()}% of the self-paid compliant base ${base.toFixed(2)} recomputed from the claims admitted ${window.from} to ${on}${less} = ${allowed.toFixed(2)}${excluded}`);
+    const lessZh = withAssistance ? '（扣除报销上已有的救助）' : '';
+    const percent = group.ratio.times(100).toString();
+    problems.push({
+      zh: `超过按 ${window.from} 至 ${on} 入院的报销重算的自付合规费用 ${base.toFixed(2)} 元 × ${percent}%${lessZh} = ${allowed.toFixed(2)} 元${excludedZh}`,
+      en: `more than ${percent}% of the self-paid compliant base ${base.toFixed(2)} recomputed from the claims admitted ${window.from} to ${on}${less} = ${allowed.toFixed(2)}${excluded}`,
+    });
   }
   const yearTotal = assistancePaidBefore.plus(paid);
   if (yearTotal.greaterThan(group.annualCap)) {
-    problems.push(`brings the ${year} assistance to ${yearTotal.toFixed(2)}, over the illness-poverty annual cap of ${group.annualCap.toFixed(2)}`);
+    problems.push({
+      zh: `使 ${year} 年度医疗救助累计达 ${yearTotal.toFixed(2)} 元，超过因病致贫对象的年度限额 ${group.annualCap.toFixed(2)} 元`,
+      en: `brings the ${year} assistance to ${yearTotal.toFixed(2)}, over the illness-poverty annual cap of ${group.annualCap.toFixed(2)}`,
+    });
   }
   if (problems.length === 0) return;
-  raise(`${what}: ${problems.join('; ')} (linkage-2018 §二(二)2).`);
+  const all = joinProblems(problems);
+  raise({ zh: `${what.zh}：${all.zh}（linkage-2018 §二(二)2）。`, en: `${what.en}: ${all.en} (linkage-2018 §二(二)2).` });
 }
+
+/** describeExclusion (policy lookback.ts) in Chinese. */
+const EXCLUSION_ZH: Record<NonNullable<ReturnType<typeof lookbackShare>['excluded']>, (window: { from: string; through: string }) => string> = {
+  reversed: () => '已冲正',
+  'outside-window': (window) => `入院日期不在 ${window.from} 至 ${window.through} 之内`,
+  'counted-before': () => '已被此前的申请计入',
+  'assisted-one-stop': () => '已在结算时“一站式”救助',
+  'nothing-left': () => '按比例已无自付部分可救助',
+};

@@ -1,6 +1,6 @@
 import { formatMoney, isMoneyText, money } from '@ledger/domain';
 import { balanceOfFigures } from '../fold/fund-books';
-import { defineRule, type ReportContext } from '../rule';
+import { defineRule, fundZh, type ReportContext } from '../rule';
 
 /**
  * bank-reconciliation — 社会保险法 art. 68 (社会保险基金存入财政专户) and SPEC.md "The fund's
@@ -24,9 +24,13 @@ function inspectBankConfirmations({ fold, raise }: ReportContext): void {
     const difference = money(data.bankBalance).minus(ledger);
     if (difference.isZero()) continue;
     const answered = data.ledgerBalance === formatMoney(ledger) ? '' : ` (the ledger answered ${data.ledgerBalance} when it was confirmed)`;
+    const answeredZh = data.ledgerBalance === formatMoney(ledger) ? '' : `（对账时账本余额为 ${data.ledgerBalance} 元）`;
     raise({
       fundId: data.fundId,
-      message: `the bank confirmed a balance of ${formatMoney(money(data.bankBalance))} for ${data.fundId} on ${data.date} (confirmation ${data.confirmationId}); the auditor's books give ${formatMoney(ledger)}, a difference of ${formatMoney(difference)}${answered}.`,
+      message: {
+        zh: `银行确认${fundZh(data.fundId)} ${data.date} 的余额为 ${formatMoney(money(data.bankBalance))} 元（对账单 ${data.confirmationId}），检查重算的账面余额为 ${formatMoney(ledger)} 元，相差 ${formatMoney(difference)} 元${answeredZh}。`,
+        en: `the bank confirmed a balance of ${formatMoney(money(data.bankBalance))} for ${data.fundId} on ${data.date} (confirmation ${data.confirmationId}); the auditor's books give ${formatMoney(ledger)}, a difference of ${formatMoney(difference)}${answered}.`,
+      },
       evidence: [position],
     });
   }

@@ -1,6 +1,6 @@
 import { formatMoney, money, ZERO } from '@ledger/domain';
 import { coverageOn } from '../fold/coverage';
-import { defineRule, type ReportContext } from '../rule';
+import { type Bilingual, defineRule, type ReportContext } from '../rule';
 
 /**
  * benefit-outside-coverage — opinions-2017 §三 (居民 … 按时足额缴纳居民医保费) and §五(三) (when
@@ -35,26 +35,38 @@ function inspectBenefitCoverage({ fold, policy, raise, couldNotJudge }: ReportCo
         continue;
       }
       if (coverage.gap === null) continue;
-      const paid = `claim ${claim.claimId} paid ${formatMoney(money(claim.basicFundPayment))} from the basic fund for care admitted ${claim.admittedAt}`;
-      let why: string;
+      const amount = formatMoney(money(claim.basicFundPayment));
+      const paid: Bilingual = {
+        zh: `报销 ${claim.claimId} 为 ${claim.admittedAt} 入院的医疗费用由基本医保基金支付 ${amount} 元`,
+        en: `claim ${claim.claimId} paid ${amount} from the basic fund for care admitted ${claim.admittedAt}`,
+      };
+      let why: Bilingual;
       const evidence = [claim.position, ...coverage.enrollments.map((e) => e.position)];
       if (coverage.gap === 'not-enrolled') {
-        why = `resident ${claim.residentId} is not enrolled for ${claim.year} (opinions-2017 §三)`;
+        why = { zh: `参保人 ${claim.residentId} 未参加 ${claim.year} 年度居民医保（opinions-2017 §三）`, en: `resident ${claim.residentId} is not enrolled for ${claim.year} (opinions-2017 §三)` };
       } else if (coverage.gap === 'not-paid-up') {
         const latest = coverage.enrollments[coverage.enrollments.length - 1];
         const paidSoFar = coverage.starts[coverage.starts.length - 1].paid;
-        why = `resident ${claim.residentId}'s ${claim.year} contribution is not paid up: ${paidSoFar.toFixed(2)} paid of ${formatMoney(money(latest.contributionDue))} due (enrollment ${latest.enrollmentId}; opinions-2017 §三)`;
+        const due = formatMoney(money(latest.contributionDue));
+        why = {
+          zh: `参保人 ${claim.residentId} 的 ${claim.year} 年度个人缴费未足额：应缴 ${due} 元，已缴 ${paidSoFar.toFixed(2)} 元（参保登记 ${latest.enrollmentId}；opinions-2017 §三）`,
+          en: `resident ${claim.residentId}'s ${claim.year} contribution is not paid up: ${paidSoFar.toFixed(2)} paid of ${due} due (enrollment ${latest.enrollmentId}; opinions-2017 §三)`,
+        };
         evidence.push(...resident.paymentsOf(claim.year).map((p) => p.position));
       } else {
         const completing = coverage.starts.find((s) => s.start === coverage.benefitStart);
-        why = `resident ${claim.residentId}'s ${claim.year} benefits start on ${coverage.benefitStart} (paid up on ${completing?.paidUpOn ?? '?'}), after the admission (opinions-2017 §五(三); benefit-start parameters)`;
+        const paidUpOn = completing?.paidUpOn ?? '?';
+        why = {
+          zh: `参保人 ${claim.residentId} 的 ${claim.year} 年度待遇自 ${coverage.benefitStart} 起享受（${paidUpOn} 缴足），晚于入院日期（opinions-2017 §五(三)；待遇享受起始参数）`,
+          en: `resident ${claim.residentId}'s ${claim.year} benefits start on ${coverage.benefitStart} (paid up on ${paidUpOn}), after the admission (opinions-2017 §五(三); benefit-start parameters)`,
+        };
         if (completing?.completedBy) evidence.push(completing.completedBy.position);
       }
       raise({
         fundId: claim.fundId,
         residentId: claim.residentId,
         claimId: claim.claimId,
-        message: `${paid}, but ${why}.`,
+        message: { zh: `${paid.zh}，但${why.zh}。`, en: `${paid.en}, but ${why.en}.` },
         evidence,
         withdrawnByReversalOf: `claim:${claim.claimId}`,
       });

@@ -29,7 +29,10 @@ function inspectCashAdvance(folded: Folded, context: RuleContext): void {
     fundId: claim.fundId,
     residentId: claim.residentId,
     claimId: claim.claimId,
-    message: `cash-advance claim ${claim.claimId} of ${who} was filed on ${claim.filedAt}, ${days} days after discharge on ${claim.dischargedAt}; the window is ${window} days (opinions-2017 §十(四)). It paid ${claim.basicFundPayment.toFixed(2)} from the basic fund.`,
+    message: {
+      zh: `${universityStudent ? '大学生' : '普通居民'}的现金垫付报销 ${claim.claimId} 于 ${claim.filedAt} 申报，距 ${claim.dischargedAt} 治疗结束已 ${days} 日，超过 ${window} 日的申报期限（opinions-2017 §十(四)）；基本医保基金已支付 ${claim.basicFundPayment.toFixed(2)} 元。`,
+      en: `cash-advance claim ${claim.claimId} of ${who} was filed on ${claim.filedAt}, ${days} days after discharge on ${claim.dischargedAt}; the window is ${window} days (opinions-2017 §十(四)). It paid ${claim.basicFundPayment.toFixed(2)} from the basic fund.`,
+    },
     evidence: [claim.position],
     withdrawnByReversalOf: `claim:${claim.claimId}`,
   });

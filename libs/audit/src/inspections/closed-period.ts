@@ -4,7 +4,7 @@ import type { Folded } from '../fold/audit-fold';
 import type { HistoryPoint } from '../fold/closes';
 import { isCalendarDate } from '../fold/event-shapes';
 import { balanceOfFigures, type FundBooks, incomeOfFigures, outflowOfFigures } from '../fold/fund-books';
-import { defineRule, type RuleContext } from '../rule';
+import { type Bilingual, defineRule, fundZh, type RuleContext } from '../rule';
 
 /**
  * closed-period — SPEC.md "The fund's books": a closed year never changes; the closing record
@@ -37,11 +37,15 @@ function inspectClosedPeriod(folded: Folded, context: RuleContext): void {
   const data = event.data as { fundId?: unknown; fromFundId?: unknown; residentId?: unknown; claimId?: unknown };
   const year = yearOf(event.occurredAt);
   const sealed = year === latest.year ? `${year} was closed` : `${year} was sealed by the close of ${latest.year}`;
+  const sealedZh = year === latest.year ? `${year} 年度结账` : `${latest.year} 年度结账封存 ${year} 年度`;
   context.raise({
     fundId: isFundId(data.fundId) ? data.fundId : isFundId(data.fromFundId) ? data.fromFundId : null,
     residentId: typeof data.residentId === 'string' ? data.residentId : null,
     claimId: typeof data.claimId === 'string' ? data.claimId : null,
-    message: `${event.type} ${event.businessKey} dated ${event.occurredAt} was recorded at position ${event.position}, after ${sealed} on ${latest.closedAt} (position ${latest.position}): a closed year's books never change, so its closing figures no longer match the closing record; a correction is dated in the open period and refers to the original.`,
+    message: {
+      zh: `业务日期为 ${event.occurredAt} 的 ${event.type} ${event.businessKey} 于位置 ${event.position} 记录，晚于 ${latest.closedAt} ${sealedZh}（位置 ${latest.position}）：已结账年度的账目不得再变动，其结账数已与结账记录不符；更正应记在未结账期间并指明所更正的事项。`,
+      en: `${event.type} ${event.businessKey} dated ${event.occurredAt} was recorded at position ${event.position}, after ${sealed} on ${latest.closedAt} (position ${latest.position}): a closed year's books never change, so its closing figures no longer match the closing record; a correction is dated in the open period and refers to the original.`,
+    },
     evidence: [latest.position, event.position],
   });
 }
@@ -49,13 +53,25 @@ function inspectClosedPeriod(folded: Folded, context: RuleContext): void {
 function judgeDigest(close: PeriodClosedV1, position: Position, point: HistoryPoint | null, context: RuleContext): void {
   if (!point) return;
   const actual = point.position === null ? null : point.position.toString();
-  let problem: string | null = null;
+  let problem: Bilingual | null = null;
   if (close.throughPosition !== actual) {
-    problem = `states the history through position ${close.throughPosition ?? 'none'}, but the events before it run through ${actual ?? 'none'}`;
+    problem = {
+      zh: `载明历史截至位置 ${close.throughPosition ?? '无'}，但其前的事件截至 ${actual ?? '无'}`,
+      en: `states the history through position ${close.throughPosition ?? 'none'}, but the events before it run through ${actual ?? 'none'}`,
+    };
   } else if (close.eventsCounted !== point.count || close.digest !== point.digest) {
-    problem = `states ${close.eventsCounted} events with digest ${close.digest}, but the ${point.count} events read through position ${actual ?? 'none'} digest to ${point.digest}: the history through the close was changed`;
+    problem = {
+      zh: `载明 ${close.eventsCounted} 个事件、摘要 ${close.digest}，但截至位置 ${actual ?? '无'} 读取的 ${point.count} 个事件的摘要为 ${point.digest}：结账前的历史被改动过`,
+      en: `states ${close.eventsCounted} events with digest ${close.digest}, but the ${point.count} events read through position ${actual ?? 'none'} digest to ${point.digest}: the history through the close was changed`,
+    };
   }
-  if (problem) context.raise({ fundId: null, message: `the close of ${close.year} (position ${position}) ${problem}.`, evidence: [position] });
+  if (problem) {
+    context.raise({
+      fundId: null,
+      message: { zh: `${close.year} 年度结账（位置 ${position}）${problem.zh}。`, en: `the close of ${close.year} (position ${position}) ${problem.en}.` },
+      evidence: [position],
+    });
+  }
 }
 
 type Figures = Record<'openingBalance' | 'income' | 'outflow' | 'closingBalance', Money>;
@@ -82,7 +98,10 @@ function judgeFigures(close: PeriodClosedV1, position: Position, books: FundBook
     const found = differing.map((key) => `${key} ${formatMoney(replayed[key])}`).join(', ');
     context.raise({
       fundId,
-      message: `the close of ${close.year} (position ${position}) states for ${fundId} ${stated}; the auditor's replay of the history before it gives ${found}.`,
+      message: {
+        zh: `${close.year} 年度结账（位置 ${position}）载明${fundZh(fundId)} ${stated}；检查对其前历史的重放得出 ${found}。`,
+        en: `the close of ${close.year} (position ${position}) states for ${fundId} ${stated}; the auditor's replay of the history before it gives ${found}.`,
+      },
       evidence: [position],
     });
   }

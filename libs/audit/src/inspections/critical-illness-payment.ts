@@ -1,7 +1,7 @@
 import { ZERO } from '@ledger/domain';
 import { criticalIllnessTierPayment } from '@ledger/policy';
 import type { Folded } from '../fold/audit-fold';
-import { defineRule, type RuleContext } from '../rule';
+import { type Bilingual, defineRule, joinProblems, type RuleContext } from '../rule';
 
 /**
  * critical-illness-payment — linkage-2018 §二(二)1 for 建档立卡农村贫困人口: deductible 4800, "一个保险
@@ -41,23 +41,36 @@ function inspectCriticalIllness(folded: Folded, context: RuleContext): void {
     : ZERO;
   const paidThisYear = totalsBefore.criticalIllnessPaid.plus(recorded);
 
-  const problems: string[] = [];
+  const problems: Bilingual[] = [];
   if (!recorded.equals(expected)) {
     problems.push(
       folded.inCriticalIllnessScope
-        ? `paid ${recorded.toFixed(2)} but the registered-poor tiers give ${expected.toFixed(2)} on a cumulative personal burden of ${before.toFixed(2)} → ${after.toFixed(2)} with ${totalsBefore.criticalIllnessPaid.toFixed(2)} already paid this year (deductible ${schedule.deductible.toFixed(2)})`
-        : `paid ${recorded.toFixed(2)} although the claim is outside critical-illness insurance (care type ${claim.careType}${folded.entitled ? '' : ', not entitled to basic benefits'}) and should pay nothing`,
+        ? {
+            zh: `支付 ${recorded.toFixed(2)} 元，而按建档立卡贫困人口分段比例，个人负担累计 ${before.toFixed(2)} → ${after.toFixed(2)} 元、本年已支付 ${totalsBefore.criticalIllnessPaid.toFixed(2)} 元（起付线 ${schedule.deductible.toFixed(2)} 元）时应付 ${expected.toFixed(2)} 元`,
+            en: `paid ${recorded.toFixed(2)} but the registered-poor tiers give ${expected.toFixed(2)} on a cumulative personal burden of ${before.toFixed(2)} → ${after.toFixed(2)} with ${totalsBefore.criticalIllnessPaid.toFixed(2)} already paid this year (deductible ${schedule.deductible.toFixed(2)})`,
+          }
+        : {
+            zh: `支付 ${recorded.toFixed(2)} 元，但该报销不属于大病保险范围（就医类型 ${claim.careType}${folded.entitled ? '' : '，且不享受基本医保待遇'}），不应支付`,
+            en: `paid ${recorded.toFixed(2)} although the claim is outside critical-illness insurance (care type ${claim.careType}${folded.entitled ? '' : ', not entitled to basic benefits'}) and should pay nothing`,
+          },
     );
   }
   if (paidThisYear.greaterThan(schedule.annualCap)) {
-    problems.push(`brings the ${claim.year} critical-illness payments to ${paidThisYear.toFixed(2)}, over the annual cap of ${schedule.annualCap.toFixed(2)}`);
+    problems.push({
+      zh: `使 ${claim.year} 年大病保险支付累计达 ${paidThisYear.toFixed(2)} 元，超过年度最高支付限额 ${schedule.annualCap.toFixed(2)} 元`,
+      en: `brings the ${claim.year} critical-illness payments to ${paidThisYear.toFixed(2)}, over the annual cap of ${schedule.annualCap.toFixed(2)}`,
+    });
   }
   if (problems.length === 0) return;
+  const what = joinProblems(problems);
   context.raise({
     fundId: claim.fundId,
     residentId: claim.residentId,
     claimId: claim.claimId,
-    message: `registered-poor resident ${claim.residentId}'s claim ${claim.claimId} (admitted ${on}): critical-illness insurance ${problems.join('; ')} (linkage-2018 §二(二)1).`,
+    message: {
+      zh: `建档立卡贫困人口 ${claim.residentId} 的报销 ${claim.claimId}（${on} 入院）：大病保险${what.zh}（linkage-2018 §二(二)1）。`,
+      en: `registered-poor resident ${claim.residentId}'s claim ${claim.claimId} (admitted ${on}): critical-illness insurance ${what.en} (linkage-2018 §二(二)1).`,
+    },
     evidence: [claim.position, resident.latestEnrollment(claim.year)?.position],
     withdrawnByReversalOf: `claim:${claim.claimId}`,
   });

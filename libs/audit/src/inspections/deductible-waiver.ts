@@ -1,6 +1,6 @@
 import type { Folded } from '../fold/audit-fold';
 import { basicPaymentFor } from '../fold/basic-payment';
-import { defineRule, type RuleContext } from '../rule';
+import { type Bilingual, defineRule, type RuleContext } from '../rule';
 
 /**
  * deductible-waiver — linkage-2018 §二(二)1: "特困供养人员、孤儿、最低生活保障家庭成员、特困优抚对象和
@@ -35,15 +35,26 @@ function inspectDeductibleWaiver(folded: Folded, context: RuleContext): void {
   const recorded = claim.basicFundPayment;
   const deductible = policy.basicDeductible('inpatient', claim.institution.level, claim.admittedAt);
   const groups = hardship.length ? hardship.join(', ') : 'no hardship group';
-  let message: string | null = null;
+  const groupsZh = hardship.length ? hardship.join('、') : '不属于困难群体';
+  let message: Bilingual | null = null;
   if (entitledToWaiver && recorded.equals(withDeductible)) {
-    message =
-      `inpatient claim ${claim.claimId} (admitted ${claim.admittedAt}, compliant ${claim.compliantCost.toFixed(2)}) paid ${recorded.toFixed(2)} from the basic fund after a deductible of ${deductible.toFixed(2)}, ` +
-      `but the resident (${groups}) is entitled to have it waived (linkage-2018 §二(二)1); the waived payment is ${waived.toFixed(2)}.`;
+    message = {
+      zh:
+        `住院报销 ${claim.claimId}（${claim.admittedAt} 入院，合规费用 ${claim.compliantCost.toFixed(2)} 元）扣除起付标准 ${deductible.toFixed(2)} 元后由基本医保基金支付 ${recorded.toFixed(2)} 元，` +
+        `但该参保人（${groupsZh}）应免除住院起付标准（linkage-2018 §二(二)1）；免除后应付 ${waived.toFixed(2)} 元。`,
+      en:
+        `inpatient claim ${claim.claimId} (admitted ${claim.admittedAt}, compliant ${claim.compliantCost.toFixed(2)}) paid ${recorded.toFixed(2)} from the basic fund after a deductible of ${deductible.toFixed(2)}, ` +
+        `but the resident (${groups}) is entitled to have it waived (linkage-2018 §二(二)1); the waived payment is ${waived.toFixed(2)}.`,
+    };
   } else if (!entitledToWaiver && recorded.equals(waived)) {
-    message =
-      `inpatient claim ${claim.claimId} (admitted ${claim.admittedAt}, compliant ${claim.compliantCost.toFixed(2)}) paid ${recorded.toFixed(2)} from the basic fund as if the deductible of ${deductible.toFixed(2)} were waived, ` +
-      `but the resident (${groups}) is not in a group entitled to the waiver (linkage-2018 §二(二)1); the payment with the deductible is ${withDeductible.toFixed(2)}.`;
+    message = {
+      zh:
+        `住院报销 ${claim.claimId}（${claim.admittedAt} 入院，合规费用 ${claim.compliantCost.toFixed(2)} 元）按免除起付标准 ${deductible.toFixed(2)} 元由基本医保基金支付 ${recorded.toFixed(2)} 元，` +
+        `但该参保人（${groupsZh}）不属于免除起付标准的人群（linkage-2018 §二(二)1）；扣除起付标准后应付 ${withDeductible.toFixed(2)} 元。`,
+      en:
+        `inpatient claim ${claim.claimId} (admitted ${claim.admittedAt}, compliant ${claim.compliantCost.toFixed(2)}) paid ${recorded.toFixed(2)} from the basic fund as if the deductible of ${deductible.toFixed(2)} were waived, ` +
+        `but the resident (${groups}) is not in a group entitled to the waiver (linkage-2018 §二(二)1); the payment with the deductible is ${withDeductible.toFixed(2)}.`,
+    };
   }
   if (message === null) return;
   context.raise({

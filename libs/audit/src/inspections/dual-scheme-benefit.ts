@@ -26,7 +26,10 @@ function inspectDualScheme({ fold, raise }: ReportContext): void {
         fundId: claim.fundId,
         residentId: claim.residentId,
         claimId: claim.claimId,
-        message: `claim ${claim.claimId} paid ${formatMoney(money(claim.basicFundPayment))} from the resident basic fund for care admitted ${claim.admittedAt}, while resident ${claim.residentId} was in the employee scheme (since ${change?.effectiveAt}); a person cannot receive both (opinions-2017 §七).`,
+        message: {
+          zh: `报销 ${claim.claimId} 为 ${claim.admittedAt} 入院的医疗费用由居民医保基金支付 ${formatMoney(money(claim.basicFundPayment))} 元，而参保人 ${claim.residentId} 当时（自 ${change?.effectiveAt} 起）参加职工医保；不得同时享受两种待遇（opinions-2017 §七）。`,
+          en: `claim ${claim.claimId} paid ${formatMoney(money(claim.basicFundPayment))} from the resident basic fund for care admitted ${claim.admittedAt}, while resident ${claim.residentId} was in the employee scheme (since ${change?.effectiveAt}); a person cannot receive both (opinions-2017 §七).`,
+        },
         evidence: [claim.position, change?.position],
         withdrawnByReversalOf: `claim:${claim.claimId}`,
       });

@@ -47,13 +47,20 @@ function inspectDuplicateStudent({ fold, raise }: ReportContext): void {
       }
       if (underUniversity.length === 0 || underOrdinary.length === 0) continue;
       const list = (claims: ClaimRecord[]) => claims.map((c) => `${c.claimId} (${c.admittedAt}, ${formatMoney(money(c.basicFundPayment))})`).join(', ');
+      const listZh = (claims: ClaimRecord[]) => claims.map((c) => `${c.claimId}（${c.admittedAt}，${formatMoney(money(c.basicFundPayment))} 元）`).join('、');
+      const registrations = (of: EnrollmentFact[]) => of.map((e) => `${e.enrollmentId} 于 ${e.enrolledAt}`).join('、');
       raise({
         fundId: underOrdinary[0].fundId,
         residentId: resident.residentId,
-        message:
-          `resident ${resident.residentId} was enrolled for ${year} both as a university student (${university.map((e) => `${e.enrollmentId} on ${e.enrolledAt}`).join(', ')}) ` +
+        message: {
+          zh:
+            `参保人 ${resident.residentId} ${year} 年度既以大学生身份参保（${registrations(university)}），又以普通居民身份参保（${registrations(ordinary)}），` +
+            `基本医保基金按两种身份均有支付：大学生报销 ${listZh(underUniversity)}；普通居民报销 ${listZh(underOrdinary)}。新入学大学生不再重复享受当年的普通居民医保待遇（opinions-2017 §八）。`,
+          en:
+            `resident ${resident.residentId} was enrolled for ${year} both as a university student (${university.map((e) => `${e.enrollmentId} on ${e.enrolledAt}`).join(', ')}) ` +
             `and as an ordinary resident (${ordinary.map((e) => `${e.enrollmentId} on ${e.enrolledAt}`).join(', ')}), and the basic fund paid under both: ` +
             `university-student claims ${list(underUniversity)}; ordinary-resident claims ${list(underOrdinary)}. A new university student does not also receive ordinary-resident benefits in the same year (opinions-2017 §八).`,
+        },
         evidence: [...enrollments.map((e) => e.position), ...underUniversity.map((c) => c.position), ...underOrdinary.map((c) => c.position)],
       });
     }

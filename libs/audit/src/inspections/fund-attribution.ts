@@ -1,7 +1,7 @@
 import { attributedFund, type FundId } from '@ledger/domain';
 import type { Folded } from '../fold/audit-fold';
 import type { EnrollmentFact } from '../fold/records';
-import { defineRule, type RuleContext } from '../rule';
+import { type Bilingual, defineRule, fundZh, type RuleContext } from '../rule';
 
 /**
  * fund-attribution — opinions-2017 §四: "居民按照户籍地和居住地划分基金归属 … 分别按照户籍地和居住地
@@ -22,26 +22,27 @@ export const fundAttribution = defineRule({
 
 interface Attribution {
   fundId: FundId | null;
-  why: string;
+  why: Bilingual;
 }
 
 export function attributionOf(enrollment: EnrollmentFact): Attribution {
   try {
     if (enrollment.category === 'newborn') {
       const parent = enrollment.parents[0];
-      if (!parent) return { fundId: null, why: 'a newborn enrollment names no parent to attribute by' };
-      return { fundId: attributedFund(parent), why: describe('the first-named parent', parent) };
+      if (!parent) return { fundId: null, why: { zh: '新生儿参保登记未列明可据以划分基金归属的父母', en: 'a newborn enrollment names no parent to attribute by' } };
+      return { fundId: attributedFund(parent), why: describe({ zh: '其列于首位的父母', en: 'the first-named parent' }, parent) };
     }
-    return { fundId: attributedFund(enrollment), why: describe('the resident', enrollment) };
+    return { fundId: attributedFund(enrollment), why: describe({ zh: '该参保人', en: 'the resident' }, enrollment) };
   } catch (error) {
-    return { fundId: null, why: `the enrollment facts name no known district (${(error as Error).message})` };
+    const reason = (error as Error).message;
+    return { fundId: null, why: { zh: `参保登记信息中的区不在本市区划之列（${reason}）`, en: `the enrollment facts name no known district (${reason})` } };
   }
 }
 
-function describe(who: string, facts: { hukou: { local: boolean; district?: string }; residenceDistrict: string }): string {
+function describe(who: Bilingual, facts: { hukou: { local: boolean; district?: string }; residenceDistrict: string }): Bilingual {
   return facts.hukou.local
-    ? `${who} has local hukou in ${facts.hukou.district}`
-    : `${who} has no local hukou and lives in ${facts.residenceDistrict}`;
+    ? { zh: `${who.zh}户籍在 ${facts.hukou.district}`, en: `${who.en} has local hukou in ${facts.hukou.district}` }
+    : { zh: `${who.zh}无本市户籍，居住在 ${facts.residenceDistrict}`, en: `${who.en} has no local hukou and lives in ${facts.residenceDistrict}` };
 }
 
 function inspectFundAttribution(folded: Folded, context: RuleContext): void {
@@ -49,17 +50,20 @@ function inspectFundAttribution(folded: Folded, context: RuleContext): void {
     const resident = folded.resident!;
     const year = folded.data.year;
     const credited = folded.data.fundId;
-    const what =
+    const what: Bilingual =
       folded.type === 'ContributionPaid'
-        ? `contribution ${folded.data.receiptNo} of ${folded.data.amount} for ${year}`
-        : `hardship contribution aid ${folded.data.subsidyId} of ${folded.data.amount} for ${year}`;
+        ? { zh: `${year} 年度个人缴费 ${folded.data.receiptNo}（${folded.data.amount} 元）`, en: `contribution ${folded.data.receiptNo} of ${folded.data.amount} for ${year}` }
+        : { zh: `${year} 年度困难人员参保资助 ${folded.data.subsidyId}（${folded.data.amount} 元）`, en: `hardship contribution aid ${folded.data.subsidyId} of ${folded.data.amount} for ${year}` };
     const enrollment = resident.latestEnrollment(year);
     const withdrawnByReversalOf = folded.type === 'ContributionPaid' ? `receipt:${folded.data.receiptNo}` : undefined;
     if (!enrollment) {
       context.raise({
         fundId: credited,
         residentId: resident.residentId,
-        message: `${what} was credited to fund ${credited}, but resident ${resident.residentId} has no enrollment for ${year} to attribute it by (opinions-2017 §四).`,
+        message: {
+          zh: `${what.zh}计入${fundZh(credited)}，但参保人 ${resident.residentId} 没有 ${year} 年度的参保登记，无从划分基金归属（opinions-2017 §四）。`,
+          en: `${what.en} was credited to fund ${credited}, but resident ${resident.residentId} has no enrollment for ${year} to attribute it by (opinions-2017 §四).`,
+        },
         evidence: [folded.position],
         withdrawnByReversalOf,
       });
@@ -68,10 +72,14 @@ function inspectFundAttribution(folded: Folded, context: RuleContext): void {
     const attribution = attributionOf(enrollment);
     if (attribution.fundId === credited) return;
     const expected = attribution.fundId === null ? 'cannot be attributed' : `belongs to fund ${attribution.fundId}`;
+    const expectedZh = attribution.fundId === null ? '无法划分基金归属' : `应归属${fundZh(attribution.fundId)}`;
     context.raise({
       fundId: credited,
       residentId: resident.residentId,
-      message: `${what} was credited to fund ${credited} but ${expected}: ${attribution.why} (enrollment ${enrollment.enrollmentId}; opinions-2017 §四). Move it to the attributed fund.`,
+      message: {
+        zh: `${what.zh}计入${fundZh(credited)}，但${expectedZh}：${attribution.why.zh}（参保登记 ${enrollment.enrollmentId}；opinions-2017 §四）。应调整到所属基金。`,
+        en: `${what.en} was credited to fund ${credited} but ${expected}: ${attribution.why.en} (enrollment ${enrollment.enrollmentId}; opinions-2017 §四). Move it to the attributed fund.`,
+      },
       evidence: [folded.position, enrollment.position],
       withdrawnByReversalOf,
     });
@@ -81,7 +89,10 @@ function inspectFundAttribution(folded: Folded, context: RuleContext): void {
     context.raise({
       fundId: folded.data.fundId,
       residentId: folded.data.residentId,
-      message: `reversal ${folded.data.reversalId} took ${folded.data.amount} out of fund ${folded.data.fundId}, but contribution ${folded.data.receiptNo} had been credited to fund ${folded.original.fundId} (opinions-2017 §四: money never moves between funds).`,
+      message: {
+        zh: `冲正 ${folded.data.reversalId} 从${fundZh(folded.data.fundId)}退出 ${folded.data.amount} 元，但个人缴费 ${folded.data.receiptNo} 原计入${fundZh(folded.original.fundId)}（opinions-2017 §四：基金之间不得相互划转）。`,
+        en: `reversal ${folded.data.reversalId} took ${folded.data.amount} out of fund ${folded.data.fundId}, but contribution ${folded.data.receiptNo} had been credited to fund ${folded.original.fundId} (opinions-2017 §四: money never moves between funds).`,
+      },
       evidence: [folded.position, folded.original.position],
     });
   }

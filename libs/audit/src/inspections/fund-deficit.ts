@@ -3,7 +3,7 @@ import type { Position } from '@ledger/event-store';
 import type { Policy } from '@ledger/policy';
 import { balanceOfFigures, type FundBooks } from '../fold/fund-books';
 import { type MonthEnd, monthsOfPaymentText } from '../fold/fund-series';
-import { defineRule, type RaisedFinding, type ReportContext } from '../rule';
+import { defineRule, fundZh, type RaisedFinding, type ReportContext } from '../rule';
 
 /**
  * fund-deficit — opinions-2017 §二: each district "负责基金的收支平衡、平稳运行"; SPEC.md: district
@@ -53,9 +53,13 @@ function inspectNegativeBalances(books: FundBooks, fundId: FundId, asOf: string 
   const close = (endedOn: string | null) => {
     if (!episode) return;
     const until = endedOn ? `until ${endedOn}, when it was back at or above 0.00` : 'through the end of the audited period';
+    const untilZh = endedOn ? `直至 ${endedOn} 恢复到 0.00 以上` : '直至检查期末';
     findings.push({
       fundId,
-      message: `fund ${fundId}'s balance fell below zero on ${episode.start} (${episode.startBalance.toFixed(2)} at the end of the day) and stayed negative ${until}; the lowest was ${episode.lowest.toFixed(2)} on ${episode.lowestOn}. The fund must balance its income and outflow (opinions-2017 §二).`,
+      message: {
+        zh: `${fundZh(fundId)}余额于 ${episode.start} 日终跌破零（${episode.startBalance.toFixed(2)} 元），${untilZh}一直为负；最低为 ${episode.lowestOn} 的 ${episode.lowest.toFixed(2)} 元。各区应负责基金收支平衡（opinions-2017 §二）。`,
+        en: `fund ${fundId}'s balance fell below zero on ${episode.start} (${episode.startBalance.toFixed(2)} at the end of the day) and stayed negative ${until}; the lowest was ${episode.lowest.toFixed(2)} on ${episode.lowestOn}. The fund must balance its income and outflow (opinions-2017 §二).`,
+      },
       evidence: episode.evidence,
     });
     episode = null;
@@ -89,10 +93,14 @@ function inspectMonthsOfPayment(policy: Policy, fundId: FundId, series: readonly
   const close = () => {
     if (!run) return;
     const span = run.first.month === run.last.month ? `at the end of ${run.first.month}` : `from ${run.first.month} to ${run.last.month}`;
+    const spanZh = run.first.month === run.last.month ? `${run.first.month} 月末` : `${run.first.month} 至 ${run.last.month} 各月末`;
     const lowest = run.lowest;
     findings.push({
       fundId,
-      message: `fund ${fundId} could pay fewer than ${run.threshold.toString()} months of outflow ${span}: the lowest was ${monthsOfPaymentText(lowest.monthsOfPayment!)} months at the end of ${lowest.month} (balance ${lowest.balance.toFixed(2)}, outflow of the trailing months ${lowest.trailingOutflow.toFixed(2)}); warning threshold fund.months-of-payment-warning (opinions-2017 §二 收支平衡).`,
+      message: {
+        zh: `${fundZh(fundId)}${spanZh}可支付月数低于 ${run.threshold.toString()} 个月：最低为 ${lowest.month} 月末的 ${monthsOfPaymentText(lowest.monthsOfPayment!)} 个月（余额 ${lowest.balance.toFixed(2)} 元，前几个月支出 ${lowest.trailingOutflow.toFixed(2)} 元）；预警线 fund.months-of-payment-warning（opinions-2017 §二 收支平衡）。`,
+        en: `fund ${fundId} could pay fewer than ${run.threshold.toString()} months of outflow ${span}: the lowest was ${monthsOfPaymentText(lowest.monthsOfPayment!)} months at the end of ${lowest.month} (balance ${lowest.balance.toFixed(2)}, outflow of the trailing months ${lowest.trailingOutflow.toFixed(2)}); warning threshold fund.months-of-payment-warning (opinions-2017 §二 收支平衡).`,
+      },
       evidence: run.first.positions,
     });
     run = null;

@@ -24,7 +24,10 @@ function inspectInsurerDecision(folded: Folded, context: RuleContext): void {
     fundId: folded.claim?.fundId ?? null,
     residentId: e.residentId,
     claimId: e.claimId,
-    message: `the insurer decided critical-illness claim ${e.claimId} on ${e.decidedAt}, ${days} days after receiving it on ${e.receivedAt}; the limit is ${window} days (linkage-2018 §二(四)1).`,
+    message: {
+      zh: `大病保险承办机构于 ${e.decidedAt} 对报销 ${e.claimId} 作出理赔决定，距 ${e.receivedAt} 收到申请已 ${days} 日，超过 ${window} 日的时限（linkage-2018 §二(四)1）。`,
+      en: `the insurer decided critical-illness claim ${e.claimId} on ${e.decidedAt}, ${days} days after receiving it on ${e.receivedAt}; the limit is ${window} days (linkage-2018 §二(四)1).`,
+    },
     evidence: [folded.position, folded.claim?.position],
   });
 }

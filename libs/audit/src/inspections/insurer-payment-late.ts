@@ -24,9 +24,13 @@ function inspectInsurerPayment(folded: Folded, context: RuleContext): void {
   const subject = { fundId: folded.claim?.fundId ?? null, residentId: e.residentId, claimId: e.claimId };
   if (!decision || !decision.covered) {
     const why = decision ? `the insurer decided on ${decision.decidedAt} that it is not covered` : 'no insurer decision is recorded for it';
+    const whyZh = decision ? `承办机构已于 ${decision.decidedAt} 认定不属于保险责任` : '没有记录承办机构的理赔决定';
     context.raise({
       ...subject,
-      message: `the insurer paid ${e.amount} on claim ${e.claimId} on ${e.paidAt}, but ${why}; a payment follows a covering decision (linkage-2018 §二(四)1).`,
+      message: {
+        zh: `大病保险承办机构于 ${e.paidAt} 对报销 ${e.claimId} 赔付 ${e.amount} 元，但${whyZh}；赔付应以属于保险责任的理赔决定为前提（linkage-2018 §二(四)1）。`,
+        en: `the insurer paid ${e.amount} on claim ${e.claimId} on ${e.paidAt}, but ${why}; a payment follows a covering decision (linkage-2018 §二(四)1).`,
+      },
       evidence: [folded.position, decision?.position, folded.claim?.position],
     });
     return;
@@ -36,7 +40,10 @@ function inspectInsurerPayment(folded: Folded, context: RuleContext): void {
   if (days <= window) return;
   context.raise({
     ...subject,
-    message: `the insurer paid ${e.amount} on claim ${e.claimId} on ${e.paidAt}, ${days} days after deciding it was covered on ${decision.decidedAt}; the limit is ${window} days (linkage-2018 §二(四)1).`,
+    message: {
+      zh: `大病保险承办机构于 ${e.paidAt} 对报销 ${e.claimId} 赔付 ${e.amount} 元，距 ${decision.decidedAt} 认定属于保险责任已 ${days} 日，超过 ${window} 日的时限（linkage-2018 §二(四)1）。`,
+      en: `the insurer paid ${e.amount} on claim ${e.claimId} on ${e.paidAt}, ${days} days after deciding it was covered on ${decision.decidedAt}; the limit is ${window} days (linkage-2018 §二(四)1).`,
+    },
     evidence: [folded.position, decision.position],
   });
 }

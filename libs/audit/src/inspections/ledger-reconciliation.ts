@@ -3,7 +3,7 @@ import type { Position } from '@ledger/event-store';
 import { type FundBooks, type FundFiguresAudited, balanceOfFigures } from '../fold/fund-books';
 import { lastDayOfMonth } from '../fold/fund-series';
 import type { LiveFundFigures, LiveProjection } from '../live-projection';
-import { defineRule, type RaisedFinding, type ReportContext } from '../rule';
+import { type Bilingual, defineRule, fundZh, joinProblems, type RaisedFinding, type ReportContext } from '../rule';
 
 /**
  * ledger-reconciliation — SPEC.md: auditors "replay the whole event history, independently of the
@@ -28,14 +28,14 @@ export const ledgerReconciliation = defineRule({
   },
 });
 
-type Line = { label: string; audited: Money; live: Money };
+type Line = { label: string; labelZh: string; audited: Money; live: Money };
 
 function lines(audited: FundFiguresAudited, live: LiveFundFigures): Line[] {
   // Every line of the standard statement (the chart of accounts' categories, their "of which"
   // lines and totals), then the balance.
   return [
-    ...STANDARD_LINES.filter((line) => line.level > 1).map((line) => ({ label: `${line.en} (${line.zh})`, audited: line.amount(audited), live: line.amount(live) })),
-    { label: 'balance', audited: balanceOfFigures(audited), live: live.balance },
+    ...STANDARD_LINES.filter((line) => line.level > 1).map((line) => ({ label: `${line.en} (${line.zh})`, labelZh: line.zh, audited: line.amount(audited), live: line.amount(live) })),
+    { label: 'balance', labelZh: '余额', audited: balanceOfFigures(audited), live: live.balance },
   ];
 }
 
@@ -51,20 +51,27 @@ function reconcileFunds(books: FundBooks, live: LiveProjection, asOf: string | n
     const differences = differingLines(audited, figures);
     const unbalanced = !figures.imbalance.isZero();
     if (differences.length === 0 && !unbalanced) continue;
-    const parts: string[] = [];
+    const parts: Bilingual[] = [];
     if (differences.length) {
-      parts.push(
-        `the live read model differs from the replayed history: ${differences
+      parts.push({
+        zh: `实时读模型与重放的历史不一致：${differences.map((line) => `${line.labelZh} 读模型 ${line.live.toFixed(2)} 元，重放 ${line.audited.toFixed(2)} 元`).join('；')}`,
+        en: `the live read model differs from the replayed history: ${differences
           .map((line) => `${line.label} ${line.live.toFixed(2)} in the read model vs ${line.audited.toFixed(2)} replayed`)
           .join('; ')}`,
-      );
+      });
     }
-    if (unbalanced) parts.push(`the read model's entries do not balance (debits − credits = ${figures.imbalance.toFixed(2)})`);
+    if (unbalanced) {
+      const imbalance = figures.imbalance.toFixed(2);
+      parts.push({ zh: `读模型借贷不平（借方 − 贷方 = ${imbalance}）`, en: `the read model's entries do not balance (debits − credits = ${imbalance})` });
+    }
     const { month, evidence } = firstDisagreement(books, live, fundId, asOf, months);
-    const where = month ? ` The first month that disagrees is ${month}.` : '';
+    const all = joinProblems(parts);
     findings.push({
       fundId,
-      message: `fund ${fundId} as of ${asOf ?? 'the last event'}: ${parts.join('; ')}.${where} Rebuild the read model from the history and find what changed it.`,
+      message: {
+        zh: `${fundZh(fundId)}截至 ${asOf ?? '最后一个事件'}：${all.zh}。${month ? `最早不一致的月份为 ${month}。` : ''}应从历史重建读模型，并查明被改动之处。`,
+        en: `fund ${fundId} as of ${asOf ?? 'the last event'}: ${all.en}.${month ? ` The first month that disagrees is ${month}.` : ''} Rebuild the read model from the history and find what changed it.`,
+      },
       evidence,
     });
   }

@@ -3,7 +3,7 @@ import { daysBetween } from '@ledger/policy';
 import type { Folded } from '../fold/audit-fold';
 import { benefitStartOf, startFromPaidUpDate } from '../fold/coverage';
 import type { EnrollmentFact } from '../fold/records';
-import { defineRule, type RuleContext } from '../rule';
+import { type Bilingual, defineRule, joinProblems, type RuleContext } from '../rule';
 
 /**
  * newborn-exemption — opinions-2017 §五:
@@ -38,37 +38,55 @@ function inspectNewbornExemption(folded: Folded, context: RuleContext): void {
 function inspectNewbornEnrollment(enrollment: EnrollmentFact, residentId: string, context: RuleContext): void {
   const { policy } = context;
   const subject = { residentId };
-  const where = `newborn enrollment ${enrollment.enrollmentId} for ${enrollment.year} (born ${enrollment.birthDate}, registered ${enrollment.enrolledAt})`;
-  const problems: string[] = [];
+  const where: Bilingual = {
+    zh: `新生儿 ${enrollment.year} 年度参保登记 ${enrollment.enrollmentId}（${enrollment.birthDate} 出生，${enrollment.enrolledAt} 登记）`,
+    en: `newborn enrollment ${enrollment.enrollmentId} for ${enrollment.year} (born ${enrollment.birthDate}, registered ${enrollment.enrolledAt})`,
+  };
+  const problems: Bilingual[] = [];
 
   if (!policy.isNewborn(enrollment.birthDate, enrollment.enrolledAt)) {
-    problems.push(`the child was older than ${policy.newbornMaxAgeYears(enrollment.enrolledAt)} year(s) at registration, so not a newborn (§五(一))`);
+    const maxAge = policy.newbornMaxAgeYears(enrollment.enrolledAt);
+    problems.push({
+      zh: `登记时已超过 ${maxAge} 周岁，不属于新生儿（§五(一)）`,
+      en: `the child was older than ${maxAge} year(s) at registration, so not a newborn (§五(一))`,
+    });
   }
   if (enrollment.contributionExempt) {
     if (enrollment.year !== yearOf(enrollment.birthDate)) {
-      problems.push(`only the birth year ${yearOf(enrollment.birthDate)} is exempt; ${enrollment.year} must be paid (§五(二))`);
+      problems.push({
+        zh: `仅出生当年 ${yearOf(enrollment.birthDate)} 年免缴，${enrollment.year} 年度应当缴费（§五(二)）`,
+        en: `only the birth year ${yearOf(enrollment.birthDate)} is exempt; ${enrollment.year} must be paid (§五(二))`,
+      });
     } else if (!enrollment.parents.some((parent) => parent.insured)) {
-      problems.push('the birth-year contribution was exempted although no parent is insured in the city (§五(二))');
+      problems.push({ zh: '父母均未在本市参保，出生当年的个人缴费却被免除（§五(二)）', en: 'the birth-year contribution was exempted although no parent is insured in the city (§五(二))' });
     }
     const expected = startFromPaidUpDate(policy, enrollment, enrollment.enrolledAt);
     if (enrollment.recordedBenefitStart !== expected) {
       problems.push(benefitStartProblem(enrollment.recordedBenefitStart, expected, enrollment, enrollment.enrolledAt, 'registration'));
     }
   } else if (enrollment.recordedBenefitStart !== null) {
-    problems.push(`a benefit start (${enrollment.recordedBenefitStart}) was recorded at registration although the year's contribution (${enrollment.contributionDue}) was still unpaid (§五(三))`);
+    problems.push({
+      zh: `登记时当年个人缴费（${enrollment.contributionDue} 元）尚未缴纳，却已记录待遇享受起始日 ${enrollment.recordedBenefitStart}（§五(三)）`,
+      en: `a benefit start (${enrollment.recordedBenefitStart}) was recorded at registration although the year's contribution (${enrollment.contributionDue}) was still unpaid (§五(三))`,
+    });
   }
   if (problems.length === 0) return;
-  context.raise({ fundId: enrollment.recordedFundId, ...subject, message: `${where}: ${problems.join('; ')}.`, evidence: [enrollment.position] });
+  const what = joinProblems(problems);
+  context.raise({
+    fundId: enrollment.recordedFundId,
+    ...subject,
+    message: { zh: `${where.zh}：${what.zh}。`, en: `${where.en}: ${what.en}.` },
+    evidence: [enrollment.position],
+  });
 }
 
-function benefitStartProblem(recorded: string | null, expected: string, enrollment: EnrollmentFact, qualifying: string, how: string): string {
-  const days = daysText(enrollment.birthDate, qualifying);
-  return `benefits were recorded to start on ${recorded ?? '(none)'} but ${how} on ${qualifying}, ${days} after birth, starts them on ${expected} (§五(三))`;
-}
-
-function daysText(from: string, to: string): string {
-  const days = daysBetween(from, to);
-  return `${days} day${days === 1 ? '' : 's'}`;
+function benefitStartProblem(recorded: string | null, expected: string, enrollment: EnrollmentFact, qualifying: string, how: 'registration' | 'payment'): Bilingual {
+  const days = daysBetween(enrollment.birthDate, qualifying);
+  const howZh = how === 'registration' ? '登记' : '缴费';
+  return {
+    zh: `记录的待遇享受起始日为 ${recorded ?? '（无）'}，但 ${qualifying} ${howZh}（出生后第 ${days} 日），待遇应自 ${expected} 起享受（§五(三)）`,
+    en: `benefits were recorded to start on ${recorded ?? '(none)'} but ${how} on ${qualifying}, ${days} day${days === 1 ? '' : 's'} after birth, starts them on ${expected} (§五(三))`,
+  };
 }
 
 function inspectNewbornPayment(folded: Extract<Folded, { type: 'ContributionPaid' | 'SubsidyGranted' }>, context: RuleContext): void {
@@ -81,21 +99,28 @@ function inspectNewbornPayment(folded: Extract<Folded, { type: 'ContributionPaid
   const earlier = resident.paymentsOf(payment.year).some((p) => p !== payment && p.position < payment.position && p.recordedBenefitStart !== null);
   if (earlier) return;
   const computed = benefitStartOf(context.policy, enrollment, resident.paymentsOf(payment.year));
-  const where = `newborn ${resident.residentId}'s ${payment.year} contribution (enrollment ${enrollment.enrollmentId}, born ${enrollment.birthDate})`;
+  const where: Bilingual = {
+    zh: `新生儿 ${resident.residentId} 的 ${payment.year} 年度缴费（参保登记 ${enrollment.enrollmentId}，${enrollment.birthDate} 出生）`,
+    en: `newborn ${resident.residentId}'s ${payment.year} contribution (enrollment ${enrollment.enrollmentId}, born ${enrollment.birthDate})`,
+  };
   if (computed.start === null) {
     context.raise({
       fundId: enrollment.recordedFundId,
       residentId: resident.residentId,
-      message: `${where}: benefits were recorded to start on ${payment.recordedBenefitStart} although only ${computed.paid.toFixed(2)} of ${enrollment.contributionDue} was paid (§五(三)).`,
+      message: {
+        zh: `${where.zh}：应缴 ${enrollment.contributionDue} 元仅缴纳 ${computed.paid.toFixed(2)} 元，却已记录待遇自 ${payment.recordedBenefitStart} 起享受（§五(三)）。`,
+        en: `${where.en}: benefits were recorded to start on ${payment.recordedBenefitStart} although only ${computed.paid.toFixed(2)} of ${enrollment.contributionDue} was paid (§五(三)).`,
+      },
       evidence: [payment.position, enrollment.position],
     });
     return;
   }
   if (computed.start === payment.recordedBenefitStart) return;
+  const problem = benefitStartProblem(payment.recordedBenefitStart, computed.start, enrollment, computed.paidUpOn!, 'payment');
   context.raise({
     fundId: enrollment.recordedFundId,
     residentId: resident.residentId,
-    message: `${where}: ${benefitStartProblem(payment.recordedBenefitStart, computed.start, enrollment, computed.paidUpOn!, 'payment')}.`,
+    message: { zh: `${where.zh}：${problem.zh}。`, en: `${where.en}: ${problem.en}.` },
     evidence: [payment.position, enrollment.position, computed.completedBy?.position],
   });
 }

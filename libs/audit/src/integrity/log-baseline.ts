@@ -67,10 +67,14 @@ export class LogChain {
 export function baselineFindings(baseline: LogBaseline, computed: ComputedLogChain): RaisedFinding[] {
   if (computed.atBaseline === baseline.logDigest) return [];
   const name = `the baseline report${baseline.asOf === null ? '' : ` as of ${baseline.asOf}`}, which read through position ${baseline.position}`;
+  const nameZh = `基准报告${baseline.asOf === null ? '' : `（截至 ${baseline.asOf}）`}读取至位置 ${baseline.position}`;
   return [
     {
       fundId: null,
-      message: `the history through position ${baseline.position} no longer has the log digest ${name} states (${baseline.logDigest}; recomputed now: ${computed.atBaseline}): events at or before that position were changed, removed, inserted or reordered after that audit — even where every hash chain and the store's own digest record agree, they were rewritten with it. Restore the history from a copy that matches the baseline.`,
+      message: {
+        zh: `截至位置 ${baseline.position} 的历史已不再具有${nameZh}时载明的日志摘要（${baseline.logDigest}；现重算为 ${computed.atBaseline}）：该位置及之前的事件在那次检查之后被改动、删除、插入或调换了顺序——即使各哈希链和存储自身的摘要记录一致，也是被一并改写了。请从与基准一致的副本恢复历史。`,
+        en: `the history through position ${baseline.position} no longer has the log digest ${name} states (${baseline.logDigest}; recomputed now: ${computed.atBaseline}): events at or before that position were changed, removed, inserted or reordered after that audit — even where every hash chain and the store's own digest record agree, they were rewritten with it. Restore the history from a copy that matches the baseline.`,
+      },
       evidence: [baseline.position],
     },
   ];

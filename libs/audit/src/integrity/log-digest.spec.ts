@@ -29,14 +29,14 @@ describe('log digest (stream-integrity over the whole log)', () => {
     const { events, record } = recorded(3);
     const findings = judge(record, events.filter((e) => e.position !== 5n));
     expect(findings).toHaveLength(1);
-    expect(findings[0].message).toContain('from position 3 through position 6 does not match');
+    expect(findings[0].message.en).toContain('from position 3 through position 6 does not match');
     expect(findings[0].evidence).toEqual([3n, 6n]);
   });
 
   it('names a checkpoint whose own event is gone', () => {
     const { events, record } = recorded(3);
     const findings = judge(record, events.filter((e) => e.position !== 6n));
-    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('there is no event at position 6')]);
+    expect(findings.map((f) => f.message.en)).toEqual([expect.stringContaining('there is no event at position 6')]);
     expect(findings[0].evidence).toEqual([3n, 7n]);
   });
 
@@ -45,7 +45,7 @@ describe('log digest (stream-integrity over the whole log)', () => {
     const swapped = events.map((e) => (e.position === 2n ? { ...e, metadata: { hash: 'h-other' } } : e));
     const findings = judge(record, swapped);
     expect(findings).toHaveLength(1);
-    expect(findings[0].message).toContain('from the first event through position 5');
+    expect(findings[0].message.en).toContain('from the first event through position 5');
   });
 
   it('does not judge events appended after the digest was read', () => {
@@ -58,7 +58,7 @@ describe('log digest (stream-integrity over the whole log)', () => {
     const { events } = recorded(3);
     const v2 = events.map((e) => ({ ...e, metadata: { ...e.metadata, hashVersion: 2 } }));
     const findings = judge({ headPosition: 10n, head: null, checkpoints: [], backfilledThrough: null }, v2);
-    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('no running digest of them, though its events carry hash version 2 (from position 1)')]);
+    expect(findings.map((f) => f.message.en)).toEqual([expect.stringContaining('no running digest of them, though its events carry hash version 2 (from position 1)')]);
   });
 
   it('finds nothing missing in a store older than the digest (no hash version 2 event), and says it kept none', () => {
@@ -73,7 +73,7 @@ describe('log digest (stream-integrity over the whole log)', () => {
     const { events, record } = recorded(3);
     const v2 = events.map((e) => (e.position >= 4n ? { ...e, metadata: { ...e.metadata, hashVersion: 2 } } : e));
     const findings = judge({ ...record, backfilledThrough: 10n }, v2);
-    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('rebuilt from the file as found')]);
+    expect(findings.map((f) => f.message.en)).toEqual([expect.stringContaining('rebuilt from the file as found')]);
     expect(findings[0].evidence).toEqual([4n, 10n]);
     // A legacy store backfilled once, then written on by the new ledger past the backfill: nothing to say.
     expect(judge({ ...record, backfilledThrough: 3n }, v2)).toEqual([]);

@@ -1,6 +1,6 @@
 import { type LogDigest, LOG_DIGEST_GENESIS, type LogDigestPoint, logDigestStep, type Position, type StoredEvent } from '@ledger/event-store';
 import { uniqueSortedPositions } from '../findings';
-import type { RaisedFinding } from '../rule';
+import type { Bilingual, RaisedFinding } from '../rule';
 
 /**
  * The integrity check of the log as a whole (the stream-integrity rule raises what it finds): the running digest the store wrote with every append
@@ -82,7 +82,10 @@ export class LogDigestInspection {
     else if (stored.position > head.position) {
       this.found.push(
         logFinding(
-          `event ${stored.eventId} at position ${stored.position} lies after the last append the store recorded a running digest for (position ${head.position}): it was written into the store file past the ledger.`,
+          {
+            zh: `位置 ${stored.position} 的事件 ${stored.eventId} 位于存储记录了运行摘要的最后一次追加（位置 ${head.position}）之后：它是绕过账本写入存储文件的。`,
+            en: `event ${stored.eventId} at position ${stored.position} lies after the last append the store recorded a running digest for (position ${head.position}): it was written into the store file past the ledger.`,
+          },
           [stored.position],
         ),
       );
@@ -120,7 +123,10 @@ export class LogDigestInspection {
       if (record.headPosition !== null && this.firstHashV2 !== null) {
         out.push(
           logFinding(
-            `the store holds events through position ${record.headPosition} but no running digest of them, though its events carry hash version 2 (from position ${this.firstHashV2}) and were written by a ledger that keeps one: its digest record was removed, so deletions at the end of streams cannot be ruled out.`,
+            {
+              zh: `存储中有截至位置 ${record.headPosition} 的事件，却没有它们的运行摘要，而这些事件带有哈希版本 2（自位置 ${this.firstHashV2} 起），是由保存运行摘要的账本写入的：摘要记录被删除了，无法排除流末尾的事件被删除。`,
+              en: `the store holds events through position ${record.headPosition} but no running digest of them, though its events carry hash version 2 (from position ${this.firstHashV2}) and were written by a ledger that keeps one: its digest record was removed, so deletions at the end of streams cannot be ruled out.`,
+            },
             [this.firstHashV2, record.headPosition],
           ),
         );
@@ -130,16 +136,23 @@ export class LogDigestInspection {
     if (record.backfilledThrough !== null && this.firstHashV2 !== null && this.firstHashV2 <= record.backfilledThrough) {
       out.push(
         logFinding(
-          `the store's running digest through position ${record.backfilledThrough} was rebuilt from the file as found when it was opened without one, yet events there carry hash version 2 (from position ${this.firstHashV2}), written by a ledger that kept the digest as it appended: the digest record had been removed, so deletions and edits before the rebuild cannot be ruled out by it.`,
+          {
+            zh: `存储截至位置 ${record.backfilledThrough} 的运行摘要是在无摘要打开时按当时的文件重建的，但其中的事件带有哈希版本 2（自位置 ${this.firstHashV2} 起），是由追加时即保存摘要的账本写入的：摘要记录曾被删除，重建之前的删除和改动无法据此排除。`,
+            en: `the store's running digest through position ${record.backfilledThrough} was rebuilt from the file as found when it was opened without one, yet events there carry hash version 2 (from position ${this.firstHashV2}), written by a ledger that kept the digest as it appended: the digest record had been removed, so deletions and edits before the rebuild cannot be ruled out by it.`,
+          },
           [this.firstHashV2, record.backfilledThrough],
         ),
       );
     }
     if (record.headPosition === null || record.headPosition < head.position) {
       const last = record.headPosition === null ? 'it holds no events at all' : `its last event is at position ${record.headPosition}`;
+      const lastZh = record.headPosition === null ? '存储中没有任何事件' : `其最后一个事件位于位置 ${record.headPosition}`;
       out.push(
         logFinding(
-          `the store recorded appends through position ${head.position}, but ${last}: events were removed from the end of the log; restore them from a backup or an earlier inspection's copy.`,
+          {
+            zh: `存储记录的追加截至位置 ${head.position}，但${lastZh}：日志末尾的事件被删除了；请从备份或以往检查的副本中恢复。`,
+            en: `the store recorded appends through position ${head.position}, but ${last}: events were removed from the end of the log; restore them from a backup or an earlier inspection's copy.`,
+          },
           [record.headPosition, this.lastMatched],
         ),
       );
@@ -174,8 +187,12 @@ export class LogDigestInspection {
 
   private mismatchAt({ point, since }: Comparison): RaisedFinding {
     const from = since === null ? 'the first event' : `position ${since}`;
+    const fromZh = since === null ? '第一个事件' : `位置 ${since}`;
     return logFinding(
-      `the log from ${from} through position ${point.position} does not match the running digest the store wrote as it appended: events in that stretch were removed, inserted or reordered in the store file.`,
+      {
+        zh: `从${fromZh}到位置 ${point.position} 的日志与存储追加时写下的运行摘要不符：该区段内的事件在存储文件中被删除、插入或调换了顺序。`,
+        en: `the log from ${from} through position ${point.position} does not match the running digest the store wrote as it appended: events in that stretch were removed, inserted or reordered in the store file.`,
+      },
       [since, point.position],
     );
   }
@@ -183,7 +200,10 @@ export class LogDigestInspection {
   private missingAt(point: LogDigestPoint, nextPosition: Position): void {
     this.found.push(
       logFinding(
-        `there is no event at position ${point.position}, where the store recorded a running-digest checkpoint (the next event is at ${nextPosition}): the event there was removed from the store file.`,
+        {
+          zh: `位置 ${point.position} 没有事件，而存储在该处记录了运行摘要检查点（下一个事件位于 ${nextPosition}）：该处的事件已从存储文件中删除。`,
+          en: `there is no event at position ${point.position}, where the store recorded a running-digest checkpoint (the next event is at ${nextPosition}): the event there was removed from the store file.`,
+        },
         [this.lastMatched, nextPosition],
       ),
     );
@@ -197,6 +217,6 @@ function isComparison(entry: RaisedFinding | Comparison): entry is Comparison {
 }
 
 /** A finding about the log itself: no fund, resident or claim to name. */
-function logFinding(message: string, evidence: Iterable<Position | null | undefined>): RaisedFinding {
+function logFinding(message: Bilingual, evidence: Iterable<Position | null | undefined>): RaisedFinding {
   return { fundId: null, message, evidence: uniqueSortedPositions(evidence) };
 }
