@@ -118,6 +118,8 @@ interface Person {
   /** Scheme periods: employee from `employeeFrom` until `residentAgainFrom` (if any). */
   employeeFrom: string | null;
   residentAgainFrom: string | null;
+  /** Each hospital's last discharge of this person, so the realistic history holds no split admission (planted ones only). */
+  lastDischarge?: Map<string, string>;
 }
 
 const ADULT_HARDSHIP: ReadonlyArray<readonly [string, number]> = [
@@ -347,6 +349,24 @@ function inEmployeeScheme(person: Person, date: string): boolean {
   return person.employeeFrom !== null && date >= person.employeeFrom && (person.residentAgainFrom === null || date < person.residentAgainFrom);
 }
 
+/**
+ * The hospital a stay is written at: another one of the same level when the person left this one
+ * within the split-admission window (supervision.split-admission.readmission-days) — a realistic
+ * history breaks no rule by chance. Draws nothing from the person's random stream.
+ */
+function institutionFor(person: Person, careType: string, id: string, admittedAt: string, dischargedAt: string, policy: Policy): string {
+  if (careType !== 'inpatient') return id;
+  const discharges = (person.lastDischarge ??= new Map());
+  let chosen = id;
+  for (let n = 2; ; n += 1) {
+    const last = discharges.get(chosen);
+    if (last === undefined || daysBetween(last, admittedAt) > policy.splitAdmissionDays(admittedAt)) break;
+    chosen = `${id}-${n}`;
+  }
+  discharges.set(chosen, dischargedAt);
+  return chosen;
+}
+
 /** Writes one claim (and its insurer handling); returns what the basic fund paid. */
 async function writeClaim(writer: ScenarioWriter, person: Person, year: EnrolledYear, admittedAt: string, claimId: string, asOf: string): Promise<Decimal> {
   const { rng } = person;
@@ -380,7 +400,7 @@ async function writeClaim(writer: ScenarioWriter, person: Person, year: Enrolled
     claimId,
     residentId: person.residentId,
     careType,
-    institution: { id: designated ? `H-${person.district}-${level}` : `OUT-${level}`, level, designated, district: designated ? person.district : 'out-of-town' },
+    institution: { id: institutionFor(person, careType, designated ? `H-${person.district}-${level}` : `OUT-${level}`, admittedAt, dischargedAt, policy), level, designated, district: designated ? person.district : 'out-of-town' },
     admittedAt,
     dischargedAt,
     totalCost: money(totalCost.toFixed(2)),

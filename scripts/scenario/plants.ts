@@ -16,7 +16,7 @@ import {
   type SettleClaim,
 } from '@ledger/domain';
 import type { EventStorePort } from '@ledger/event-store';
-import { addDays, emptyAccumulations, type HardshipCode, settleClaim } from '@ledger/policy';
+import { addDays, daysBetween, emptyAccumulations, type HardshipCode, settleClaim } from '@ledger/policy';
 import { FundLedger } from '@ledger/projections';
 import type { RuleId } from '@ledger/audit';
 import { appendClaimIgnoringSchemeChanges, appendDecided, enrolledData, type ScenarioWriter, type ScenarioYears } from './history';
@@ -73,6 +73,8 @@ const PLANT_PREFIX: Record<RuleId, string> = {
   'closed-period': 'CP',
   'bank-reconciliation': 'BR',
   'basic-payment': 'BP',
+  'split-admission': 'SA',
+  'duplicate-settlement': 'DU',
 };
 
 function plantId(rule: RuleId, n: number): string {
@@ -351,6 +353,48 @@ export const LEDGER_PLANTS: Partial<Record<RuleId, Plant>> = {
     const reported = plus2 ? policyBasic(ctx, claim, ['dibao']) : policyBasic(ctx, claim, hardship).plus(100);
     await ctx.run({ ...claim, basicFundPayment: reported });
     return { rule: 'basic-payment', fundId, residentId, claimId, description: plus2 ? 'dibao-disabled inpatient paid without the +2 points' : 'basic fund payment 100.00 over the policy' };
+  },
+
+  'split-admission': async (ctx, n) => {
+    const residentId = plantId('split-admission', n);
+    const { fundId } = await paidUpResident(ctx, residentId, districtFor('split-admission', n));
+    const institution = { id: 'H-PLANT-SPLIT', level: 2 as const, designated: true, district: 'wuchang' };
+    const admittedAt = day(ctx.years.last, 3, 1 + (n % 20));
+    const dischargedAt = addDays(admittedAt, 6);
+    // Back in the same hospital within the window (0 days: the next stay starts on the day of discharge).
+    const readmittedAt = addDays(dischargedAt, n % (ctx.policy.splitAdmissionDays(dischargedAt) + 1));
+    const stay = (claimId: string, from: string, to: string): SettleClaim => ({
+      kind: 'SettleClaim',
+      claimId,
+      residentId,
+      careType: 'inpatient',
+      institution,
+      admittedAt: from,
+      dischargedAt: to,
+      totalCost: money('8000.00'),
+      compliantCost: money('7000.00'),
+      settlement: 'direct',
+      filedAt: to,
+    });
+    await ctx.run(stay(`C-${residentId}-a`, admittedAt, dischargedAt));
+    await ctx.run(stay(`C-${residentId}-b`, readmittedAt, addDays(readmittedAt, 5)));
+    return { rule: 'split-admission', fundId, residentId, claimId: `C-${residentId}-b`, description: `readmitted ${daysBetween(dischargedAt, readmittedAt)} day(s) after discharge to the same hospital` };
+  },
+
+  'duplicate-settlement': async (ctx, n) => {
+    const residentId = plantId('duplicate-settlement', n);
+    const { fundId } = await paidUpResident(ctx, residentId, districtFor('duplicate-settlement', n));
+    const admittedAt = day(ctx.years.last, 7, 1 + (n % 20));
+    const settled = (claimId: string): SettleClaim => {
+      const { basicFundPayment: _b, criticalIllnessPayment: _c, assistancePayment: _a, ...computed } = recordedClaim(residentId, claimId, admittedAt, {
+        totalCost: money('420.50'),
+        compliantCost: money('380.25'),
+      });
+      return computed;
+    };
+    await ctx.run(settled(`C-${residentId}-a`));
+    await ctx.run(settled(`C-${residentId}-b`));
+    return { rule: 'duplicate-settlement', fundId, residentId, claimId: `C-${residentId}-b`, description: 'the same outpatient visit settled under two claim ids' };
   },
 
   'insurer-decision-late': async (ctx, n) => insurerPlant(ctx, n, 'insurer-decision-late'),

@@ -73,6 +73,8 @@ export class Auditor {
   private readonly withdrawn = new Set<string>();
   private readonly notEvaluated = new Map<string, NotEvaluatedJson>();
   private readonly eventHooks: readonly EventHook[];
+  /** Each rule's own memory for this audit (RuleContext.state). */
+  private readonly ruleStates = new Map<RuleId, unknown>();
   private logDigest: LogDigestInspection | null = null;
   private readonly logDigestHere: boolean;
   private readonly chain: LogChain;
@@ -275,6 +277,10 @@ export class Auditor {
         into.push(stamped);
       },
       couldNotJudge: (error: unknown) => countNotEvaluated(notEvaluated, id, error),
+      state: <T>(create: () => T): T => {
+        if (!this.ruleStates.has(id)) this.ruleStates.set(id, create());
+        return this.ruleStates.get(id) as T;
+      },
     };
   }
 

@@ -53,7 +53,7 @@ describe('serializeReport', () => {
       'reconciliation', 'projectionCheckpoint', 'funds', 'summary', 'findings',
     ]);
     expect(Object.keys(parsed.findings[0])).toEqual(['rule', 'fundId', 'residentId', 'claimId', 'message', 'messageZh', 'evidence']);
-    expect(Object.keys(parsed.summary.byRule)).toHaveLength(RULE_IDS.length);
+    expect(Object.keys(parsed.summary.byRule)).toEqual([...RULE_IDS]);
     expect(json.endsWith('}\n')).toBe(true);
   });
 });

@@ -78,6 +78,11 @@ export interface RuleContext {
   raise(finding: RaisedFinding): void;
   /** Counts one check of this rule that could not be made, with the error's reason, and goes on. */
   couldNotJudge(error: unknown): void;
+  /**
+   * The rule's own memory for this audit (rules are shared definitions, an audit is one run):
+   * made by `create` the first time it is asked for, the same object in every later hook.
+   */
+  state<T>(create: () => T): T;
 }
 
 /** At the end of the replay a hook also sees what the report itself is built from. */

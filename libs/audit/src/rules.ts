@@ -3,6 +3,7 @@ import { benefitOutsideCoverage } from './inspections/benefit-outside-coverage';
 import { cashAdvanceLate } from './inspections/cash-advance-late';
 import { criticalIllnessPayment } from './inspections/critical-illness-payment';
 import { deductibleWaiver } from './inspections/deductible-waiver';
+import { duplicateSettlement } from './inspections/duplicate-settlement';
 import { dualSchemeBenefit } from './inspections/dual-scheme-benefit';
 import { duplicateStudentBenefit } from './inspections/duplicate-student-benefit';
 import { fundAttribution } from './inspections/fund-attribution';
@@ -11,6 +12,7 @@ import { insurerDecisionLate } from './inspections/insurer-decision-late';
 import { insurerPaymentLate } from './inspections/insurer-payment-late';
 import { ledgerReconciliation } from './inspections/ledger-reconciliation';
 import { newbornExemption } from './inspections/newborn-exemption';
+import { splitAdmission } from './inspections/split-admission';
 import { streamIntegrity } from './inspections/stream-integrity';
 import { closedPeriod } from './inspections/closed-period';
 import { bankReconciliation } from './inspections/bank-reconciliation';
@@ -44,6 +46,8 @@ export const AUDIT_RULES = [
   closedPeriod,
   bankReconciliation,
   basicPayment,
+  splitAdmission,
+  duplicateSettlement,
 ] as const;
 
 export type RuleId = (typeof AUDIT_RULES)[number]['id'];

@@ -189,6 +189,11 @@ export class Policy {
     return this.wholeNumber(P.insurerPaymentDays, on);
   }
 
+  /** An inpatient readmission to the same institution within this many days of discharge is a possible split admission (分解住院, 条例 art. 15). */
+  splitAdmissionDays(on: BusinessDate): number {
+    return this.wholeNumber(P.splitAdmissionDays, on);
+  }
+
   /** A fund paying fewer months of outflow than this from its balance is flagged. */
   monthsOfPaymentWarning(on: BusinessDate): Decimal {
     return this.decimal(P.monthsOfPaymentWarning, on);

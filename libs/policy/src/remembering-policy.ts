@@ -15,6 +15,7 @@ const REMEMBERED = [
   'cashAdvanceWindowDays',
   'insurerDecisionDays',
   'insurerPaymentDays',
+  'splitAdmissionDays',
   'monthsOfPaymentWarning',
   'criticalIllnessPremiumPerCapita',
   'monthsOfPaymentShortage',

@@ -47,6 +47,11 @@ function inspectBasicPayment(folded: Folded, context: RuleContext): void {
   const ratio = policy.basicRatio(claim.careType, level, on).plus(increase).minus(reduction);
   const percent = (value: typeof ratio) => `${toDecimal(value).times(100).toString()}%`;
   const capLeft = policy.basicAnnualCap(on).minus(totalsBefore.basicFundPaid);
+  const termsZh = [
+    waived ? '免除起付标准（linkage-2018 §二(二)1）' : `起付标准 ${deductible.toFixed(2)} 元`,
+    `支付比例 ${percent(ratio)}${increase.isZero() ? '' : `（含低保残疾人提高 ${percent(increase)}，linkage-2018 §二(二)1）`}${reduction.isZero() ? '' : `（非定点降低 ${percent(reduction)}）`}`,
+    `年度最高支付限额 ${policy.basicAnnualCap(on).toFixed(2)} 元尚余 ${(capLeft.isNegative() ? ZERO : capLeft).toFixed(2)} 元`,
+  ];
   const terms = [
     waived ? 'deductible waived (linkage-2018 §二(二)1)' : `deductible ${deductible.toFixed(2)}`,
     `ratio ${percent(ratio)}${increase.isZero() ? '' : ` (incl. +${percent(increase)} for dibao-disabled, linkage-2018 §二(二)1)`}${reduction.isZero() ? '' : ` (less ${percent(reduction)} non-designated)`}`,
@@ -56,9 +61,14 @@ function inspectBasicPayment(folded: Folded, context: RuleContext): void {
     fundId: claim.fundId,
     residentId: claim.residentId,
     claimId: claim.claimId,
-    message:
-      `${claim.careType} claim ${claim.claimId} (admitted ${on}, level ${level}, compliant ${claim.compliantCost.toFixed(2)}) reported a basic fund payment of ${recorded.toFixed(2)}; ` +
-      `the policy pays ${due.toFixed(2)}: ${terms.join(', ')} (policy basic.*).`,
+    message: {
+      zh:
+        `${claim.careType} 报销 ${claim.claimId}（${on} 入院，${level} 级医院，合规费用 ${claim.compliantCost.toFixed(2)} 元）上报基本医保基金支付 ${recorded.toFixed(2)} 元；` +
+        `按政策应付 ${due.toFixed(2)} 元：${termsZh.join('，')}（政策参数 basic.*）。`,
+      en:
+        `${claim.careType} claim ${claim.claimId} (admitted ${on}, level ${level}, compliant ${claim.compliantCost.toFixed(2)}) reported a basic fund payment of ${recorded.toFixed(2)}; ` +
+        `the policy pays ${due.toFixed(2)}: ${terms.join(', ')} (policy basic.*).`,
+    },
     evidence: [claim.position, resident.latestEnrollment(claim.year)?.position],
     withdrawnByReversalOf: `claim:${claim.claimId}`,
   });

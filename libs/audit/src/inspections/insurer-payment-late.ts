@@ -67,9 +67,12 @@ function inspectUnpaidDecisions(context: ReportContext): void {
       fundId: claim.fundId,
       residentId: claim.residentId,
       claimId: claim.claimId,
-      message:
-        `the insurer decided on ${decision.decidedAt} that critical-illness claim ${claim.claimId} is covered, but no payment is recorded by ${asOf}; ` +
-        `the ${window}-day window ended on ${lastDay} (linkage-2018 §二(四)1).`,
+      message: {
+        zh: `大病保险承办机构于 ${decision.decidedAt} 认定报销 ${claim.claimId} 属于保险责任，但截至 ${asOf} 没有赔付记录；${window} 日的赔付时限已于 ${lastDay} 届满（linkage-2018 §二(四)1）。`,
+        en:
+          `the insurer decided on ${decision.decidedAt} that critical-illness claim ${claim.claimId} is covered, but no payment is recorded by ${asOf}; ` +
+          `the ${window}-day window ended on ${lastDay} (linkage-2018 §二(四)1).`,
+      },
       evidence: [decision.position, claim.position],
     });
   }
