@@ -10,6 +10,8 @@ export { REPORT_LANGUAGES, type ReportLanguage } from './templates/labels';
 export interface HtmlReportOptions {
   /** The page's language (findings, titles, labels): Chinese unless asked otherwise. */
   lang?: ReportLanguage;
+  /** Served by the ledger: each evidence position links to GET /v1/events/:position. */
+  eventLinks?: boolean;
 }
 
 /** The funds' names as the bureaus write them (opinions-2017 §二). */
@@ -68,7 +70,7 @@ export function renderInspectionHtml(report: InspectionReport, options: HtmlRepo
             .filter(Boolean)
             .join(' · '),
           message: lang === 'zh' ? f.messageZh : f.message,
-          evidence: f.evidence.join(', ') || t.none,
+          evidence: f.evidence.map((position) => ({ position: String(position), href: options.eventLinks ? `/v1/events/${position}` : null })),
         })),
     })),
     notEvaluated: report.summary.notEvaluated,

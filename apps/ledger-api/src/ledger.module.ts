@@ -17,6 +17,7 @@ import { AuditsController } from './http/audits.controller';
 import { CommandsController } from './http/commands.controller';
 import { QueriesController } from './http/queries.controller';
 import { AuthGuard } from './http/auth.guard';
+import { EventsController } from './http/events.controller';
 import { EVENT_STORE, LEDGER_CONFIG, POLICY, SIGNING_KEY } from './tokens';
 
 /** Starts the read models before the first request and stops everything in order on shutdown. */
@@ -43,7 +44,7 @@ export class LedgerModule {
     return {
       module: LedgerModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CommandsController, QueriesController, AuditsController, PeriodsController],
+      controllers: [CommandsController, QueriesController, AuditsController, PeriodsController, EventsController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: SIGNING_KEY, useFactory: () => resolveSigningKey(config.keySource) },

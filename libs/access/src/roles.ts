@@ -19,14 +19,14 @@ export interface Principal {
 }
 
 /** The actions guarded at the edge. */
-export type Permission = 'record' | 'read-funds' | 'read-residents' | 'run-audits' | 'close-periods' | 'confirm-bank-balances';
+export type Permission = 'record' | 'read-funds' | 'read-residents' | 'run-audits' | 'close-periods' | 'confirm-bank-balances' | 'read-events';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   clerk: ['record', 'read-residents'],
   // The bureau signs the books: it closes years and records what the funds' banks confirm.
-  'finance-bureau': ['read-funds', 'read-residents', 'close-periods', 'confirm-bank-balances'],
+  'finance-bureau': ['read-funds', 'read-residents', 'close-periods', 'confirm-bank-balances', 'read-events'],
   'district-manager': ['record', 'read-funds', 'read-residents'],
-  auditor: ['read-funds', 'read-residents', 'run-audits'],
+  auditor: ['read-funds', 'read-residents', 'run-audits', 'read-events'],
 };
 
 export function isAllowed(principal: Principal, permission: Permission): boolean {

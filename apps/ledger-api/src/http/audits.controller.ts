@@ -36,6 +36,6 @@ export class AuditsController {
     const report = await this.queryBus.execute<RunAuditQuery, InspectionReport>(new RunAuditQuery(body.asOf, baseline));
     if (!wantsHtml(accept)) return report;
     void reply.header('content-type', 'text/html; charset=utf-8').header('content-disposition', `attachment; filename="inspection-${body.asOf}.html"`);
-    return renderInspectionHtml(report);
+    return renderInspectionHtml(report, { eventLinks: true });
   }
 }
