@@ -90,7 +90,8 @@ describe('auditor CLI (runAuditCli)', () => {
     for (const fund of json.funds) {
       expect(html).toContain(`(<code>${fund.fundId}</code>)</td><td class="money">${fund.income}</td><td class="money">${fund.outflow}</td><td class="money">${fund.balance}</td>`);
     }
-    expect(html.match(/<svg/g)).toHaveLength(json.funds.length);
+    // Two charts per fund: month-end balances and months of payment.
+    expect(html.match(/<svg/g)).toHaveLength(2 * json.funds.length);
   });
 
   it('writes the HTML in Chinese by default, with each finding in Chinese, and refuses a language it does not have', async () => {

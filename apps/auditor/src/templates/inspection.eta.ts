@@ -66,6 +66,14 @@ export const INSPECTION_TEMPLATE = `<!DOCTYPE html>
 </figure>
 <% }) %>
 
+<h2><%= it.t.monthsOfPayment %></h2>
+<% it.monthsCharts.forEach(function (chart) { %>
+<figure>
+  <figcaption><%= chart.label %></figcaption>
+  <%~ chart.svg %>
+</figure>
+<% }) %>
+
 <h2><%= it.t.findingsByRule %></h2>
 <table>
   <thead><tr><th><%= it.t.rule %></th><th><%= it.t.finding %></th><th class="money"><%= it.t.count %></th></tr></thead>

@@ -49,6 +49,8 @@ export interface ReportLabels {
   resident(id: string): string;
   claim(id: string): string;
   balanceChartTitle(fundId: string): string;
+  monthsChartTitle(fundId: string): string;
+  monthsOfPayment: string;
   noMovements: string;
 }
 
@@ -92,6 +94,8 @@ export const REPORT_LABELS: Readonly<Record<ReportLanguage, ReportLabels>> = {
     resident: (id) => `参保人 ${id}`,
     claim: (id) => `报销 ${id}`,
     balanceChartTitle: (fundId) => `${fundId} 基金月末余额`,
+    monthsChartTitle: (fundId) => `${fundId} 基金月末可支付月数`,
+    monthsOfPayment: '可支付月数（月末）',
     noMovements: '检查期内无资金变动',
   },
   en: {
@@ -133,6 +137,8 @@ export const REPORT_LABELS: Readonly<Record<ReportLanguage, ReportLabels>> = {
     resident: (id) => `resident ${id}`,
     claim: (id) => `claim ${id}`,
     balanceChartTitle: (fundId) => `Month-end balance of fund ${fundId}`,
+    monthsChartTitle: (fundId) => `Months of payment of fund ${fundId} at each month end`,
+    monthsOfPayment: 'Months of payment (month ends)',
     noMovements: 'no money movements in the audited period',
   },
 };
