@@ -108,6 +108,8 @@ describe('auditor CLI (runAuditCli)', () => {
       expect(html).not.toContain(finding.message);
     }
     expect(html).toContain('重算余额与实时读模型不一致');
+    // Beside each evidence position, what the event there is (type, stream, business date).
+    expect(html).toMatch(/\d+ \([A-Z][A-Za-z]+, (resident|fund)-[^,]+, \d{4}-\d{2}-\d{2}\)/);
     const bad = io();
     expect(await runAuditCli(['--as-of', '2024-12-31', '--out', join(outDir, 'fr'), '--data-dir', dataDir, '--lang', 'fr'], bad.streams)).toBe(2);
     expect(bad.err.join('')).toMatch(/--lang/);

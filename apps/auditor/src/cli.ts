@@ -9,7 +9,7 @@ import { EMBEDDED_EVENTS_FILE, type EventStorePort, openEventStore, parsePositio
 import { loadPolicy } from '@ledger/policy';
 import { readFundLedgerFile } from '@ledger/projections';
 import { collectHashCheck, type ParallelHashCheck, parallelHashCheckAvailable, startParallelHashCheck } from './parallel-hash-check';
-import { renderInspectionHtml, REPORT_LANGUAGES, type ReportLanguage } from './html-report';
+import { type EvidenceEvent, renderInspectionHtml, REPORT_LANGUAGES, type ReportLanguage } from './html-report';
 
 /**
  * The auditor's command line (API.md: `npm run audit -- --as-of YYYY-MM-DD --out DIR`):
@@ -154,7 +154,7 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     mkdirSync(outDir, { recursive: true });
     const base = join(outDir, `inspection-${options.asOf}`);
     writeFileSync(`${base}.json`, serializeReport(report));
-    writeFileSync(`${base}.html`, renderInspectionHtml(report, { lang: options.lang }));
+    writeFileSync(`${base}.html`, renderInspectionHtml(report, { lang: options.lang, evidence: await evidenceIndex(store, report) }));
     stdout.write(
       `inspection as of ${options.asOf}: ${report.eventsReplayed} events replayed (${report.eventsRead} read), ${report.summary.findings} finding(s); wrote ${base}.json and ${base}.html\n`,
     );
@@ -180,6 +180,24 @@ function readBaseline(file: string): LogBaseline {
   } catch (error) {
     throw new UsageError(`--baseline ${file}: ${(error as Error).message}`);
   }
+}
+
+/** What each evidence position holds (type, stream, business date), read back from the store, for the static page. */
+async function evidenceIndex(store: EventStorePort, report: { findings: Array<{ evidence: Array<number | string> }> }): Promise<Map<string, EvidenceEvent>> {
+  const index = new Map<string, EvidenceEvent>();
+  for (const finding of report.findings) {
+    for (const json of finding.evidence) {
+      const key = String(json);
+      if (index.has(key)) continue;
+      const position = BigInt(key);
+      for await (const stored of store.readAll({ after: position === 0n ? null : position - 1n, maxCount: 1 })) {
+        if (stored.position !== position) break;
+        const occurredAt = (stored.metadata as { occurredAt?: unknown } | null)?.occurredAt;
+        index.set(key, { type: stored.type, stream: stored.stream, occurredAt: typeof occurredAt === 'string' ? occurredAt : null });
+      }
+    }
+  }
+  return index;
 }
 
 if (require.main === module) {

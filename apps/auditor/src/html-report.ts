@@ -12,6 +12,14 @@ export interface HtmlReportOptions {
   lang?: ReportLanguage;
   /** Served by the ledger: each evidence position links to GET /v1/events/:position. */
   eventLinks?: boolean;
+  /** What each evidence position holds (the CLI reads it back from the store), shown beside it. */
+  evidence?: ReadonlyMap<string, EvidenceEvent>;
+}
+
+export interface EvidenceEvent {
+  type: string;
+  stream: string;
+  occurredAt: string | null;
 }
 
 /** The funds' names as the bureaus write them (opinions-2017 §二). */
@@ -71,7 +79,10 @@ export function renderInspectionHtml(report: InspectionReport, options: HtmlRepo
             .filter(Boolean)
             .join(' · '),
           message: lang === 'zh' ? f.messageZh : f.message,
-          evidence: f.evidence.map((position) => ({ position: String(position), href: options.eventLinks ? `/v1/events/${position}` : null })),
+          evidence: f.evidence.map((position) => {
+            const held = options.evidence?.get(String(position));
+            return { position: String(position), href: options.eventLinks ? `/v1/events/${position}` : null, what: held ? ` (${held.type}, ${held.stream}, ${held.occurredAt ?? '?'})` : '' };
+          }),
         })),
     })),
     notEvaluated: report.summary.notEvaluated,

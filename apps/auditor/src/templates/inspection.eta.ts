@@ -89,7 +89,7 @@ export const INSPECTION_TEMPLATE = `<!DOCTYPE html>
 <p class="basis"><%= it.t.basis %>: <%= rule.basis %></p>
 <ol class="findings">
 <% rule.findings.forEach(function (f) { %>
-  <li><strong><%= f.subject %></strong><br><%= f.message %><br><span class="meta"><%= it.t.evidence %>: <% if (f.evidence.length === 0) { %><%= it.t.none %><% } %><% f.evidence.forEach(function (e, i) { %><%= i > 0 ? ', ' : '' %><% if (e.href) { %><a href="<%= e.href %>"><%= e.position %></a><% } else { %><%= e.position %><% } %><% }) %></span></li>
+  <li><strong><%= f.subject %></strong><br><%= f.message %><br><span class="meta"><%= it.t.evidence %>: <% if (f.evidence.length === 0) { %><%= it.t.none %><% } %><% f.evidence.forEach(function (e, i) { %><%= i > 0 ? ', ' : '' %><% if (e.href) { %><a href="<%= e.href %>"><%= e.position %></a><% } else { %><%= e.position %><% } %><%= e.what %><% }) %></span></li>
 <% }) %>
 </ol>
 <% } %>
