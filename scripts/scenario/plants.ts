@@ -14,6 +14,7 @@ import {
   type ParentFacts,
   residentStream,
   type SettleClaim,
+  settleFirstClaim,
 } from '@ledger/domain';
 import type { EventStorePort } from '@ledger/event-store';
 import { addDays, daysBetween, emptyAccumulations, type HardshipCode, settleClaim } from '@ledger/policy';
@@ -140,17 +141,7 @@ function recordedClaim(residentId: string, claimId: string, admittedAt: string, 
 
 /** The basic fund payment the policy gives a claim of a resident entitled all year with no earlier claims. */
 function policyBasic(ctx: PlantContext, command: SettleClaim, hardship: HardshipCode[] = []) {
-  return settleClaim(ctx.policy, {
-    on: command.admittedAt,
-    careType: command.careType,
-    institutionLevel: command.institution.level,
-    designated: command.institution.designated,
-    totalCost: command.totalCost,
-    compliantCost: command.compliantCost,
-    hardship,
-    entitledToBasic: true,
-    accumulations: emptyAccumulations(),
-  }).basicFundPayment;
+  return settleFirstClaim(ctx.policy, command, hardship).basicFundPayment;
 }
 
 type Plant = (ctx: PlantContext, n: number) => Promise<PlantedViolation>;

@@ -7,9 +7,10 @@ import {
   money,
   type RecordedBy,
   type SettleClaim,
+  settleFirstClaim,
 } from '@ledger/domain';
 import { type EventStorePort, SqliteEventStore } from '@ledger/event-store';
-import { emptyAccumulations, type HardshipCode, isFenPrecise, loadPolicy, type Policy, settleClaim } from '@ledger/policy';
+import { type HardshipCode, isFenPrecise, loadPolicy, type Policy } from '@ledger/policy';
 import { Auditor, type AuditorOptions, type InspectionReport, type LiveProjection, replayStore } from '@ledger/audit';
 
 /** Helpers for building histories the auditor judges: the real append path plus raw appends. */
@@ -136,17 +137,7 @@ export function claim(residentId: string, overrides: Partial<Omit<SettleClaim, '
  * and leave basic-payment silent.
  */
 export function basicDue(command: SettleClaim, hardship: HardshipCode[] = []): string {
-  return settleClaim(policy, {
-    on: command.admittedAt,
-    careType: command.careType,
-    institutionLevel: command.institution.level,
-    designated: command.institution.designated,
-    totalCost: command.totalCost,
-    compliantCost: command.compliantCost,
-    hardship,
-    entitledToBasic: true,
-    accumulations: emptyAccumulations(),
-  }).basicFundPayment.toFixed(2);
+  return settleFirstClaim(policy, command, hardship).basicFundPayment.toFixed(2);
 }
 
 /**

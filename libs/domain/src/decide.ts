@@ -25,6 +25,7 @@ import type {
   ReverseContribution,
   SettleClaim,
 } from './commands';
+import { claimTerms } from './claim-settlement';
 import { businessKeyOf } from './commands';
 import { daysBetween, yearOf } from './dates';
 import type { DomainEvent, ResidentEnrolledV1 } from './events';
@@ -330,12 +331,7 @@ export function quoteClaim(command: SettleClaim, state: ResidentState, { policy 
   }
   const before = state.accumulations.get(year) ?? EMPTY_ACCUMULATIONS;
   const split = settleClaim(policy, {
-    on: command.admittedAt,
-    careType: command.careType,
-    institutionLevel: command.institution.level,
-    designated: command.institution.designated,
-    totalCost: command.totalCost,
-    compliantCost: command.compliantCost,
+    ...claimTerms(command),
     hardship: (state.years.get(year)?.hardship ?? []) as HardshipCode[],
     entitledToBasic: entitledToBasicBenefits(state, year, command.admittedAt),
     accumulations: before,

@@ -14,3 +14,4 @@ export * from './integrity';
 export * from './policy-refusal';
 export * from './fund-scope';
 export * from './periods';
+export * from './claim-settlement';
