@@ -39,11 +39,11 @@ function isRecordableDate(value: unknown): boolean {
   return year >= YEAR_MIN && year <= YEAR_MAX;
 }
 
-/** A business date of a fact being recorded: a real calendar day in the years YEAR_MIN..YEAR_MAX. */
-export function IsBusinessDate(validationOptions?: ValidationOptions) {
+/** One check for both kinds of date: only the constraint's name (what a client sees in errors) differs. */
+function recordableDate(name: string, validationOptions?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({
-      name: 'isBusinessDate',
+      name,
       target: target.constructor,
       propertyName,
       options: validationOptions,
@@ -57,24 +57,16 @@ export function IsBusinessDate(validationOptions?: ValidationOptions) {
     });
 }
 
+/** A business date of a fact being recorded: a real calendar day in the years YEAR_MIN..YEAR_MAX. */
+export function IsBusinessDate(validationOptions?: ValidationOptions) {
+  return recordableDate('isBusinessDate', validationOptions);
+}
+
 /**
  * A date a question is asked about (`asOf`, a statement's range, an audit's cut-off): the same
  * years. Every answer derives further dates from it (the month's end, the 12 months before it),
  * and past 2100 there is nothing recorded to ask about.
  */
 export function IsQueryDate(validationOptions?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isQueryDate',
-      target: target.constructor,
-      propertyName,
-      options: validationOptions,
-      validator: {
-        validate: isRecordableDate,
-        defaultMessage: (args: ValidationArguments) =>
-          isBusinessDate(args.value)
-            ? `${args.property} must be a date in the years ${YEAR_MIN} to ${YEAR_MAX}`
-            : `${args.property} must be a real calendar date written YYYY-MM-DD`,
-      },
-    });
+  return recordableDate('isQueryDate', validationOptions);
 }
