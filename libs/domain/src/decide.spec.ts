@@ -1,4 +1,3 @@
-import { loadPolicy } from '@ledger/policy';
 import {
   decideAssistanceApplication,
   decideClaim,
@@ -8,31 +7,19 @@ import {
   decideEnrollment,
   decideSchemeChange,
   decideSubsidy,
-  DecisionContext,
   quoteClaim,
 } from './decide';
 import type { DomainEvent, EventOf } from './events';
-import { CommandRefused } from './errors';
 import { money } from './money';
 import { postingsOf } from './postings';
 import { claimsCountedByGrants, evolveResident, foldResident, initialResidentState, ResidentState } from './resident';
 import type { ApplyForAssistance, EnrollResident, SettleClaim } from './commands';
+import { context, refusal } from './testing/fixtures';
 
 /** given(events) → when(decide) → then(events): the domain's behaviour, with no store or framework. */
-const context: DecisionContext = { policy: loadPolicy() };
 const RESIDENT = 'R-1';
 
 const given = (...events: DomainEvent[]): ResidentState => foldResident(RESIDENT, events);
-
-function refusal(run: () => unknown): CommandRefused {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CommandRefused) return error;
-    throw error;
-  }
-  throw new Error('expected the command to be refused');
-}
 
 const enroll = (overrides: Partial<EnrollResident> = {}): EnrollResident => ({
   kind: 'EnrollResident',

@@ -1,27 +1,15 @@
-import { loadPolicy } from '@ledger/policy';
 import { emptyBookFigures, addToBookFigures, STANDARD_LINES, totalIncomeOf, totalOutflowOf, type IncomeAccount, type OutflowAccount } from './chart-of-accounts';
 import type { RecordFundMovement, RecordFundTransfer } from './commands';
-import { decideClaim, decideClaimReversal, decideEnrollment, decideContribution, decideInsurerDecision, decideInsurerPayment, DecisionContext } from './decide';
+import { decideClaim, decideClaimReversal, decideEnrollment, decideContribution, decideInsurerDecision, decideInsurerPayment } from './decide';
 import type { DomainEvent } from './events';
-import { CommandRefused } from './errors';
 import { decideFundMovement, decideFundTransfer, routeFundCommand } from './fund-movements';
 import { formatMoney, money, ZERO } from './money';
 import { postingsOf, type Posting } from './postings';
 import { evolveResident, foldResident, fundsTouchedBy, initialResidentState } from './resident';
+import { context, refusal } from './testing/fixtures';
 
 /** given(events) → when(decide) → then(events and postings), for the fund's own books. */
-const context: DecisionContext = { policy: loadPolicy() };
 const FUND_STREAM_STATE = initialResidentState('fund-huangpi');
-
-function refusal(run: () => unknown): CommandRefused {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CommandRefused) return error;
-    throw error;
-  }
-  throw new Error('expected the command to be refused');
-}
 
 const movement = (overrides: Partial<RecordFundMovement> = {}): RecordFundMovement => ({
   kind: 'RecordFundMovement',

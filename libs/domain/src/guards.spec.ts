@@ -1,26 +1,14 @@
-import { loadPolicy } from '@ledger/policy';
 import type { EnrollResident, LedgerCommand, SettleClaim } from './commands';
-import { decideClaim, decideClaimReversal, decideContribution, decideContributionReversal, decideEnrollment, DecisionContext } from './decide';
-import { CommandRefused } from './errors';
+import { decideClaim, decideClaimReversal, decideContribution, decideContributionReversal, decideEnrollment } from './decide';
 import type { DomainEvent } from './events';
 import { fundsAddressedBy, fundsWrittenBy, refuseOutsideFund } from './fund-scope';
 import { money } from './money';
 import { withinPolicy } from './policy-refusal';
 import { evolveResident, foldResident, ResidentState } from './resident';
+import { context, refusal } from './testing/fixtures';
 
 /** given(events) → when(command) → then(refusal or events): the guards around decide(). */
-const context: DecisionContext = { policy: loadPolicy() };
 const RESIDENT = 'R-G';
-
-function refusal(run: () => unknown): CommandRefused {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CommandRefused) return error;
-    throw error;
-  }
-  throw new Error('expected the command to be refused');
-}
 
 const enroll = (district: string, year: number, overrides: Partial<EnrollResident> = {}): EnrollResident => ({
   kind: 'EnrollResident', enrollmentId: `E-${year}`, residentId: RESIDENT, year, birthDate: '1980-01-01', category: 'adult',

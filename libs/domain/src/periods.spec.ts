@@ -13,19 +13,10 @@ import {
   NO_CLOSED_PERIODS,
   refuseClosedPeriod,
 } from './periods';
+import { refusal } from './testing/fixtures';
 
 /** given(closes) → when(command) → then(events | refusal), with no store or framework. */
 const given = (...events: DomainEvent[]): ClosedPeriods => events.reduce(evolvePeriods, NO_CLOSED_PERIODS);
-
-function refusal(run: () => unknown): CommandRefused {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CommandRefused) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 function books(huangpi = { opening: '100.00', income: '50.00', outflow: '30.00', closing: '120.00' }): ClosingBooks {
   const funds = {} as ClosingBooks['funds'];
