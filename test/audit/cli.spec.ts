@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { decodeEvent, LedgerService } from '@ledger/application';
+import { decodeEvent } from '@ledger/application';
 import { SqliteEventStore } from '@ledger/event-store';
 import { ProjectionRunner, readFundLedgerFile } from '@ledger/projections';
 import { runAuditCli } from '../../apps/auditor/src/cli';
 import { AUDITOR_NODE_OPTIONS } from '../../apps/auditor/src/node-options';
-import { CLERK, claim, FIXED_CLOCK, fundSubsidy, enrollment, contribution, policy } from './support';
+import { claim, recordSmallHistory } from './support';
 
 /** Captures what the CLI writes. */
 function io() {
@@ -28,14 +28,8 @@ describe('auditor CLI (runAuditCli)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'audit-cli-data-'));
     outDir = mkdtempSync(join(tmpdir(), 'audit-cli-out-'));
     const store = new SqliteEventStore({ file: join(dataDir, 'events.sqlite') });
-    const ledger = new LedgerService({ store, policy, clock: FIXED_CLOCK });
-    const run = (command: Parameters<LedgerService['execute']>[0]) => ledger.execute(command, CLERK);
-    await run(fundSubsidy('caidian'));
-    const resident = enrollment({ hukou: { local: true, district: 'caidian' }, residenceDistrict: 'caidian' });
-    await run(resident);
-    await run(contribution(resident.residentId, '380.00'));
-    await run(claim(resident.residentId, { admittedAt: '2024-05-01', dischargedAt: '2024-05-01', filedAt: '2024-05-01' }));
-    await run(claim(resident.residentId, { admittedAt: '2025-02-01', dischargedAt: '2025-02-01', filedAt: '2025-02-01', basicFundPayment: '10.00' }));
+    const { run, residentId } = await recordSmallHistory(store);
+    await run(claim(residentId, { admittedAt: '2025-02-01', dischargedAt: '2025-02-01', filedAt: '2025-02-01', basicFundPayment: '10.00' }));
     // The live read model, persisted as the API keeps it.
     const runner = new ProjectionRunner({ store, file: join(dataDir, 'projections.sqlite'), decode: decodeEvent });
     await runner.start();

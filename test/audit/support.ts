@@ -38,6 +38,22 @@ export function newHistory(): TestHistory {
   };
 }
 
+/**
+ * The small history the CLI and tamper-evidence specs audit, recorded through the ledger: the caidian
+ * fund's subsidy, one resident enrolled and paid up for 2024, one outpatient claim in May 2024.
+ * Returns a way to record more and the resident, for specs that need a longer history.
+ */
+export async function recordSmallHistory(store: EventStorePort) {
+  const ledger = new LedgerService({ store, policy, clock: FIXED_CLOCK });
+  const run = (command: Parameters<LedgerService['execute']>[0]) => ledger.execute(command, CLERK);
+  await run(fundSubsidy('caidian'));
+  const resident = enrollment({ hukou: { local: true, district: 'caidian' }, residenceDistrict: 'caidian' });
+  await run(resident);
+  await run(contribution(resident.residentId, '380.00'));
+  await run(claim(resident.residentId, { admittedAt: '2024-05-01', dischargedAt: '2024-05-01', filedAt: '2024-05-01' }));
+  return { run, residentId: resident.residentId };
+}
+
 /** Appends already-decided events to a stream as a faulty tool or a migration would: correctly hashed. */
 export async function appendRaw(store: EventStorePort, stream: string, events: DomainEvent[]): Promise<void> {
   await appendUndecided(store, stream, events, { recordedAt: FIXED_CLOCK().toISOString(), recordedBy: CLERK, requestDigest: 'raw-append' });

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { LedgerService } from '@ledger/application';
 import { SqliteEventStore } from '@ledger/event-store';
 import { runAuditCli } from '../../apps/auditor/src/cli';
-import { CLERK, claim, contribution, enrollment, FIXED_CLOCK, fundSubsidy, policy } from './support';
+import { CLERK, FIXED_CLOCK, fundSubsidy, policy, recordSmallHistory } from './support';
 
 /** Issue 13 item 5: the audit judges the store file as found, never writes to it, and a tamperer cannot hide behind it. */
 
@@ -31,13 +31,7 @@ function fingerprint(dataDir: string) {
 
 async function writeHistory(dataDir: string): Promise<void> {
   const store = new SqliteEventStore({ file: join(dataDir, 'events.sqlite') });
-  const ledger = new LedgerService({ store, policy, clock: FIXED_CLOCK });
-  const run = (command: Parameters<LedgerService['execute']>[0]) => ledger.execute(command, CLERK);
-  await run(fundSubsidy('caidian'));
-  const resident = enrollment({ hukou: { local: true, district: 'caidian' }, residenceDistrict: 'caidian' });
-  await run(resident);
-  await run(contribution(resident.residentId, '380.00'));
-  await run(claim(resident.residentId, { admittedAt: '2024-05-01', dischargedAt: '2024-05-01', filedAt: '2024-05-01' }));
+  await recordSmallHistory(store);
   await store.close();
 }
 
@@ -67,9 +61,11 @@ async function auditJson(dataDir: string, outDir: string, extra: string[] = []) 
   return JSON.parse(readFileSync(join(outDir, 'inspection-2024-12-31.json'), 'utf8'));
 }
 
-describe('the audit reads the store read-only', () => {
-  let dataDir: string;
-  let outDir: string;
+let dataDir: string;
+let outDir: string;
+
+/** Each test of the calling describe gets its own store file with the small history, and an empty output directory. */
+function withFreshHistory(): void {
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tamper-data-'));
     outDir = mkdtempSync(join(tmpdir(), 'tamper-out-'));
@@ -79,6 +75,10 @@ describe('the audit reads the store read-only', () => {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(outDir, { recursive: true, force: true });
   });
+}
+
+describe('the audit reads the store read-only', () => {
+  withFreshHistory();
 
   it('leaves the file byte for byte as it was, with the same modification time', async () => {
     const before = fingerprint(dataDir);
@@ -116,17 +116,7 @@ describe('the audit reads the store read-only', () => {
 });
 
 describe('a baseline report held elsewhere', () => {
-  let dataDir: string;
-  let outDir: string;
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tamper-data-'));
-    outDir = mkdtempSync(join(tmpdir(), 'tamper-out-'));
-    await writeHistory(dataDir);
-  });
-  afterEach(() => {
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(outDir, { recursive: true, force: true });
-  });
+  withFreshHistory();
 
   it("states the log digest at its last position: the store's own record of it, for an untouched history", async () => {
     const report = await auditJson(dataDir, outDir);
