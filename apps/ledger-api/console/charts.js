@@ -105,17 +105,25 @@ window.Charts = (function () {
     return option;
   }
 
+  /** A round axis top (a multiple of half a power of ten), so the last tick is not crowded by an odd maximum. */
+  function roundedTop(value) {
+    const step = Math.pow(10, Math.floor(Math.log10(value))) / 2;
+    return Math.ceil(value / step) * step;
+  }
+
   /** Months of payment per fund as bars, each coloured by its level, with the three levels as lines. */
   function monthsByFund(lang, names, values, levels, labels) {
     const colour = (v) => (v === null ? '#c0c6cf' : v < levels.shortage ? '#c2473d' : v < levels.warning ? '#e0803a' : v > levels.excess ? '#2f6fb3' : '#3a9b6e');
-    const line = (name, value, color) => ({ name, yAxis: value, lineStyle: { color, type: 'dashed' }, label: { formatter: name + ' ' + value, position: 'insideStartTop', color, fontSize: 11 } });
+    // Each level's label sits at its own place along the line: the shortage and warning lines are
+    // only a few pixels apart on a tall axis, and labels at one end overprinted each other.
+    const line = (name, value, color, position) => ({ name, yAxis: value, lineStyle: { color, type: 'dashed' }, label: { formatter: name + ' ' + value, position, color, fontSize: 11 } });
     return {
       animation: false,
       grid: { left: 56, right: 28, top: 24, bottom: 32 },
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : String(v)) },
       xAxis: { type: 'category', data: names, axisLabel: { interval: 0 } },
       // Tall enough for the warning line; the excess line shows once a fund comes near it.
-      yAxis: { type: 'value', min: 0, max: (extent) => Math.ceil(Math.max(extent.max, levels.warning) * 1.15), axisLabel: { hideOverlap: true } },
+      yAxis: { type: 'value', min: 0, max: (extent) => roundedTop(Math.max(extent.max, levels.warning) * 1.15), axisLabel: { hideOverlap: true } },
       series: [
         {
           name: labels.series,
@@ -124,7 +132,7 @@ window.Charts = (function () {
           data: values.map((v) => ({ value: v === null ? null : Number(v), itemStyle: { color: colour(v === null ? null : Number(v)) } })),
           // The API's own text ("2.0"), not the number it parses to.
           label: { show: true, position: 'top', formatter: (p) => (values[p.dataIndex] === null ? '—' : String(values[p.dataIndex])) },
-          markLine: { silent: true, symbol: 'none', data: [line(labels.short, levels.shortage, '#c2473d'), line(labels.warn, levels.warning, '#e0803a'), line(labels.excess, levels.excess, '#2f6fb3')] },
+          markLine: { silent: true, symbol: 'none', data: [line(labels.short, levels.shortage, '#c2473d', 'insideStartTop'), line(labels.warn, levels.warning, '#e0803a', 'insideEndTop'), line(labels.excess, levels.excess, '#2f6fb3', 'insideMiddleTop')] },
         },
       ],
     };
