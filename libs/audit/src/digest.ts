@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { ResumableSha256 } from './resumable-sha256';
 
 /**
  * The digest of the events an audit replayed, so two reports can tell whether they saw the same
@@ -13,8 +14,15 @@ import { createHash, type Hash } from 'node:crypto';
  * (EventStoreDB) gives the same digest. No events: the sha256 of the empty string.
  */
 export class ReplayDigest {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: RunningSha256;
   private count = 0;
+  readonly sealable: boolean;
+
+  /** sealable: kept in plain data, so an audit can seal it and a later one carry on (sealed-state.ts). */
+  constructor(sealable = false) {
+    this.hash = runningSha256(sealable);
+    this.sealable = sealable;
+  }
 
   add(eventId: string, hash: unknown): void {
     this.hash.update(`${eventId}\n${typeof hash === 'string' ? hash : ''}\n`);
@@ -23,10 +31,26 @@ export class ReplayDigest {
 
   /** The digest of the events added so far (more may be added after reading it). */
   get value(): string {
-    return this.hash.copy().digest('hex');
+    return this.hash.hex();
   }
 
   get events(): number {
     return this.count;
   }
+}
+
+/** A sha256 over text added piece by piece, readable at any point. */
+export interface RunningSha256 {
+  update(text: string): unknown;
+  hex(): string;
+}
+
+/**
+ * node:crypto's (fastest: ~0.2 µs a line) unless the state must be sealable, then the plain-data
+ * one (~1.2 µs a line; an audit's two running digests cost it about 1.5 s a million events).
+ */
+export function runningSha256(sealable: boolean): RunningSha256 {
+  if (sealable) return new ResumableSha256();
+  const hash = createHash('sha256');
+  return { update: (text: string) => hash.update(text), hex: () => hash.copy().digest('hex') };
 }

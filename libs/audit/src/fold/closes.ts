@@ -1,6 +1,6 @@
-import { createHash, type Hash } from 'node:crypto';
 import type { BankBalanceConfirmedV1, BusinessDate } from '@ledger/domain';
 import type { Position, StoredEvent } from '@ledger/event-store';
+import { type RunningSha256, runningSha256 } from '../digest';
 
 /**
  * The history as a close states it (libs/domain periods.ts): every event read through a position,
@@ -18,7 +18,7 @@ export interface HistoryPoint {
  * reached before each close, the latest close replayed, and the confirmations to judge at the end.
  */
 export class ClosesFold {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: RunningSha256;
   private count = 0;
   private lastPosition: Position | null = null;
   /** The history just before the last PeriodClosed read. */
@@ -27,10 +27,15 @@ export class ClosesFold {
   latest: { year: number; closedAt: BusinessDate; position: Position } | null = null;
   readonly bankConfirmations: Array<{ data: BankBalanceConfirmedV1; position: Position }> = [];
 
+  /** sealable: the running digest kept in plain data (see digest.ts runningSha256). */
+  constructor(sealable = false) {
+    this.hash = runningSha256(sealable);
+  }
+
   /** Every event read, in position order, before it is replayed (or not). */
   read(stored: StoredEvent): void {
     if (stored.type === 'PeriodClosed') {
-      this.beforeClose = { position: this.lastPosition, count: this.count, digest: this.hash.copy().digest('hex') };
+      this.beforeClose = { position: this.lastPosition, count: this.count, digest: this.hash.hex() };
     }
     const hash = (stored.metadata as { hash?: unknown } | null)?.hash;
     this.hash.update(`${stored.eventId}\n${typeof hash === 'string' ? hash : ''}\n`);
