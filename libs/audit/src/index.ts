@@ -15,3 +15,4 @@ export { storedContentMatchesHash } from './fold/event-hash';
 export { type ComputedLogDigests, LogDigestInspection } from './integrity/log-digest';
 export * from './rule';
 export { baselineFromReport, type ComputedLogChain, type LogBaseline, LogChain } from './integrity/log-baseline';
+export { type SealedStateHeader, SealedStateRefused, SEALED_STATE_FORMAT, readSealedState, sha256Hex, writeSealedState } from './sealed-state';

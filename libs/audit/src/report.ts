@@ -82,6 +82,16 @@ export interface InspectionReport {
   logDigestAtLastPosition: string | null;
   /** How the history was compared with a baseline report (integrity/log-baseline.ts); null without one. */
   baseline: string | null;
+  /**
+   * Only when the audit sealed its state (--seal): the state file's sha256, its position (this
+   * report's lastPositionRead) and log digest there, which a later --resume is checked against.
+   */
+  sealedState?: { position: PositionJson; logDigest: string; sha256: string };
+  /**
+   * Only when the audit resumed from a sealed state (--resume): the position the replay started
+   * after, and the state's sha256. The one field in which it differs from a full replay's report.
+   */
+  resumedFrom?: { position: PositionJson; sealedStateSha256: string };
   funds: FundReportJson[];
   summary: SummaryJson;
   findings: FindingJson[];
@@ -117,6 +127,8 @@ export function serializeReport(report: InspectionReport): string {
     logDigest: report.logDigest,
     logDigestAtLastPosition: report.logDigestAtLastPosition,
     baseline: report.baseline,
+    ...(report.sealedState ? { sealedState: { position: report.sealedState.position, logDigest: report.sealedState.logDigest, sha256: report.sealedState.sha256 } } : {}),
+    ...(report.resumedFrom ? { resumedFrom: { position: report.resumedFrom.position, sealedStateSha256: report.resumedFrom.sealedStateSha256 } } : {}),
     funds: report.funds.map((fund) => ({
       fundId: fund.fundId,
       income: fund.income,

@@ -123,15 +123,28 @@ export class AuditFold {
   /** The books restricted to events at or before `booksCheckpoint` (a stale live projection's point). */
   readonly booksAtCheckpoint: FundBooks | null;
   /** The closes and bank confirmations, and the digest of every event read (Auditor.replay feeds it). */
-  readonly closes = new ClosesFold();
+  readonly closes: ClosesFold;
   /** The event being applied (its business date and key are what every Folded shares). */
   current: AuditedEvent | null = null;
 
   constructor(
     private readonly policy: Policy,
-    private readonly booksCheckpoint: Position | null | undefined,
+    private booksCheckpoint: Position | null | undefined,
+    /** Every running digest kept in plain data, so the fold can be sealed (sealed-state.ts). */
+    sealable = false,
   ) {
     this.booksAtCheckpoint = booksCheckpoint === undefined ? null : new FundBooks();
+    this.closes = new ClosesFold(sealable);
+  }
+
+  /**
+   * A fold restored from a sealed state (auditor-seal.ts) keeps its books at the resuming audit's
+   * live-projection point: `booksThere` are the books as they stood there (a copy of the sealed
+   * books when that point is at or after the sealed position), null when there is no point.
+   */
+  keepBooksAt(checkpoint: Position | null | undefined, booksThere: FundBooks | null): void {
+    this.booksCheckpoint = checkpoint;
+    (this as { booksAtCheckpoint: FundBooks | null }).booksAtCheckpoint = booksThere;
   }
 
   resident(residentId: string): ResidentRecord {

@@ -234,6 +234,15 @@ const NO_CLAIMS: ReadonlyMap<string, ClaimRecord> = new Map();
 const NO_CODES = Object.freeze([]) as unknown as HardshipCode[];
 export const NO_PARENTS = Object.freeze([]) as unknown as ParentFacts[];
 
+/** The records' shared constants by name: a sealed state (auditor-seal.ts) refers to them, never copies them. */
+export const SHARED_RECORD_CONSTANTS: ReadonlyMap<string, object> = new Map<string, object>([
+  ['records.NO_SCHEMES', NO_SCHEMES],
+  ['records.NO_YEARS', NO_YEARS],
+  ['records.NO_CLAIMS', NO_CLAIMS],
+  ['records.NO_CODES', NO_CODES],
+  ['records.NO_PARENTS', NO_PARENTS],
+]);
+
 export function knownHardshipCodes(codes: readonly unknown[]): HardshipCode[] {
   if (codes.length === 0) return NO_CODES;
   return [...new Set(codes.filter(isHardshipCode))].sort();

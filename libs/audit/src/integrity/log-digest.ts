@@ -92,6 +92,45 @@ export class LogDigestInspection {
     }
   }
 
+  /** The first event read that carries hash version 2 (for a sealed state to carry on with). */
+  get firstHashVersion2(): Position | null {
+    return this.firstHashV2;
+  }
+
+  /**
+   * Takes up the log where a sealed audit left it (auditor-seal.ts): as if every event through
+   * `position` had been observed — one comparison per checkpoint of this record there, judged like
+   * any other once the digests recomputed from the store (from its first event) are settled.
+   * `firstHashV2`: what the sealed audit found. The resuming audit refuses unless each of those
+   * comparisons matched (failedThrough), so nothing else of the sealed log's state is needed.
+   */
+  resumeAfter(position: Position, firstHashV2: Position | null): void {
+    if (this.lastSeen !== null) throw new Error('resumeAfter must be called before the first event is observed');
+    const record = this.record;
+    this.firstHashV2 = firstHashV2;
+    if (record.headPosition === null || record.headPosition < position) return;
+    const checkpoints = record.checkpoints;
+    while (this.nextCheckpoint < checkpoints.length && checkpoints[this.nextCheckpoint].position <= position) {
+      this.compareAt(checkpoints[this.nextCheckpoint], this.nextCheckpoint);
+      this.nextCheckpoint += 1;
+    }
+    if (record.head !== null && record.head.position === position) this.compareAt(record.head, 'head');
+    this.lastSeen = position;
+  }
+
+  /** The places at or before `position` where the settled digests do not match the record. */
+  failedThrough(position: Position): Position[] {
+    const computed = this.computed;
+    if (computed === null) throw new Error('the running digests computed elsewhere were not settled');
+    const failed: Position[] = [];
+    for (const entry of this.found) {
+      if (!isComparison(entry) || entry.point.position > position) continue;
+      const reached = entry.slot === 'head' ? computed.head : computed.checkpoints[entry.slot];
+      if (reached !== entry.point.digest) failed.push(entry.point.position);
+    }
+    return failed;
+  }
+
   /** The digests this inspection reached (it must have computed them itself). */
   computedDigests(): ComputedLogDigests {
     if (!this.computeHere || this.computed === null) throw new Error('this log digest inspection did not compute the digests itself');

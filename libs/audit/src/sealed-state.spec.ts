@@ -1,0 +1,58 @@
+import { deserialize, serialize } from 'node:v8';
+import { ClassRegistry, decodeGraph, encodeGraph, readSealedState, SealedStateRefused, writeSealedState } from './sealed-state';
+
+class Tally {
+  counts = new Map<string, number>();
+  seen = new Uint32Array(4);
+  add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+}
+class Unknown {
+  value = 1;
+}
+
+function roundTrip(value: unknown, registry: ClassRegistry, externals = new Map<object, string>()): unknown {
+  const named = new Map([...externals].map(([object, name]) => [name, object]));
+  return decodeGraph(deserialize(serialize(encodeGraph(value, registry, externals))), registry, named);
+}
+
+describe('sealing a state graph', () => {
+  const registry = new ClassRegistry();
+  registry.add(Tally.prototype);
+
+  it('gives back class instances with their prototypes, shared references shared, typed arrays and bigints', () => {
+    const tally = new Tally();
+    tally.add('a');
+    tally.seen[2] = 7;
+    const shared = { position: 12n };
+    const restored = roundTrip({ tally, list: [shared, shared], set: new Set(['x']) }, registry) as { tally: Tally; list: Array<{ position: bigint }>; set: Set<string> };
+    expect(restored.tally).toBeInstanceOf(Tally);
+    restored.tally.add('a');
+    expect(restored.tally.counts.get('a')).toBe(2);
+    expect([...restored.tally.seen]).toEqual([0, 0, 7, 0]);
+    expect(restored.list[0]).toBe(restored.list[1]);
+    expect(restored.list[0].position).toBe(12n);
+    expect(restored.set.has('x')).toBe(true);
+  });
+
+  it('refers to named outside objects instead of copying them', () => {
+    const policy = { version: 'p' };
+    const restored = roundTrip({ policy }, registry, new Map([[policy, 'policy']])) as { policy: object };
+    expect(restored.policy).toBe(policy);
+  });
+
+  it('refuses what it could not give back as it was: a class it does not know, a function, a frozen shared constant', () => {
+    expect(() => encodeGraph({ x: new Unknown() }, registry, new Map())).toThrow(/an instance of Unknown at \$\.x, a class the seal does not know/);
+    expect(() => encodeGraph({ f: () => 1 }, registry, new Map())).toThrow(/a function at \$\.f/);
+    expect(() => encodeGraph({ none: Object.freeze([]) }, registry, new Map())).toThrow(/a frozen object at \$\.none/);
+  });
+
+  it('reads back the header it wrote and refuses another format or a file that is not a state', () => {
+    const header = { format: 1, position: '9', logDigest: 'd', asOf: '2024-12-31', policyVersion: 'v', policyDigest: 'pd', eventsRead: 9 };
+    const file = writeSealedState(header, Buffer.from('payload'));
+    expect(readSealedState(file)).toEqual({ header, payload: Buffer.from('payload') });
+    expect(() => readSealedState(writeSealedState({ ...header, format: 99 }, Buffer.alloc(0)))).toThrow(SealedStateRefused);
+    expect(() => readSealedState(Buffer.from('not a state'))).toThrow(/not a sealed audit state/);
+  });
+});
