@@ -63,7 +63,7 @@ export async function confirmMatchingBalance(ctx: PlantContext): Promise<void> {
   const service = periods(ctx);
   const date = `${ctx.years.last}-09-30`;
   const balance = await service.balanceAsOf('municipal', date);
-  await service.confirmBankBalance({ kind: 'ConfirmBankBalance', confirmationId: 'BANK-municipal-Q3', fundId: 'municipal', date, balance }, BUREAU);
+  await service.confirmBankBalance({ kind: 'ConfirmBankBalance', confirmationId: `BANK-municipal-Q3${ctx.appendedSuffix ?? ''}`, fundId: 'municipal', date, balance }, BUREAU);
 }
 
 /** A bank balance 1.00 above the books on a month end of the last year. */

@@ -41,6 +41,8 @@ export interface PlantedViolation {
 export interface PlantContext extends ScenarioWriter {
   years: ScenarioYears;
   recordedAt: string;
+  /** Told apart from an earlier scenario in the same store (ScenarioOptions.firstResident): its fixed ids get a suffix. */
+  appendedSuffix?: string;
 }
 
 const NEW_CITY_FUNDS: readonly FundId[] = ['caidian', 'jiangxia', 'dongxihu', 'huangpi', 'xinzhou'];

@@ -19,6 +19,11 @@ export interface ScenarioOptions {
   seed: number;
   /** How many ordinary residents (planted violations add their own). */
   residents: number;
+  /**
+   * The first ordinary resident's number (default 1): a second scenario appended to the same store
+   * (later years, other plants) starts past the first one's residents so their records never collide.
+   */
+  firstResident?: number;
   /** How many violations of each rule to plant. */
   violations?: Partial<Record<RuleId, number>>;
   /** Insurance years the history covers; default 2022–2024. */
@@ -77,7 +82,8 @@ export async function generateScenario(options: ScenarioOptions): Promise<Scenar
 
   const enrolledCount = new Map<string, number>();
   const outflow = new Map<string, Decimal>();
-  for (let index = 1; index <= options.residents; index += 1) {
+  const firstResident = options.firstResident ?? 1;
+  for (let index = firstResident; index < firstResident + options.residents; index += 1) {
     const written = await writeResident(writer, seed, index, years);
     const fundId = fundOfResidentIndex(index);
     for (const year of new Set(written.years)) enrolledCount.set(`${fundId}|${year}`, (enrolledCount.get(`${fundId}|${year}`) ?? 0) + 1);
@@ -88,6 +94,7 @@ export async function generateScenario(options: ScenarioOptions): Promise<Scenar
   await writePerCapitaSubsidies(writer, enrolledCount, outflow, years, FUND_IDS);
 
   const context: PlantContext = { ...writer, years, recordedAt: SCENARIO_CLOCK.toISOString() };
+  if (firstResident !== 1) context.appendedSuffix = `-${years.first}`;
   const planted: PlantedViolation[] = [];
   for (const rule of RULE_IDS) {
     const plant = LEDGER_PLANTS[rule];

@@ -2,13 +2,26 @@ import { CommanderError, Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Auditor, baselineFromReport, type LiveProjection, type LogBaseline, replayStore, serializeReport } from '@ledger/audit';
+import {
+  Auditor,
+  baselineFromReport,
+  type LiveProjection,
+  type LogBaseline,
+  positionJson,
+  readSealedState,
+  replayStore,
+  SealedStateRefused,
+  type SealedStateHeader,
+  serializeReport,
+  sha256Hex,
+  writeSealedState,
+} from '@ledger/audit';
 import { resolveDataDir } from '@ledger/access';
 import { isBusinessDate, shanghaiDateOf } from '@ledger/domain';
 import { EMBEDDED_EVENTS_FILE, type EventStorePort, openEventStore, parsePosition, type Position } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { readFundLedgerFile } from '@ledger/projections';
-import { collectHashCheck, type ParallelHashCheck, parallelHashCheckAvailable, startParallelHashCheck } from './parallel-hash-check';
+import { checkHashesInline, collectHashCheck, type ParallelHashCheck, parallelHashCheckAvailable, startParallelHashCheck } from './parallel-hash-check';
 import { type EvidenceEvent, renderInspectionHtml, REPORT_LANGUAGES, type ReportLanguage } from './html-report';
 
 /**
@@ -35,7 +48,16 @@ export interface AuditCliIo {
 
 const AUDIT_HELP = `
 Exit codes: 0 the report was written, whatever it finds; 1 the audit could not run (no or
-unreadable store, unreadable parameters, unwritable output); 2 bad arguments.
+unreadable store, unreadable parameters, unwritable output); 2 bad arguments; 3 a sealed state
+was refused (--seal: the history read cannot be sealed; --resume: the state, its report or the
+store's history through the sealed position do not match) — the message names what.
+
+Incremental audits: an audit can seal its state at its last position (--seal FILE; its report
+records the file's sha256), and a later audit resume from it (--resume FILE --baseline ITS-REPORT),
+replaying only the events after that position. The state must match the report's sha256, and the
+store's history through the sealed position must still have the log digest the report states
+(recomputed from the first event, as --baseline does); otherwise nothing is written. The report is
+the one a full replay gives, but for its "resumedFrom" field.
 
 Examples:
   npm run audit                                            # up to today (Asia/Shanghai), into ./reports
@@ -43,11 +65,14 @@ Examples:
   npm run audit -- --as-of 2025-06-30 --position 120000    # and no further than that store position
   npm run audit -- --baseline reports/inspection-2024-12-31.json   # the history that audit saw is unchanged
   npm run audit -- --as-of 2024-12-31 --lang en            # the HTML in English (the JSON carries both languages)
+  npm run audit -- --as-of 2024-12-31 --seal reports/state-2024.bin
+  npm run audit -- --as-of 2025-12-31 --resume reports/state-2024.bin --baseline reports/inspection-2024-12-31.json --seal reports/state-2025.bin
   DATA_DIR=/tmp/scn npm run audit -- --as-of 2025-12-31 --out /tmp/scn/reports`;
 
 export const EXIT_OK = 0;
 export const EXIT_COULD_NOT_RUN = 1;
 export const EXIT_BAD_ARGUMENTS = 2;
+export const EXIT_STATE_REFUSED = 3;
 
 class UsageError extends Error {}
 
@@ -57,7 +82,16 @@ interface CliOptions {
   dataDir?: string;
   position?: string;
   baseline?: string;
+  seal?: string;
+  resume?: string;
   lang: ReportLanguage;
+}
+
+/** The state a --resume names, read and checked against the sha256 its --baseline report records. */
+interface ResumeFrom {
+  header: SealedStateHeader;
+  payload: Buffer;
+  sha256: string;
 }
 
 /** Runs the CLI in-process. `argv`: the arguments after the script name. Resolves to the exit code. */
@@ -74,6 +108,8 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     .option('--data-dir <dir>', 'ledger data folder (default: $DATA_DIR, else data, from the repository root)')
     .option('--position <n>', 'also stop at this store position')
     .option('--baseline <report.json>', "an earlier inspection's JSON: the history through its last position must still have the log digest it states")
+    .option('--seal <state-file>', "also write the audit's state at its last position, for a later --resume (the report records its sha256)")
+    .option('--resume <state-file>', "start from a state an earlier audit sealed (with --baseline that audit's report): replay only the events after it")
     .addOption(new Option('--lang <lang>', "the HTML report's language (the JSON carries both)").choices(REPORT_LANGUAGES).default('zh'))
     .addHelpText('after', AUDIT_HELP)
     .exitOverride()
@@ -82,6 +118,7 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
   let options: CliOptions;
   let throughPosition: Position | null = null;
   let baseline: LogBaseline | null = null;
+  let baselineJson: unknown = null;
   try {
     program.parse([...argv], { from: 'user' });
     options = program.opts<CliOptions>();
@@ -96,10 +133,13 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
       }
     }
     if (options.baseline !== undefined) {
-      baseline = readBaseline(resolve(cwd, options.baseline));
+      ({ baseline, json: baselineJson } = readBaseline(resolve(cwd, options.baseline)));
       if (throughPosition !== null && throughPosition < baseline.position) {
         throw new UsageError(`--position ${throughPosition} stops before the baseline's last position ${baseline.position}: the audit must read the history the baseline covers`);
       }
+    }
+    if (options.resume !== undefined && options.baseline === undefined) {
+      throw new UsageError('--resume needs --baseline: the report of the audit that sealed the state (it records the state\'s sha256 and log digest)');
     }
   } catch (error) {
     if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_OK : EXIT_BAD_ARGUMENTS;
@@ -111,6 +151,15 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
   const outDir = resolve(cwd, options.out);
   const connectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
   let store: EventStorePort | undefined;
+  let resumeFrom: ResumeFrom | null = null;
+  try {
+    if (options.resume !== undefined) resumeFrom = readResumeState(resolve(cwd, options.resume), baselineJson);
+  } catch (error) {
+    stderr.write(`auditor: ${(error as Error).message}\n`);
+    return error instanceof SealedStateRefused ? EXIT_STATE_REFUSED : EXIT_COULD_NOT_RUN;
+  }
+  const resumeAfter = resumeFrom ? BigInt(resumeFrom.header.position) : null;
+  let sealing = false;
   try {
     if (!connectionString && !existsSync(join(dataDir, EMBEDDED_EVENTS_FILE))) {
       throw new Error(`no event store at ${join(dataDir, EMBEDDED_EVENTS_FILE)} (set --data-dir or DATA_DIR, or EVENTSTORE_CONNECTION_STRING)`);
@@ -128,30 +177,45 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     const logDigest = store.logDigest ? await store.logDigest() : null;
     let hashCheck: ParallelHashCheck | null = null;
     if (!connectionString && readThrough > 0n && parallelHashCheckAvailable()) {
-      hashCheck = startParallelHashCheck(join(dataDir, EMBEDDED_EVENTS_FILE), readThrough, logDigest, undefined, baseline?.position ?? null);
+      hashCheck = startParallelHashCheck(join(dataDir, EMBEDDED_EVENTS_FILE), readThrough, logDigest, undefined, baseline?.position ?? null, resumeAfter);
       await hashCheck.ready.catch(async () => {
         await hashCheck?.stop();
         hashCheck = null;
       });
     }
-    const auditor = new Auditor({
+    const auditorOptions = {
       policy,
       asOf: options.asOf,
       throughPosition,
       projectionCheckpoint: projection ? projection.checkpoint : undefined,
       contentHashes: hashCheck ? 'elsewhere' : 'verify',
-      logDigest: hashCheck ? 'elsewhere' : 'verify',
+      // A resumed audit always has the log digests recomputed apart, from the first event (below without the worker).
+      logDigest: hashCheck || resumeFrom ? 'elsewhere' : 'verify',
       baseline,
-    });
+      sealable: options.seal !== undefined,
+    } as const;
+    const auditor = resumeFrom ? Auditor.resume(auditorOptions, resumeFrom, logDigest) : new Auditor(auditorOptions);
     const bar = stderr.isTTY ? new SingleBar({ stream: stderr as NodeJS.WritableStream, format: 'auditing [{bar}] {percentage}% | position {value}/{total}', hideCursor: true }) : null;
     bar?.start(Number(readThrough), 0);
-    await replayStore(store, auditor, { through: readThrough, logDigest, onProgress: (progress) => bar?.update(Number(progress.position)) });
+    await replayStore(store, auditor, { after: resumeAfter, through: readThrough, logDigest, onProgress: (progress) => bar?.update(Number(progress.position)) });
     bar?.stop();
     if (hashCheck) await collectHashCheck(hashCheck, store, auditor, readThrough, logDigest);
+    else if (resumeFrom) await checkHashesInline(store, auditor, readThrough, { contentHashes: false, logDigest, logChain: true });
+    auditor.verifyResumedHistory();
 
     const live: LiveProjection | null = projection ? { ledger: projection.ledger, checkpoint: projection.checkpoint } : null;
     const report = auditor.report(live);
     mkdirSync(outDir, { recursive: true });
+    if (resumeFrom) report.resumedFrom = { position: positionJson(resumeAfter)!, sealedStateSha256: resumeFrom.sha256 };
+    if (options.seal !== undefined) {
+      sealing = true;
+      const { header, payload } = auditor.seal();
+      const file = writeSealedState(header, payload);
+      const sealFile = resolve(cwd, options.seal);
+      writeFileSync(sealFile, file);
+      report.sealedState = { position: positionJson(BigInt(header.position))!, logDigest: header.logDigest, sha256: sha256Hex(file) };
+      stdout.write(`sealed the audit's state through position ${header.position} into ${sealFile} (sha256 ${report.sealedState.sha256})\n`);
+    }
     const base = join(outDir, `inspection-${options.asOf}`);
     writeFileSync(`${base}.json`, serializeReport(report));
     writeFileSync(`${base}.html`, renderInspectionHtml(report, { lang: options.lang, evidence: await evidenceIndex(store, report) }));
@@ -160,6 +224,10 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     );
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof SealedStateRefused) {
+      stderr.write(`auditor: ${sealing ? `refused to seal into ${options.seal}` : `refused to resume from ${options.resume}`}: ${error.message}\n`);
+      return EXIT_STATE_REFUSED;
+    }
     stderr.write(`auditor: could not run: ${(error as Error).message}\n`);
     return EXIT_COULD_NOT_RUN;
   } finally {
@@ -167,8 +235,34 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
   }
 }
 
+/**
+ * The sealed state named by --resume, refused unless the --baseline report records it (its sha256,
+ * position and log digest) — the report is what ties a state to an audit someone signed off.
+ */
+function readResumeState(file: string, report: unknown): ResumeFrom {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new Error(`--resume ${file}: cannot read it (${(error as Error).message})`);
+  }
+  const sealed = (report as { sealedState?: { sha256?: unknown; position?: unknown; logDigest?: unknown } } | null)?.sealedState;
+  if (!sealed || typeof sealed.sha256 !== 'string') {
+    throw new SealedStateRefused(`--resume ${file}: the --baseline report records no sealed state (it was not written with --seal)`);
+  }
+  const sha256 = sha256Hex(bytes);
+  if (sha256 !== sealed.sha256) {
+    throw new SealedStateRefused(`--resume ${file}: its sha256 ${sha256} is not the one the --baseline report records (${sealed.sha256}): the state was changed, or is another audit's`);
+  }
+  const { header, payload } = readSealedState(bytes);
+  if (header.position !== String(sealed.position) || header.logDigest !== sealed.logDigest) {
+    throw new SealedStateRefused(`--resume ${file}: the state is of position ${header.position} (log digest ${header.logDigest}), the report's seal of position ${String(sealed.position)} (${String(sealed.logDigest)})`);
+  }
+  return { header, payload, sha256 };
+}
+
 /** The baseline report named by --baseline; a usage error names what is wrong with it. */
-function readBaseline(file: string): LogBaseline {
+function readBaseline(file: string): { baseline: LogBaseline; json: unknown } {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -176,7 +270,7 @@ function readBaseline(file: string): LogBaseline {
     throw new UsageError(`--baseline ${file}: cannot read it as JSON (${(error as Error).message})`);
   }
   try {
-    return baselineFromReport(json);
+    return { baseline: baselineFromReport(json), json };
   } catch (error) {
     throw new UsageError(`--baseline ${file}: ${(error as Error).message}`);
   }

@@ -115,6 +115,10 @@ function observeDigest(position, eventId, hash) {
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 const page = db.prepare('SELECT position, event_id, stream, revision, type, data, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?');
 page.safeIntegers(true);
+// Through a sealed position (a resumed audit) only the log digests are recomputed: the content was judged by the audit that sealed it.
+const logOnly = db.prepare('SELECT position, event_id, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?');
+logOnly.safeIntegers(true);
+const contentAfter = workerData.contentAfter === null ? 0n : BigInt(workerData.contentAfter);
 parentPort.postMessage({ ready: true });
 const through = BigInt(workerData.through);
 let after = 0n;
@@ -123,15 +127,19 @@ let overflow = false;
 let digestUnreadable = false;
 const mismatches = [];
 for (;;) {
-  const rows = page.all(after, through, workerData.pageSize);
-  if (rows.length === 0) break;
+  const sealed = after < contentAfter;
+  const rows = sealed ? logOnly.all(after, contentAfter < through ? contentAfter : through, workerData.pageSize) : page.all(after, through, workerData.pageSize);
+  if (rows.length === 0) {
+    if (sealed && contentAfter < through) { after = contentAfter; continue; }
+    break;
+  }
   for (const row of rows) {
-    checked += 1;
+    if (!sealed) checked += 1;
     let metadata = null;
     let matches = false;
     try {
       metadata = JSON.parse(row.metadata);
-      matches = contentMatches(row, metadata);
+      matches = sealed || contentMatches(row, metadata);
     } catch (error) {
       matches = false;
     }
@@ -189,6 +197,8 @@ export function startParallelHashCheck(
   logDigest: LogDigest | null,
   pageSize = 2_000,
   baselinePosition: Position | null = null,
+  /** A resumed audit's sealed position: content hashes only after it (the log digests from the first event still). */
+  contentAfter: Position | null = null,
 ): ParallelHashCheck {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
@@ -199,6 +209,7 @@ export function startParallelHashCheck(
       maxSuspects: MAX_SUSPECTS,
       logDigest: workerLogDigest(logDigest),
       baselinePosition: baselinePosition === null ? null : baselinePosition.toString(),
+      contentAfter: contentAfter === null ? null : contentAfter.toString(),
       betterSqlite3: require.resolve('better-sqlite3'),
     },
   });
@@ -265,7 +276,8 @@ export async function checkHashesInline(
   const chain = what.logChain ?? true ? new LogChain(auditor.baselinePosition) : null;
   for await (const stored of store.readAll()) {
     if (stored.position > through) break;
-    if (what.contentHashes && !storedContentMatchesHash(stored)) auditor.recordContentMismatch(stored);
+    const sealed = auditor.resumedAfterPosition !== null && stored.position <= auditor.resumedAfterPosition;
+    if (what.contentHashes && !sealed && !storedContentMatchesHash(stored)) auditor.recordContentMismatch(stored);
     digest?.observe(stored);
     chain?.observe(stored);
   }
