@@ -42,6 +42,11 @@ export interface SyntheticYearOptions {
   claimsPerResident?: number;
   /** Share of claims whose payments are recorded as reported; the rest are computed one-stop. Default 0.85. */
   recordedShare?: number;
+  /**
+   * How each claim is settled; default the policy library's settleClaim. A test or
+   * `npm run compare-settlement` passes one that also runs the decimal.js reference and compares.
+   */
+  settle?: typeof settleClaim;
 }
 
 export interface SyntheticDay {
@@ -129,6 +134,7 @@ export class SyntheticYear {
   private readonly n: number;
   private readonly claimsPerResident: number;
   private readonly recordedShare: number;
+  private readonly settle: typeof settleClaim;
   private readonly dueFen: Record<string, number> = {};
 
   // Compact per-resident facts (epoch days; -1 = none) for the claim draw.
@@ -158,6 +164,7 @@ export class SyntheticYear {
     this.population = { seed: options.seed >>> 0, year: this.year };
     this.claimsPerResident = options.claimsPerResident ?? 4.3;
     this.recordedShare = options.recordedShare ?? 0.85;
+    this.settle = options.settle ?? settleClaim;
     this.benefitStart = new Int32Array(this.n);
     this.recordedBy = new Int32Array(this.n);
     this.schemeChange = new Int32Array(this.n);
@@ -418,7 +425,7 @@ export class SyntheticYear {
       // The ledger keeps a resident's year-to-date sums as the policy library's settleClaim returns
       // them (ResidentState.accumulations); the generator keeps the same sums, so reported payments
       // are what the policy gives and omitted ones are predicted exactly as the ledger settles them.
-      const split = settleClaim(this.policy, { ...claim, accumulations: this.accumulationsOf(index) });
+      const split = this.settle(this.policy, { ...claim, accumulations: this.accumulationsOf(index) });
       const basic = fenOf(split.basicFundPayment);
       const critical = fenOf(split.criticalIllnessPayment);
       this.keep(index, split.accumulations);

@@ -61,8 +61,23 @@ export {
   criticalIllnessTierPayment,
   cumulativeTierAmount,
   emptyAccumulations,
+  decimalOfFen,
+  fenOfAmount,
   settleClaim,
 } from './settlement';
+export {
+  type BasicTermsFen,
+  type FenAccumulations,
+  type FenSettlement,
+  type FenSettlementInput,
+  RATIO_SCALE,
+  basicPaymentFen,
+  criticalIllnessTierPaymentFen,
+  emptyFenAccumulations,
+  fenToText,
+  settleClaimFen,
+} from './settlement-fen';
+export { criticalIllnessTierPaymentReference, settleClaimReference } from './settlement-reference';
 export {
   type LookbackAssessment,
   type LookbackClaim,

@@ -27,12 +27,21 @@
  * Non-designated care (approved cash-advance care) is settled like designated care except for the
  * `basic.non-designated-ratio-reduction` parameter (0 by assumption: the texts settle approved
  * care under the city's rules, opinions-2017 §九(三), §十(四)).
+ *
+ * IMPLEMENTATION — money is decimal.js at this boundary (inputs and answers are Decimals), and the
+ * arithmetic inside is integer fen (settlement-fen.ts, proven exact against the decimal.js
+ * reference in settlement-reference.ts). Any input the fen path does not take — a refusal (bad
+ * date, negative or sub-fen amounts, reported parts over the total, a parameter not in force) or
+ * an amount outside its exact range — is settled by the reference, so errors and answers are the
+ * reference's in every case.
  */
 import type Decimal from 'decimal.js';
-import { type AssistanceGroupName, type CareType, type HardshipCode, type InstitutionLevel, isCareType, isOutpatientCare } from './codes';
+import { type AssistanceGroupName, type CareType, type HardshipCode, type InstitutionLevel, isCareType } from './codes';
 import { type BusinessDate, assertBusinessDate } from './dates';
-import { ZERO, clampNonNegative, isFenPrecise, maxOf, minOf, roundFen, toDecimal } from './decimal';
+import { PolicyDecimal, ZERO } from './decimal';
 import type { CriticalIllnessSchedule, CriticalIllnessScheduleName, Policy } from './parameters';
+import { criticalIllnessTierPaymentFen, type FenAccumulations, type FenSettlement, RATIO_SCALE, settleClaimFen } from './settlement-fen';
+import { criticalIllnessTierPaymentReference, cumulativeTierAmountReference, settleClaimReference } from './settlement-reference';
 
 /** What one insurance year has accumulated for a person so far; start each year with `emptyAccumulations()`. */
 export interface YearAccumulations {
@@ -100,92 +109,39 @@ export interface Settlement {
 }
 
 export function settleClaim(policy: Policy, input: SettlementInput): Settlement {
-  const { on, careType, hardship, entitledToBasic } = input;
-  assertBusinessDate(on, 'on');
-  if (!isCareType(careType)) throw new RangeError(`unknown care type: ${JSON.stringify(careType)}`);
-  const totalCost = fenAmount(input.totalCost, 'totalCost');
-  const compliantCost = fenAmount(input.compliantCost, 'compliantCost');
-  if (compliantCost.greaterThan(totalCost)) {
-    throw new RangeError(`compliantCost ${compliantCost.toFixed(2)} exceeds totalCost ${totalCost.toFixed(2)}`);
+  let fenInput;
+  let settled: FenSettlement;
+  try {
+    fenInput = fenTermsOf(input);
+    settled = settleClaimFen(policy, fenInput);
+  } catch {
+    // Out of the fen path's range, or a refusal: the reference answers or throws its own error.
+    return settleClaimReference(policy, input);
   }
-  const before = checkedAccumulations(input.accumulations);
-
-  const reported = input.reported ?? {};
-
-  // 1. Basic insurance.
-  const computedBasic = basicInsurance(policy, input, compliantCost, before);
-  const basic = reported.basicFundPayment ? { ...computedBasic, payment: fenAmount(reported.basicFundPayment, 'basicFundPayment') } : computedBasic;
-
-  // 2. Critical-illness insurance on the year's cumulative personal burden within scope.
-  const inCriticalIllnessScope = entitledToBasic && policy.criticalIllnessCareTypes(on).includes(careType);
-  const burdenWithinScope = clampNonNegative(compliantCost.minus(basic.payment));
-  const cumulativeAfter = inCriticalIllnessScope ? before.personalBurdenInScope.plus(burdenWithinScope) : before.personalBurdenInScope;
-  const criticalIllness = reported.criticalIllnessPayment
-    ? fenAmount(reported.criticalIllnessPayment, 'criticalIllnessPayment')
-    : inCriticalIllnessScope
-      ? criticalIllnessTierPayment(policy, hardship, before.personalBurdenInScope, cumulativeAfter, before.criticalIllnessPaid, on)
-      : ZERO;
-
-  // 3. Medical assistance on what insurance left of the compliant cost.
-  const outpatientCompliantAfter = isOutpatientCare(careType) ? before.outpatientCompliant.plus(compliantCost) : before.outpatientCompliant;
-  const assistanceBase = compliantCost.minus(basic.payment).minus(criticalIllness);
-  const computedAssistance = medicalAssistance(policy, input, assistanceBase, outpatientCompliantAfter, before.assistancePaid);
-  const assistance = reported.assistancePayment
-    ? { ...computedAssistance, payment: fenAmount(reported.assistancePayment, 'assistancePayment') }
-    : computedAssistance;
-
-  // 4. The patient pays the rest.
-  const personal = totalCost.minus(basic.payment).minus(criticalIllness).minus(assistance.payment);
-  if (personal.isNegative()) {
-    throw new RangeError(`the reported payments exceed totalCost ${totalCost.toFixed(2)}`);
-  }
-
+  const before = input.accumulations;
+  const after = settled.accumulations;
+  const prior = fenInput.accumulations;
   return {
-    basicFundPayment: basic.payment,
-    criticalIllnessPayment: criticalIllness,
-    assistancePayment: assistance.payment,
-    personalPayment: personal,
+    basicFundPayment: decimalOfFen(settled.basicFundPayment),
+    criticalIllnessPayment: decimalOfFen(settled.criticalIllnessPayment),
+    assistancePayment: decimalOfFen(settled.assistancePayment),
+    personalPayment: decimalOfFen(settled.personalPayment),
     accumulations: {
-      basicFundPaid: before.basicFundPaid.plus(basic.payment),
-      personalBurdenInScope: cumulativeAfter,
-      criticalIllnessPaid: before.criticalIllnessPaid.plus(criticalIllness),
-      assistancePaid: before.assistancePaid.plus(assistance.payment),
-      outpatientCompliant: outpatientCompliantAfter,
+      basicFundPaid: after.basicFundPaid === prior.basicFundPaid ? before.basicFundPaid : decimalOfFen(after.basicFundPaid),
+      personalBurdenInScope: after.personalBurdenInScope === prior.personalBurdenInScope ? before.personalBurdenInScope : decimalOfFen(after.personalBurdenInScope),
+      criticalIllnessPaid: after.criticalIllnessPaid === prior.criticalIllnessPaid ? before.criticalIllnessPaid : decimalOfFen(after.criticalIllnessPaid),
+      assistancePaid: after.assistancePaid === prior.assistancePaid ? before.assistancePaid : decimalOfFen(after.assistancePaid),
+      outpatientCompliant: after.outpatientCompliant === prior.outpatientCompliant ? before.outpatientCompliant : decimalOfFen(after.outpatientCompliant),
     },
     basis: {
-      deductible: basic.deductible,
-      deductibleWaived: basic.deductibleWaived,
-      basicRatio: basic.ratio,
-      criticalIllnessSchedule: inCriticalIllnessScope ? policy.criticalIllnessSchedule(hardship, on).schedule : null,
-      assistanceGroup: assistance.group,
-      assistanceRatio: assistance.ratio,
+      deductible: settled.deductible,
+      deductibleWaived: settled.deductibleWaived,
+      basicRatio: decimalOfScaledRatio(settled.basicRatioScaled),
+      criticalIllnessSchedule: settled.criticalIllnessScheduleName,
+      assistanceGroup: settled.assistanceGroup,
+      assistanceRatio: settled.assistanceRatio,
     },
   };
-}
-
-interface BasicInsuranceResult {
-  payment: Decimal;
-  deductible: Decimal;
-  deductibleWaived: boolean;
-  ratio: Decimal;
-}
-
-function basicInsurance(policy: Policy, input: SettlementInput, compliantCost: Decimal, before: YearAccumulations): BasicInsuranceResult {
-  const { on, careType, institutionLevel, designated, hardship, entitledToBasic } = input;
-  if (!entitledToBasic) return { payment: ZERO, deductible: ZERO, deductibleWaived: false, ratio: ZERO };
-
-  // The waiver and the +2 points are about 住院 (inpatient) costs only (linkage-2018 §二(二)1).
-  const inpatient = careType === 'inpatient';
-  const deductibleWaived = inpatient && policy.deductibleWaived(hardship, on);
-  const deductible = deductibleWaived ? ZERO : policy.basicDeductible(careType, institutionLevel, on);
-  let ratio = policy.basicRatio(careType, institutionLevel, on);
-  if (inpatient) ratio = ratio.plus(policy.inpatientRatioIncrease(hardship, on));
-  if (!designated) ratio = ratio.minus(policy.nonDesignatedRatioReduction(on));
-  ratio = clampRatio(ratio);
-
-  const eligible = clampNonNegative(compliantCost.minus(deductible));
-  const capRemaining = clampNonNegative(policy.basicAnnualCap(on).minus(before.basicFundPaid));
-  return { payment: roundFen(minOf(eligible.times(ratio), capRemaining)), deductible, deductibleWaived, ratio };
 }
 
 /**
@@ -193,25 +149,13 @@ function basicInsurance(policy: Policy, input: SettlementInput, compliantCost: D
  * and unrounded: each tier pays its ratio on the part above the previous bound (the deductible
  * for the first tier) up to its own bound, inclusive.
  */
-export function cumulativeTierAmount(schedule: CriticalIllnessSchedule, cumulative: Decimal): Decimal {
-  const burden = toDecimal(cumulative);
-  let lowerBound = schedule.deductible;
-  let amount = ZERO;
-  for (const tier of schedule.tiers) {
-    if (!burden.greaterThan(lowerBound)) break;
-    const upperBound = tier.upTo === null ? burden : minOf(burden, tier.upTo);
-    if (upperBound.greaterThan(lowerBound)) amount = amount.plus(upperBound.minus(lowerBound).times(tier.ratio));
-    if (tier.upTo === null) break;
-    lowerBound = maxOf(lowerBound, tier.upTo);
-  }
-  return amount;
-}
+export const cumulativeTierAmount: (schedule: CriticalIllnessSchedule, cumulative: Decimal) => Decimal = cumulativeTierAmountReference;
 
 /**
  * What critical-illness insurance pays on one visit (按次结算): the schedule's amount on the new
  * cumulative burden, capped by the annual cap, minus what the year already paid — never negative
- * and never more than this visit added to the cumulative burden. Rounded with `roundFen`.
- * Exported so the auditor can recompute a recorded payment.
+ * and never more than this visit added to the cumulative burden. Rounded once to the fen, half up.
+ * Exported so the auditor can recompute a recorded payment. In fen inside, as settleClaim.
  */
 export function criticalIllnessTierPayment(
   policy: Policy,
@@ -221,71 +165,80 @@ export function criticalIllnessTierPayment(
   paidBefore: Decimal,
   on: BusinessDate,
 ): Decimal {
-  const before = nonNegative(cumulativeBefore, 'cumulativeBefore');
-  const after = nonNegative(cumulativeAfter, 'cumulativeAfter');
-  const paid = nonNegative(paidBefore, 'paidBefore');
-  if (after.lessThan(before)) throw new RangeError(`cumulativeAfter ${after.toString()} is below cumulativeBefore ${before.toString()}`);
-  const schedule = policy.criticalIllnessSchedule(hardship, on);
-  const dueThisYear = minOf(cumulativeTierAmount(schedule, after), schedule.annualCap);
-  return roundFen(clampNonNegative(minOf(dueThisYear.minus(paid), after.minus(before))));
-}
-
-interface AssistanceResult {
-  payment: Decimal;
-  group: AssistanceGroupName | null;
-  ratio: Decimal;
-}
-
-function medicalAssistance(
-  policy: Policy,
-  input: SettlementInput,
-  base: Decimal,
-  outpatientCompliantAfter: Decimal,
-  assistancePaidBefore: Decimal,
-): AssistanceResult {
-  const { on, careType, hardship, entitledToBasic } = input;
-  // Only the one-stop groups are assisted here; illness-poverty targets apply afterwards (lookback.ts).
-  const { group, ratio: groupRatio, annualCap } = policy.oneStopAssistanceGroup(hardship, entitledToBasic, on);
-  if (group === null) return { payment: ZERO, group, ratio: ZERO };
-  if (group === 'uninsured' && (input.uninsuredAssistanceYearsUsed ?? 0) >= policy.uninsuredAssistanceMaxYears(on)) {
-    return { payment: ZERO, group, ratio: ZERO };
+  let fen: number;
+  try {
+    const before = fenOfAmount(cumulativeBefore);
+    const after = fenOfAmount(cumulativeAfter);
+    if (after < before) throw new RangeError('cumulativeAfter below cumulativeBefore');
+    fen = criticalIllnessTierPaymentFen(policy, hardship, before, after, fenOfAmount(paidBefore), on);
+  } catch {
+    return criticalIllnessTierPaymentReference(policy, hardship, cumulativeBefore, cumulativeAfter, paidBefore, on);
   }
-
-  // Outpatient assistance shares the inpatient ratio and cap only once the year's compliant
-  // outpatient cost reaches the critical-illness deductible (linkage-2018 §二(二)2). The uninsured
-  // rule has no critical-illness deductible to reach and applies to every visit.
-  let ratio = groupRatio;
-  if (entitledToBasic && isOutpatientCare(careType)) {
-    const threshold = policy.criticalIllnessSchedule(hardship, on).deductible;
-    if (outpatientCompliantAfter.lessThan(threshold)) ratio = minOf(groupRatio, policy.outpatientAssistanceBelowThresholdRatio(on));
-  }
-  const capRemaining = clampNonNegative(annualCap.minus(assistancePaidBefore));
-  const payment = roundFen(minOf(clampNonNegative(base).times(ratio), capRemaining, clampNonNegative(base)));
-  return { payment, group, ratio };
+  return decimalOfFen(fen);
 }
 
-function clampRatio(ratio: Decimal): Decimal {
-  return minOf(clampNonNegative(ratio), toDecimal(1));
-}
-
-function nonNegative(value: Decimal, what: string): Decimal {
-  const amount = toDecimal(value);
-  if (amount.isNegative()) throw new RangeError(`${what} must not be negative, got ${amount.toString()}`);
-  return amount;
-}
-
-function fenAmount(value: Decimal, what: string): Decimal {
-  const amount = nonNegative(value, what);
-  if (!isFenPrecise(amount)) throw new RangeError(`${what} must be whole fen (at most two decimals), got ${amount.toString()}`);
-  return amount;
-}
-
-function checkedAccumulations(accumulations: YearAccumulations): YearAccumulations {
-  return {
-    basicFundPaid: nonNegative(accumulations.basicFundPaid, 'accumulations.basicFundPaid'),
-    personalBurdenInScope: nonNegative(accumulations.personalBurdenInScope, 'accumulations.personalBurdenInScope'),
-    criticalIllnessPaid: nonNegative(accumulations.criticalIllnessPaid, 'accumulations.criticalIllnessPaid'),
-    assistancePaid: nonNegative(accumulations.assistancePaid, 'accumulations.assistancePaid'),
-    outpatientCompliant: nonNegative(accumulations.outpatientCompliant, 'accumulations.outpatientCompliant'),
+/** The claim's terms in fen; throws (any error) where the reference would refuse or the fen path cannot be exact. */
+function fenTermsOf(input: SettlementInput) {
+  const { on, careType } = input;
+  assertBusinessDate(on, 'on');
+  if (!isCareType(careType)) throw new RangeError('care type');
+  const totalCost = fenOfAmount(input.totalCost);
+  const compliantCost = fenOfAmount(input.compliantCost);
+  if (compliantCost > totalCost) throw new RangeError('compliantCost exceeds totalCost');
+  const a = input.accumulations;
+  const accumulations: FenAccumulations = {
+    basicFundPaid: fenOfAmount(a.basicFundPaid),
+    personalBurdenInScope: fenOfAmount(a.personalBurdenInScope),
+    criticalIllnessPaid: fenOfAmount(a.criticalIllnessPaid),
+    assistancePaid: fenOfAmount(a.assistancePaid),
+    outpatientCompliant: fenOfAmount(a.outpatientCompliant),
   };
+  const reported = input.reported;
+  return {
+    on,
+    careType,
+    institutionLevel: input.institutionLevel,
+    designated: input.designated,
+    totalCost,
+    compliantCost,
+    hardship: input.hardship,
+    entitledToBasic: input.entitledToBasic,
+    accumulations,
+    reportedBasic: reported?.basicFundPayment ? fenOfAmount(reported.basicFundPayment) : undefined,
+    reportedCriticalIllness: reported?.criticalIllnessPayment ? fenOfAmount(reported.criticalIllnessPayment) : undefined,
+    reportedAssistance: reported?.assistancePayment ? fenOfAmount(reported.assistancePayment) : undefined,
+    uninsuredAssistanceYearsUsed: input.uninsuredAssistanceYearsUsed,
+  };
+}
+
+/** Fen of the Decimals this module handed out, so a year's accumulations are not converted back claim after claim. */
+const knownFen = new WeakMap<Decimal, number>();
+const MAX_EXACT_FEN = Number.MAX_SAFE_INTEGER;
+
+/** A non-negative amount of whole fen as an integer; throws for anything else (negative, sub-fen, beyond 2^53 fen). */
+export function fenOfAmount(amount: Decimal): number {
+  const known = knownFen.get(amount);
+  if (known !== undefined) return known;
+  if (!(amount instanceof PolicyDecimal) || amount.isNegative() || amount.decimalPlaces() > 2) throw new RangeError('not whole non-negative fen');
+  const fen = amount.times(100).toNumber();
+  if (!Number.isSafeInteger(fen) || fen > MAX_EXACT_FEN) throw new RangeError('beyond the exact range');
+  return fen;
+}
+
+/** Whole fen as a Decimal of yuan (exact: the text of two decimals is parsed, never a float). */
+export function decimalOfFen(fen: number): Decimal {
+  if (fen === 0) return ZERO;
+  const cents = fen % 100;
+  const amount = new PolicyDecimal(`${(fen - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`);
+  knownFen.set(amount, fen);
+  return amount;
+}
+
+const ratioDecimals = new Map<number, Decimal>();
+
+function decimalOfScaledRatio(scaled: number): Decimal {
+  if (scaled === 0) return ZERO;
+  let ratio = ratioDecimals.get(scaled);
+  if (!ratio) ratioDecimals.set(scaled, (ratio = new PolicyDecimal(scaled).dividedBy(RATIO_SCALE)));
+  return ratio;
 }
