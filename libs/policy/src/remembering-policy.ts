@@ -30,28 +30,44 @@ const REMEMBERED = [
   'criticalIllnessCareTypes',
   'criticalIllnessSchedule',
   'assistanceGroup',
+  'oneStopAssistanceGroup',
+  'oneStopAssistanceGroups',
   'outpatientAssistanceBelowThresholdRatio',
   'uninsuredAssistanceMaxYears',
   'assistanceGroupNamed',
   'illnessPovertyLookbackMonths',
 ] as const satisfies ReadonlyArray<keyof Policy>;
 
-function keyOf(args: readonly unknown[]): string {
-  return args.map((arg) => (Array.isArray(arg) ? arg.join('+') : String(arg))).join('|');
+/** A hardship list is one answer's key by its codes; every other argument by its value. */
+function keyPart(arg: unknown): unknown {
+  return Array.isArray(arg) ? arg.join('+') : arg;
 }
 
-/** A Policy that answers like `policy` (it is one, by prototype) and remembers its answers. */
+/**
+ * A Policy that answers like `policy` (it is one, by prototype) and remembers its answers, in a
+ * tree of Maps keyed argument by argument (no key text is built per question: the ledger and the
+ * auditor ask several per claim).
+ */
 export function rememberingPolicy(policy: Policy): Policy {
   const remembering = Object.create(policy) as Policy;
   for (const name of REMEMBERED) {
     const ask = (policy[name] as (...args: unknown[]) => unknown).bind(remembering);
-    const answers = new Map<string, unknown>();
+    const byArity = new Map<number, Map<unknown, unknown>>();
     Object.defineProperty(remembering, name, {
       value: (...args: unknown[]) => {
-        const key = keyOf(args);
-        if (answers.has(key)) return answers.get(key);
+        let node = byArity.get(args.length);
+        if (!node) byArity.set(args.length, (node = new Map()));
+        const last = args.length - 1;
+        for (let i = 0; i < last; i += 1) {
+          const part = keyPart(args[i]);
+          let next = node.get(part) as Map<unknown, unknown> | undefined;
+          if (!next) node.set(part, (next = new Map()));
+          node = next;
+        }
+        const part = last < 0 ? undefined : keyPart(args[last]);
+        if (node.has(part)) return node.get(part);
         const answer = ask(...args);
-        answers.set(key, answer);
+        node.set(part, answer);
         return answer;
       },
     });

@@ -22,8 +22,8 @@ import {
   settleClaim,
   toDecimal,
 } from './index';
-import { criticalIllnessTierPayment } from './settlement';
-import { OUT_OF_RANGE, RATIO_SCALE, emptyFenAccumulations, roundHalfUp, settleClaimFen } from './settlement-fen';
+import { criticalIllnessTierPayment, decimalOfFen, fenOfAmount } from './settlement';
+import { OUT_OF_RANGE, RATIO_SCALE, emptyFenAccumulations, fenToText, roundHalfUp, settleClaimFen } from './settlement-fen';
 import { criticalIllnessTierPaymentReference, settleClaimReference } from './settlement-reference';
 
 const plain = loadPolicy();
@@ -202,5 +202,31 @@ describe('integer-fen settlement equals the decimal.js reference', () => {
         expect(`${scaled} → ${roundHalfUp(scaled)}`).toBe(`${scaled} → ${expected}`);
       }
     }
+  });
+
+  it('converts fen and Decimal yuan exactly as decimal.js parses and multiplies', () => {
+    const random = mulberry32(53);
+    const values = [1, 5, 9, 10, 45, 99, 100, 101, 105, 110, 1000, 99_999, 1e7, 1e7 + 1, 1e9, 1e9 + 5, 1e14 + 50, 2 ** 31, Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 3_000; i++) values.push(Math.floor(random() * 10 ** Math.floor(random() * 16)));
+    const internal = (d: Decimal) => JSON.stringify(d as unknown as { s: number; e: number; d: number[] }, ['s', 'e', 'd']);
+    for (const fen of values) {
+      for (const signed of fen === 0 ? [0] : [fen, -fen]) {
+        const parsed = new PolicyDecimal(fenToText(signed));
+        const built = decimalOfFen(signed);
+        expect(`${signed}: ${internal(built)} ${built.toFixed(2)}`).toBe(`${signed}: ${internal(parsed)} ${parsed.toFixed(2)}`);
+        if (signed >= 0) {
+          expect(fenOfAmount(parsed)).toBe(signed);
+          // the same value reached by arithmetic (other word layouts are impossible, but the values differ in history)
+          expect(fenOfAmount(parsed.plus(1).minus(1))).toBe(signed);
+          expect(fenOfAmount(parsed.times(100).dividedBy(100))).toBe(signed);
+        } else {
+          expect(() => fenOfAmount(parsed)).toThrow();
+        }
+      }
+    }
+    for (const text of ['0.001', '1.005', '12345678.123', '1e-7', '0.000000001']) expect(() => fenOfAmount(new PolicyDecimal(text))).toThrow();
+    expect(() => fenOfAmount(new PolicyDecimal('-0'))).toThrow();
+    expect(() => fenOfAmount(new PolicyDecimal('90071992547409.92'))).toThrow();
+    expect(fenOfAmount(new PolicyDecimal('1e10'))).toBe(1e12);
   });
 });

@@ -177,10 +177,16 @@ export function criticalIllnessTierPayment(
   return decimalOfFen(fen);
 }
 
+/** Claims come in date order: the last date found valid is not parsed again. */
+let lastValidDate: unknown = null;
+
 /** The claim's terms in fen; throws (any error) where the reference would refuse or the fen path cannot be exact. */
 function fenTermsOf(input: SettlementInput) {
   const { on, careType } = input;
-  assertBusinessDate(on, 'on');
+  if (on !== lastValidDate) {
+    assertBusinessDate(on, 'on');
+    lastValidDate = on;
+  }
   if (!isCareType(careType)) throw new RangeError('care type');
   const totalCost = fenOfAmount(input.totalCost);
   const compliantCost = fenOfAmount(input.compliantCost);
@@ -211,27 +217,66 @@ function fenTermsOf(input: SettlementInput) {
   };
 }
 
-/** Fen of the Decimals this module handed out, so a year's accumulations are not converted back claim after claim. */
-const knownFen = new WeakMap<Decimal, number>();
-const MAX_EXACT_FEN = Number.MAX_SAFE_INTEGER;
+/**
+ * Conversions between Decimal yuan and whole fen at the settlement's boundary, on decimal.js's
+ * documented internal form (a Decimal is { s: sign, e: exponent of its first digit, d: digits in
+ * base-10^7 words aligned on the decimal point, no trailing zero word }): converting through
+ * `times(100).toNumber()` and a text parse cost more than the whole settlement in fen.
+ * settlement-fen.property.spec.ts checks both against decimal.js's own arithmetic and parsing.
+ */
+const WORD = 1e7;
+const POW10 = Array.from({ length: 23 }, (_, n) => 10 ** n);
 
-/** A non-negative amount of whole fen as an integer; throws for anything else (negative, sub-fen, beyond 2^53 fen). */
+/** A non-negative amount of whole fen as an integer; throws for anything else (negative, sub-fen, not a PolicyDecimal, ≥ 2^53 fen). */
 export function fenOfAmount(amount: Decimal): number {
-  const known = knownFen.get(amount);
-  if (known !== undefined) return known;
-  if (!(amount instanceof PolicyDecimal) || amount.isNegative() || amount.decimalPlaces() > 2) throw new RangeError('not whole non-negative fen');
-  const fen = amount.times(100).toNumber();
-  if (!Number.isSafeInteger(fen) || fen > MAX_EXACT_FEN) throw new RangeError('beyond the exact range');
+  const internal = amount as unknown as { s: number; e: number; d: number[] | null };
+  const words = internal.d;
+  if (!(amount instanceof PolicyDecimal) || words === null || internal.s < 0) throw new RangeError('not a non-negative PolicyDecimal');
+  const first = words[0];
+  let digits = 1;
+  while (digits < 7 && first >= POW10[digits]) digits += 1;
+  // Exponent, counted in fen, of the last digit of word i: top − 7i.
+  const top = internal.e - digits + 3;
+  let fen = 0;
+  for (let i = 0; i < words.length; i += 1) {
+    const exponent = top - 7 * i;
+    const word = words[i];
+    if (exponent >= 0) {
+      if (exponent > 22) throw new RangeError('beyond the exact range');
+      fen += word * POW10[exponent];
+    } else {
+      if (exponent < -7 || word % POW10[-exponent] !== 0) throw new RangeError('finer than a fen');
+      fen += word / POW10[-exponent];
+    }
+  }
+  if (!Number.isSafeInteger(fen)) throw new RangeError('beyond the exact range');
   return fen;
 }
 
-/** Whole fen as a Decimal of yuan (exact: the text of two decimals is parsed, never a float). */
+const DECIMAL_TAG = '[object Decimal]';
+
+/** Whole fen as a Decimal of yuan, built in decimal.js's form and handed to its constructor (which copies it). */
 export function decimalOfFen(fen: number): Decimal {
   if (fen === 0) return ZERO;
-  const cents = fen % 100;
-  const amount = new PolicyDecimal(`${(fen - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`);
-  knownFen.set(amount, fen);
-  return amount;
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`not whole fen: ${fen}`);
+  const negative = fen < 0;
+  const abs = negative ? -fen : fen;
+  const cents = abs % 100;
+  let yuan = (abs - cents) / 100;
+  const words: number[] = [];
+  let e: number;
+  if (yuan === 0) {
+    e = cents >= 10 ? -1 : -2;
+  } else {
+    let digits = 0;
+    for (let rest = yuan; rest >= 1; rest = Math.floor(rest / 10)) digits += 1;
+    e = digits - 1;
+    for (; yuan > 0; yuan = Math.floor(yuan / WORD)) words.unshift(yuan % WORD);
+    // No trailing zero word (decimal.js strips trailing zero digits before it splits into words).
+    if (cents === 0) while (words[words.length - 1] === 0) words.pop();
+  }
+  if (cents !== 0) words.push(cents * 1e5);
+  return new PolicyDecimal({ toStringTag: DECIMAL_TAG, s: negative ? -1 : 1, e, d: words } as unknown as Decimal);
 }
 
 const ratioDecimals = new Map<number, Decimal>();
