@@ -1,10 +1,11 @@
 import {
-  canonicalCopy,
+  canonicalJson,
+  canonicalTexts,
   CURRENT_HASH_VERSION,
   CURRENT_VERSION,
   DomainEvent,
   EventMetadata,
-  eventHash,
+  eventHashOfText,
   GENESIS_HASH,
   LedgerEvent,
   RecordedBy,
@@ -40,25 +41,34 @@ export interface EncodeContext {
   requestDigest: string;
 }
 
+/**
+ * Each event's data is serialised once: its canonical JSON is what the hash covers and, byte for
+ * byte, the text the store keeps (`dataJson`); `data` parses that text when asked, so a caller
+ * sees the stored value with its keys in stored order. The provenance is the same for every event
+ * of one command, so it is serialised once per call.
+ */
 export function encodeEvents(events: DomainEvent[], context: EncodeContext): EventToAppend[] {
   let previousHash = context.previousHash;
+  const provenance = { recordedAt: context.recordedAt, recordedBy: context.recordedBy, requestDigest: context.requestDigest };
+  const provenanceJson = canonicalJson(provenance);
   return events.map((event, index) => {
     const eventId = uuidV7();
     const schemaVersion = CURRENT_VERSION[event.type];
-    const provenance = { recordedAt: context.recordedAt, recordedBy: context.recordedBy, requestDigest: context.requestDigest };
-    // Stored in the order the hash covers: the auditor can then hash the stored text as it is.
-    const data = canonicalCopy(event.data) as DomainEvent['data'];
-    const hash = eventHash(previousHash, {
-      stream: context.stream,
-      revision: context.revision + 1 + index,
-      eventId,
-      type: event.type,
-      schemaVersion,
-      businessKey: event.businessKey,
-      occurredAt: event.occurredAt,
-      data,
-      provenance,
-    });
+    const texts = canonicalTexts(event.data);
+    const hash = eventHashOfText(
+      previousHash,
+      {
+        stream: context.stream,
+        revision: context.revision + 1 + index,
+        eventId,
+        type: event.type,
+        schemaVersion,
+        businessKey: event.businessKey,
+        occurredAt: event.occurredAt,
+      },
+      texts.canonical,
+      provenanceJson,
+    );
     const metadata: EventMetadata = {
       schemaVersion,
       businessKey: event.businessKey,
@@ -69,8 +79,22 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
       hashVersion: CURRENT_HASH_VERSION,
     };
     previousHash = hash;
-    return { eventId, type: event.type, data, metadata: metadata as unknown as Record<string, unknown>, businessKey: event.businessKey };
+    return encodedEvent(eventId, event.type, texts.stored, metadata, event.businessKey);
   });
+}
+
+/** `data` as an own, enumerable getter: a spread copy (`{ ...event }`) still carries it. */
+function encodedEvent(eventId: string, type: string, dataJson: string, metadata: EventMetadata, businessKey: string): EventToAppend {
+  return {
+    eventId,
+    type,
+    get data(): unknown {
+      return JSON.parse(dataJson);
+    },
+    dataJson,
+    metadata: metadata as unknown as Record<string, unknown>,
+    businessKey,
+  };
 }
 
 export function lastHashOf(events: readonly LedgerEvent[]): string {

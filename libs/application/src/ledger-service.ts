@@ -3,7 +3,7 @@ import {
   businessDatesOf,
   businessKeyOf,
   CommandRefused,
-  canonicalJson,
+  canonicalJsonReplacing,
   ClosedPeriods,
   datesRecordedBy,
   evolvePeriods,
@@ -145,21 +145,17 @@ export class ContentionError extends Error {
   }
 }
 
-/** The digest that tells an identical re-send (same key, same payload) from a conflicting one. */
+/**
+ * The digest that tells an identical re-send (same key, same payload) from a conflicting one.
+ * "380", "380.0" and "380.00" are the same amount, so they are the same request: money is hashed
+ * as its two-decimal text, written in the same pass as the rest (no converted copy of the command).
+ */
 export function commandDigest(command: object): string {
-  return sha256Hex(canonicalJson(withMoneyAsText(command)));
+  return sha256Hex(canonicalJsonReplacing(command, moneyAsText));
 }
 
-/** "380", "380.0" and "380.00" are the same amount, so they are the same request. */
-function withMoneyAsText(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Decimal.isDecimal(value)) return formatMoney(value as Decimal);
-  if (Array.isArray(value)) return value.map(withMoneyAsText);
-  // A loop instead of fromEntries/entries/map: this runs on every command. No prototype, so every
-  // key (even "__proto__") is an own property, as fromEntries makes it; the result only feeds canonicalJson.
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value)) out[key] = withMoneyAsText((value as Record<string, unknown>)[key]);
-  return out;
+function moneyAsText(value: object): string | undefined {
+  return Decimal.isDecimal(value) ? JSON.stringify(formatMoney(value as Decimal)) : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { canonicalCopy, canonicalJson, eventHash, GENESIS_HASH, sha256Hex } from './integrity';
+import { canonicalCopy, canonicalJson, canonicalJsonReplacing, canonicalTexts, eventHash, eventHashOfText, GENESIS_HASH, sha256Hex } from './integrity';
 
 /** The form canonicalJson had before it was rewritten as loops: the bytes must not change. */
 function reference(value: unknown): string {
@@ -139,5 +139,52 @@ describe('canonicalCopy', () => {
     expect(canonicalJson(value)).toBe('{"10":"a","9":"b"}');
     expect(JSON.stringify(canonicalCopy(value))).toBe('{"9":"b","10":"a"}');
     expect(canonicalJson(canonicalCopy(value))).toBe(canonicalJson(value));
+  });
+});
+
+describe('canonicalTexts (one serialisation per stored event)', () => {
+  it('gives canonicalJson for the hash and, byte for byte, the text a canonical copy stringifies to', () => {
+    const random = seededRandom(11);
+    let irregular = 0;
+    for (let i = 0; i < 5000; i += 1) {
+      const value = randomValue(random, 0);
+      const texts = canonicalTexts(value);
+      expect(texts.canonical).toBe(canonicalJson(value));
+      expect(texts.stored).toBe(JSON.stringify(canonicalCopy(value)) ?? 'null');
+      if (hasIndexKeyOrHole(value)) irregular += 1;
+      else expect(texts.stored).toBe(texts.canonical);
+    }
+    expect(irregular).toBeGreaterThan(200);
+  });
+
+  it('hashes the text as eventHash hashes the value', () => {
+    const content = { stream: 'resident-R1', revision: 3, eventId: 'e', type: 'T', schemaVersion: 1, businessKey: 'k', occurredAt: '2025-01-02' };
+    const data = { b: [1, { d: 'x', c: null }], a: '380.00' };
+    const provenance = { requestDigest: 'r', recordedBy: { subject: 's', role: 'clerk' }, recordedAt: '2025-01-02T02:00:00.000Z' };
+    expect(eventHashOfText(GENESIS_HASH, content, canonicalTexts(data).canonical, canonicalJson(provenance))).toBe(eventHash(GENESIS_HASH, { ...content, data, provenance }));
+  });
+});
+
+describe('canonicalJsonReplacing', () => {
+  class Marked {
+    constructor(readonly text: string) {}
+  }
+  /** The converting copy it replaces: replaced values first, then arrays mapped, then own keys copied. */
+  function converted(value: unknown): unknown {
+    if (value === null || typeof value !== 'object') return value;
+    if (value instanceof Marked) return value.text;
+    if (Array.isArray(value)) return value.map(converted);
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(value)) out[key] = converted((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  const replace = (value: object) => (value instanceof Marked ? JSON.stringify(value.text) : undefined);
+
+  it('writes what canonicalJson of the converted copy writes, for many random values', () => {
+    const random = seededRandom(5);
+    for (let i = 0; i < 3000; i += 1) {
+      const value = { amount: new Marked(String(i)), nested: [new Marked('1.00'), randomValue(random, 0)], other: randomValue(random, 0) };
+      expect(canonicalJsonReplacing(value, replace)).toBe(canonicalJson(converted(value)));
+    }
   });
 });

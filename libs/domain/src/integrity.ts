@@ -8,47 +8,100 @@ import { createHash } from 'node:crypto';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
+ * Events and commands use a few dozen keys: quoting each once saves a JSON.stringify per member.
+ * Also kept: whether the key looks like an array index, which JSON.stringify would list first.
+ */
+interface KnownKey {
+  quoted: string;
+  indexLike: boolean;
+}
+const KNOWN_KEYS = new Map<string, KnownKey>();
+const MAX_KNOWN_KEYS = 10_000;
+const MAX_ARRAY_INDEX = 2 ** 32 - 2;
+
+function knownKey(key: string): KnownKey {
+  let known = KNOWN_KEYS.get(key);
+  if (known === undefined) {
+    known = { quoted: JSON.stringify(key), indexLike: /^(?:0|[1-9]\d*)$/.test(key) && Number(key) <= MAX_ARRAY_INDEX };
+    if (KNOWN_KEYS.size < MAX_KNOWN_KEYS) KNOWN_KEYS.set(key, known);
+  }
+  return known;
+}
+
+/**
+ * Writes canonical JSON and notes what JSON.stringify of canonicalCopy would write differently
+ * (an index-like key, an array hole); `replace` may stand for a value's own text (money as text in
+ * a command digest), or return undefined to leave it to the default.
+ */
+class CanonicalWriter {
+  irregular = false;
+
+  constructor(private readonly replace?: (value: object) => string | undefined) {}
+
+  write(value: unknown): string {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+    if (this.replace) {
+      const replaced = this.replace(value);
+      if (replaced !== undefined) return replaced;
+    }
+    if (Array.isArray(value)) return this.writeArray(value);
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    let out = '{';
+    let first = true;
+    for (const key of keys) {
+      const inner = record[key];
+      if (inner === undefined) continue;
+      if (!first) out += ',';
+      first = false;
+      const known = knownKey(key);
+      if (known.indexLike) this.irregular = true;
+      out += `${known.quoted}:${this.write(inner)}`;
+    }
+    return `${out}}`;
+  }
+
+  private writeArray(value: unknown[]): string {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) out += ',';
+      // A hole stays empty, as Array.prototype.map + join leave it.
+      if (i in value) out += this.write(value[i]);
+      else this.irregular = true;
+    }
+    return `${out}]`;
+  }
+}
+
+const PLAIN = new CanonicalWriter();
+
+/**
  * JSON with object keys sorted at every level (by UTF-16 code units, as `<` compares), so equal
  * values always give equal bytes. Members whose value is undefined are left out; undefined in an
  * array is null, as in JSON. Written as loops over sorted own keys: it runs for every command
  * digest and every event hash, and the bytes are the same as the map/filter/sort/join form.
  */
-/** Events and commands use a few dozen keys: quoting each once saves a JSON.stringify per member. */
-const QUOTED_KEYS = new Map<string, string>();
-const MAX_QUOTED_KEYS = 10_000;
-
-function quotedKey(key: string): string {
-  let quoted = QUOTED_KEYS.get(key);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(key);
-    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
-  }
-  return quoted;
+export function canonicalJson(value: unknown): string {
+  return PLAIN.write(value);
 }
 
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i += 1) {
-      if (i > 0) out += ',';
-      // A hole stays empty, as Array.prototype.map + join leave it.
-      if (i in value) out += canonicalJson(value[i]);
-    }
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const inner = record[key];
-    if (inner === undefined) continue;
-    if (!first) out += ',';
-    first = false;
-    out += `${quotedKey(key)}:${canonicalJson(inner)}`;
-  }
-  return `${out}}`;
+/**
+ * canonicalJson with some values written as `replace` says (a Decimal as its money text), in the
+ * same pass: no converted copy of the value is built first.
+ */
+export function canonicalJsonReplacing(value: unknown, replace: (value: object) => string | undefined): string {
+  return new CanonicalWriter(replace).write(value);
+}
+
+/**
+ * A value's canonical JSON (what its hash covers) and the text a store keeps for it — the same
+ * string, serialised once, unless the value has index-like keys or array holes, which JSON cannot
+ * keep in canonical order: then the stored text is JSON.stringify(canonicalCopy(value)), as before.
+ */
+export function canonicalTexts(value: unknown): { canonical: string; stored: string } {
+  const writer = new CanonicalWriter();
+  const canonical = writer.write(value);
+  return { canonical, stored: writer.irregular ? (JSON.stringify(canonicalCopy(value)) ?? 'null') : canonical };
 }
 
 /**
@@ -108,6 +161,19 @@ export interface HashedContent {
 }
 
 export function eventHash(previousHash: string, content: HashedContent): string {
+  return eventHashOfText(previousHash, content, canonicalJson(content.data), content.provenance === undefined ? undefined : canonicalJson(content.provenance));
+}
+
+/**
+ * eventHash with the data's (and provenance's) canonical JSON already written, so a writer that
+ * also stores that text serialises each event once.
+ */
+export function eventHashOfText(
+  previousHash: string,
+  content: Omit<HashedContent, 'data' | 'provenance'>,
+  dataJson: string,
+  provenanceJson: string | undefined,
+): string {
   const lines = [
     previousHash,
     content.stream,
@@ -117,8 +183,8 @@ export function eventHash(previousHash: string, content: HashedContent): string 
     String(content.schemaVersion),
     content.businessKey,
     content.occurredAt,
-    canonicalJson(content.data),
+    dataJson,
   ];
-  if (content.provenance !== undefined) lines.push(canonicalJson(content.provenance));
+  if (provenanceJson !== undefined) lines.push(provenanceJson);
   return sha256Hex(lines.join('\n'));
 }

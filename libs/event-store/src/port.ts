@@ -17,6 +17,12 @@ export interface EventToAppend {
   eventId: string;
   type: string;
   data: unknown;
+  /**
+   * `data` already serialised, when the writer has its text (the ledger hashes this text): a JSON
+   * text of the same value. Stores that keep JSON text keep these bytes instead of serialising
+   * `data` again; stores that keep values may ignore it.
+   */
+  dataJson?: string;
   metadata: Record<string, unknown>;
   /** Globally unique business key (e.g. `contribution:R-001`); a second event with it is refused. */
   businessKey?: string;

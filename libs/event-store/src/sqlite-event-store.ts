@@ -327,7 +327,7 @@ export class SqliteEventStore implements EventStorePort {
       stream,
       revision,
       event.type,
-      JSON.stringify(event.data),
+      event.dataJson ?? JSON.stringify(event.data),
       JSON.stringify(event.metadata),
       event.businessKey ?? null,
     );
