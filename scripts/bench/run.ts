@@ -98,6 +98,7 @@ class TimedStore {
       readAll: (options) => inner.readAll(options),
       subscribeToAll: (handler, options) => inner.subscribeToAll(handler, options),
       findByBusinessKey: (key) => inner.findByBusinessKey(key),
+      findByBusinessKeys: (keys) => inner.findByBusinessKeys(keys),
       headPosition: () => inner.headPosition(),
       close: () => inner.close(),
     };

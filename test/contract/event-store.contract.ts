@@ -147,6 +147,25 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       expect(await store.findByBusinessKey(`${prefix}:unknown`)).toBeUndefined();
     });
 
+    it('finds the holders of many business keys at once, as one look-up per key would', async () => {
+      const [a, b] = [`${prefix}:many-a`, `${prefix}:many-b`];
+      await store.append(stream('many1'), [newEvent('A', { n: 1 }, a)], 'no_stream');
+      await store.append(stream('many2'), [newEvent('Plain'), newEvent('B', { n: 2 }, b)], 'no_stream');
+      const found = await store.findByBusinessKeys([b, `${prefix}:many-unknown`, a, a]);
+      expect([...found.keys()].sort()).toEqual([a, b].sort());
+      expect(found.get(a)).toEqual(await store.findByBusinessKey(a));
+      expect(found.get(b)).toEqual(await store.findByBusinessKey(b));
+      expect(found.get(b)).toMatchObject({ stream: stream('many2'), revision: 1, type: 'B', data: { n: 2 } });
+      expect((await store.findByBusinessKeys([])).size).toBe(0);
+    });
+
+    it('stores the pre-serialised data text when one is given, and reads it back as the value', async () => {
+      const s = stream('text');
+      await store.append(s, [{ ...newEvent('T', { b: 1, a: [1, 'x'] }), dataJson: '{"a":[1,"x"],"b":1}' }], 'no_stream');
+      const [stored] = await store.readStream(s);
+      expect(stored.data).toEqual({ a: [1, 'x'], b: 1 });
+    });
+
     it('reads all events in global order from a position', async () => {
       const start = await store.headPosition();
       const streams = new Set([stream('x'), stream('y')]);

@@ -9,11 +9,12 @@ import {
   BusinessKeyTakenError,
   EventStorePort,
   Position,
+  StoredEvent,
   StreamAppend,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import { decodeEvent } from './event-codec';
-import { commandDigest, expectedRevisionOf, LedgerService, loadPeriods, periodsCondition, StreamSnapshot } from './ledger-service';
+import { commandDigest, expectedRevisionOf, LedgerService, loadPeriods, periodsCondition, StreamSnapshot, streamRouteOf } from './ledger-service';
 
 export interface RefusedCommand {
   index: number;
@@ -84,9 +85,12 @@ export class BatchImporter {
     const outcome: BatchOutcome = { created: 0, replayed: 0, refused: [], position: null };
     // Read once per batch; the batch's append is conditioned on it, like an API command's.
     const periods = await loadPeriods(this.store);
+    const businessKeys = commands.map(businessKeyOf);
+    const holders = await this.findHolders(commands, businessKeys);
+    const streamHeldBy = (key: string) => pendingKeys.get(key)?.stream ?? holders.get(key)?.stream;
 
     for (const [index, command] of commands.entries()) {
-      const businessKey = businessKeyOf(command);
+      const businessKey = businessKeys[index];
       const requestDigest = commandDigest(command);
       try {
         const pending = pendingKeys.get(businessKey);
@@ -95,13 +99,13 @@ export class BatchImporter {
           outcome.replayed += 1;
           continue;
         }
-        const holder = await this.store.findByBusinessKey(businessKey);
+        const holder = holders.get(businessKey);
         if (holder) {
           this.ledger.replay(decodeEvent(holder), requestDigest);
           outcome.replayed += 1;
           continue;
         }
-        const stream = await this.ledger.streamOf(command, (key) => pendingKeys.get(key)?.stream);
+        const stream = await this.ledger.streamOf(command, streamHeldBy);
         let snapshot = snapshots.get(stream);
         const cached = snapshot === undefined ? this.cache.get(stream) : undefined;
         snapshot ??= cached ?? (await this.ledger.loadSnapshot(stream));
@@ -133,6 +137,22 @@ export class BatchImporter {
       this.remember(snapshots);
     }
     return outcome;
+  }
+
+  /**
+   * Every business key the batch asks the store about, in one look-up: each command's own key (a
+   * re-sent command is answered from its holder) and the keys whose holder's stream a command
+   * writes to (a claim's insurer decision goes where the claim is). The store does not change
+   * while the batch is decided — its append comes last — so this answers as a look-up per
+   * command would; a writer that slips in meanwhile fails the append, as before.
+   */
+  private findHolders(commands: readonly LedgerCommand[], businessKeys: readonly string[]): Promise<Map<string, StoredEvent>> {
+    const keys = new Set(businessKeys);
+    for (const command of commands) {
+      const route = streamRouteOf(command);
+      if ('streamHolding' in route) keys.add(route.streamHolding);
+    }
+    return this.store.findByBusinessKeys([...keys]);
   }
 
   /** Keeps the states the batch left behind (now stored) for later batches, most recent last. */

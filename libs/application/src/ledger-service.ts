@@ -45,6 +45,7 @@ import {
   residentStream,
   ResidentState,
   routeFundCommand,
+  type FundCommandRoute,
   sha256Hex,
 } from '@ledger/domain';
 import {
@@ -346,27 +347,8 @@ export class LedgerService {
    * decided but not yet appended (a claim and its insurer decision in one import batch).
    */
   async streamOf(command: LedgerCommand, pendingStreamOf?: (businessKey: string) => string | undefined): Promise<string> {
-    switch (command.kind) {
-      case 'GrantSubsidy':
-        if (command.purpose === 'per-capita' || !command.residentId) {
-          // Validation of the missing fund/resident happens in decide; any stable stream name will do.
-          return fundStream(command.fundId ?? 'municipal');
-        }
-        return residentStream(command.residentId);
-      case 'RecordInsurerDecision':
-      case 'RecordInsurerPayment':
-      case 'ReverseClaim':
-        return this.streamHolding(`claim:${command.claimId}`, `claim ${command.claimId} is not recorded`, pendingStreamOf);
-      case 'ReverseContribution':
-        return this.streamHolding(`contribution:${command.receiptNo}`, `contribution ${command.receiptNo} is not recorded`, pendingStreamOf);
-      case 'RecordFundMovement':
-      case 'RecordFundTransfer': {
-        const route = routeFundCommand(command);
-        return 'stream' in route ? route.stream : this.streamHolding(route.streamHolding, route.missing, pendingStreamOf);
-      }
-      default:
-        return residentStream(command.residentId);
-    }
+    const route = streamRouteOf(command);
+    return 'stream' in route ? route.stream : this.streamHolding(route.streamHolding, route.missing, pendingStreamOf);
   }
 
   private async streamHolding(
@@ -423,6 +405,30 @@ export class LedgerService {
   async residentState(residentId: string): Promise<{ state: ResidentState } | null> {
     const { state, revision } = await this.loadSnapshot(residentStream(residentId));
     return revision < 0 ? null : { state };
+  }
+}
+
+/**
+ * The stream a command writes to, or the business key whose holder's stream it is (a claim's
+ * follow-ups go where the claim is): an import batch looks all those keys up at once.
+ */
+export function streamRouteOf(command: LedgerCommand): FundCommandRoute {
+  switch (command.kind) {
+    case 'GrantSubsidy':
+      // Validation of the missing fund/resident happens in decide; any stable stream name will do.
+      if (command.purpose === 'per-capita' || !command.residentId) return { stream: fundStream(command.fundId ?? 'municipal') };
+      return { stream: residentStream(command.residentId) };
+    case 'RecordInsurerDecision':
+    case 'RecordInsurerPayment':
+    case 'ReverseClaim':
+      return { streamHolding: `claim:${command.claimId}`, missing: `claim ${command.claimId} is not recorded` };
+    case 'ReverseContribution':
+      return { streamHolding: `contribution:${command.receiptNo}`, missing: `contribution ${command.receiptNo} is not recorded` };
+    case 'RecordFundMovement':
+    case 'RecordFundTransfer':
+      return routeFundCommand(command);
+    default:
+      return { stream: residentStream(command.residentId) };
   }
 }
 

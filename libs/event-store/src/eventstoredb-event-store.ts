@@ -159,6 +159,8 @@ export interface EventStoreDbEventStoreOptions {
 /** Retries of an 'any' / 'stream_exists' append that lost a race after reserving its business keys. */
 const MAX_UNCONDITIONAL_ATTEMPTS = 10;
 const PENDING_POLL_MS = 50;
+/** Reservation-stream reads in flight at once for findByBusinessKeys (an import batch asks ~1,000). */
+const BUSINESS_KEY_LOOKUPS_AT_ONCE = 64;
 
 /**
  * The EventStoreDB adapter (client @eventstore/db-client v6, server 22.6+ for positions on stream
@@ -425,6 +427,24 @@ export class EventStoreDbEventStore implements EventStorePort {
     if (options.maxCount !== undefined && options.maxCount <= 0) return [];
     const from = options.fromRevision === undefined || options.fromRevision <= 0 ? {} : { fromRevision: BigInt(options.fromRevision) };
     return (await this.readRecorded(stream, { ...from, ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }) })).map(toStoredEvent);
+  }
+
+  /**
+   * EventStoreDB has no query across reservation streams: each key is looked up as
+   * findByBusinessKey does, a bounded number at a time, so the answer is the same.
+   */
+  async findByBusinessKeys(businessKeys: readonly string[]): Promise<Map<string, StoredEvent>> {
+    this.assertOpen();
+    const found = new Map<string, StoredEvent>();
+    const unique = [...new Set(businessKeys)];
+    for (let from = 0; from < unique.length; from += BUSINESS_KEY_LOOKUPS_AT_ONCE) {
+      const keys = unique.slice(from, from + BUSINESS_KEY_LOOKUPS_AT_ONCE);
+      const holders = await Promise.all(keys.map((key) => this.findByBusinessKey(key)));
+      holders.forEach((holder, index) => {
+        if (holder) found.set(keys[index], holder);
+      });
+    }
+    return found;
   }
 
   async findByBusinessKey(businessKey: string): Promise<StoredEvent | undefined> {

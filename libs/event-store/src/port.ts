@@ -121,6 +121,11 @@ export interface EventStorePort {
   subscribeToAll(handler: EventHandler, options?: SubscribeOptions): Subscription;
   /** The event that holds a business key, if any. */
   findByBusinessKey(businessKey: string): Promise<StoredEvent | undefined>;
+  /**
+   * findByBusinessKey for many keys at once (an import batch): the holders found, by key; keys
+   * nobody holds are absent. One query on the embedded store instead of one per key.
+   */
+  findByBusinessKeys(businessKeys: readonly string[]): Promise<Map<string, StoredEvent>>;
   /** Position of the last event in the store; null when empty. */
   headPosition(): Promise<Position | null>;
   /**

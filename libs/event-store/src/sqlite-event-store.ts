@@ -141,6 +141,7 @@ export class SqliteEventStore implements EventStorePort {
   private readonly selectStreamRevision: Database.Statement<[string], { revision: number | null }>;
   private readonly selectByEventId: Database.Statement<[string], EventRow>;
   private readonly selectByBusinessKey: Database.Statement<[string], EventRow>;
+  private readonly selectByBusinessKeys: Database.Statement<[string], EventRow & { business_key: string }>;
   private readonly insertEvent: Database.Statement<[string, string, number, string, string, string, string | null]>;
   private readonly selectStream: Database.Statement<[string], EventRow>;
   private readonly selectStreamFrom: Database.Statement<[string, number, number], EventRow>;
@@ -176,6 +177,7 @@ export class SqliteEventStore implements EventStorePort {
     this.selectStreamRevision = this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?');
     this.selectByEventId = this.db.prepare('SELECT * FROM events WHERE event_id = ?');
     this.selectByBusinessKey = this.db.prepare('SELECT * FROM events WHERE business_key = ?');
+    this.selectByBusinessKeys = this.db.prepare('SELECT * FROM events WHERE business_key IN (SELECT value FROM json_each(?))');
     this.insertEvent = this.db.prepare(
       'INSERT INTO events (event_id, stream, revision, type, data, metadata, business_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -456,6 +458,15 @@ export class SqliteEventStore implements EventStorePort {
     this.assertOpen();
     const row = this.selectByBusinessKey.get(businessKey);
     return row ? toStoredEvent(row) : undefined;
+  }
+
+  /** One statement for the whole list: the keys go in as one JSON array, each probed in the business-key index. */
+  async findByBusinessKeys(businessKeys: readonly string[]): Promise<Map<string, StoredEvent>> {
+    this.assertOpen();
+    const found = new Map<string, StoredEvent>();
+    if (businessKeys.length === 0) return found;
+    for (const row of this.selectByBusinessKeys.all(JSON.stringify(businessKeys))) found.set(row.business_key, toStoredEvent(row));
+    return found;
   }
 
   async headPosition(): Promise<Position | null> {
