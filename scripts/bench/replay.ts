@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -7,9 +6,9 @@ import { performance } from 'node:perf_hooks';
 /**
  * One replay measurement in a process of its own, so its peak memory is its own:
  *
- *   node dist/scripts/bench/replay.js raw|audit|projection DATA_DIR [AS_OF] [OUT_DIR]
+ *   node dist/scripts/bench/replay.js audit|projection DATA_DIR [AS_OF] [OUT_DIR]
  *
- * - raw: the floor — every row of the events table in position order, data and metadata parsed.
+ * (The read floor these are compared with is limits.ts's: the best of several page sizes.)
  * - audit: the supervision auditor end to end, exactly as `npm run audit` runs it (apps/auditor).
  * - projection: the fund-ledger read model rebuilt from an empty file (DATA_DIR/projections.sqlite).
  *
@@ -26,30 +25,6 @@ export interface ReplayResult {
 
 function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
-}
-
-async function raw(dataDir: string): Promise<ReplayResult> {
-  const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
-  const started = performance.now();
-  let events = 0;
-  let check = 0;
-  const page = db.prepare('SELECT position, event_id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?');
-  let after = 0;
-  for (;;) {
-    const rows = page.all(after, 20_000) as Array<{ position: number; data: string; metadata: string }>;
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      const data = JSON.parse(row.data) as unknown;
-      const metadata = JSON.parse(row.metadata) as { hash?: string };
-      if (data && metadata.hash) check += 1;
-      events += 1;
-    }
-    after = rows[rows.length - 1].position;
-  }
-  const ms = performance.now() - started;
-  db.close();
-  if (check !== events) throw new Error('raw read: an event without a hash');
-  return { mode: 'raw', events, ms, peakRssMiB: peakRssMiB() };
 }
 
 async function audit(dataDir: string, asOf: string, outDir: string): Promise<ReplayResult> {
@@ -89,8 +64,7 @@ async function projection(dataDir: string): Promise<ReplayResult> {
 async function main(): Promise<void> {
   const [mode, dataDir, asOf, outDir] = process.argv.slice(2);
   let result: ReplayResult;
-  if (mode === 'raw') result = await raw(dataDir);
-  else if (mode === 'audit') result = await audit(dataDir, asOf, outDir ?? join(dataDir, 'reports'));
+  if (mode === 'audit') result = await audit(dataDir, asOf, outDir ?? join(dataDir, 'reports'));
   else if (mode === 'projection') result = await projection(dataDir);
   else throw new Error(`unknown mode ${mode}`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
