@@ -125,8 +125,18 @@ describe('an audit resumed from a sealed state', () => {
     expect(result.err).toMatch(/no longer has the log digest|ends \(or its digest record stops\) before the sealed position/);
   }, 120_000);
 
+  it('seals, without --position, up to the event before the first one dated after the cut-off', async () => {
+    const result = await audit(['--as-of', '2023-12-31', '--out', join(root, 'auto'), '--data-dir', dataDir, '--seal', join(root, 'auto.bin')]);
+    expect(result).toMatchObject({ code: EXIT_OK, err: '' });
+    const report = JSON.parse(read(join(root, 'auto', 'inspection-2023-12-31.json')));
+    expect(result.out).toContain(`sealing through position ${report.lastPositionRead}: the next event is dated after 2023-12-31`);
+    expect(report.cutOffPosition).toBe(report.lastPositionRead);
+    expect(report.lastPositionRead).toBeGreaterThanOrEqual(sealedPosition);
+    expect(report.eventsRead).toBe(report.eventsReplayed);
+  });
+
   it('refuses to seal a history that holds events dated after the cut-off, naming the position to seal through', async () => {
-    const result = await audit(['--as-of', '2023-12-31', '--out', join(root, 'no'), '--data-dir', dataDir, '--seal', join(root, 'no.bin')]);
+    const result = await audit(['--as-of', '2023-12-31', '--position', '100000', '--out', join(root, 'no'), '--data-dir', dataDir, '--seal', join(root, 'no.bin')]);
     expect({ code: result.code, err: result.err }).toMatchObject({ code: EXIT_STATE_REFUSED });
     expect(result.err).toMatch(/is dated after the cut-off 2023-12-31.*--position \d+/);
   });

@@ -22,6 +22,7 @@ import { EMBEDDED_EVENTS_FILE, type EventStorePort, openEventStore, parsePositio
 import { loadPolicy } from '@ledger/policy';
 import { readFundLedgerFile } from '@ledger/projections';
 import { checkHashesInline, collectHashCheck, type ParallelHashCheck, parallelHashCheckAvailable, startParallelHashCheck } from './parallel-hash-check';
+import { lastPositionBeforeLaterEvent } from './seal-position';
 import { type EvidenceEvent, renderInspectionHtml, REPORT_LANGUAGES, type ReportLanguage } from './html-report';
 
 /**
@@ -53,7 +54,8 @@ was refused (--seal: the history read cannot be sealed; --resume: the state, its
 store's history through the sealed position do not match) — the message names what.
 
 Incremental audits: an audit can seal its state at its last position (--seal FILE; its report
-records the file's sha256), and a later audit resume from it (--resume FILE --baseline ITS-REPORT),
+records the file's sha256; without --position it reads only up to the event before the first one
+dated after --as-of, as a sealed state holds only events it replayed), and a later audit resume from it (--resume FILE --baseline ITS-REPORT),
 replaying only the events after that position. The state must match the report's sha256, and the
 store's history through the sealed position must still have the log digest the report states
 (recomputed from the first event, as --baseline does); otherwise nothing is written. The report is
@@ -65,7 +67,7 @@ Examples:
   npm run audit -- --as-of 2025-06-30 --position 120000    # and no further than that store position
   npm run audit -- --baseline reports/inspection-2024-12-31.json   # the history that audit saw is unchanged
   npm run audit -- --as-of 2024-12-31 --lang en            # the HTML in English (the JSON carries both languages)
-  npm run audit -- --as-of 2024-12-31 --seal reports/state-2024.bin
+  npm run audit -- --as-of 2024-12-31 --seal reports/state-2024.bin   # reads up to the first event dated after the cut-off
   npm run audit -- --as-of 2025-12-31 --resume reports/state-2024.bin --baseline reports/inspection-2024-12-31.json --seal reports/state-2025.bin
   DATA_DIR=/tmp/scn npm run audit -- --as-of 2025-12-31 --out /tmp/scn/reports`;
 
@@ -171,6 +173,10 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     store = await openEventStore({ dataDir, eventStoreConnectionString: connectionString, readOnly: true });
     // The audit reads the store as it is now: events appended while it runs are not in it.
     const head = await store.headPosition();
+    if (options.seal !== undefined && throughPosition === null && !connectionString) {
+      throughPosition = lastPositionBeforeLaterEvent(join(dataDir, EMBEDDED_EVENTS_FILE), resumeAfter ?? 0n, options.asOf);
+      if (throughPosition !== null) stdout.write(`sealing through position ${throughPosition}: the next event is dated after ${options.asOf}\n`);
+    }
     const readThrough = head === null ? 0n : throughPosition !== null && throughPosition < head ? throughPosition : head;
 
     // Read before the first event, so the digest's snapshot covers at least what is replayed.
