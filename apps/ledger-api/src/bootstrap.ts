@@ -11,6 +11,7 @@ import { connectionsCheckingIntervalOf, DEFAULT_HTTP_LIMITS, HttpLimits } from '
 import { BODY_LIMIT_BYTES } from './limits';
 import { authenticateBeforeBody } from './http/early-auth';
 import { queueHeavyReads } from './http/heavy-reads';
+import { serialiseFrozenRepliesOnce } from './http/frozen-json';
 import { LedgerExceptionFilter, validationException } from './http/errors';
 import { StrictValidationPipe } from './http/strict-input';
 import { PROBLEM_CONTENT_TYPE, problemOf, sendProblem } from './http/problem';
@@ -158,6 +159,7 @@ function fastifyAdapter(limits: HttpLimits): FastifyAdapter {
     },
   });
   const instance = adapter.getInstance() as unknown as FastifyInstance;
+  serialiseFrozenRepliesOnce(instance);
   const routes: Array<{ method: string; path: string }> = [];
   routesOf.set(instance, routes);
   instance.addHook('onRoute', (route) => {

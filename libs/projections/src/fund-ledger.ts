@@ -134,6 +134,19 @@ export class FundLedger {
     return rows;
   }
 
+  /**
+   * Every (fund, day, account) row as it stands, for a copy of the model taken at one instant (the
+   * API's audit worker rebuilds it with load()). The totals objects are replaced, never changed,
+   * by later postings, so what is returned stays as it was when taken.
+   */
+  rows(): Array<{ fundId: FundId; date: BusinessDate; account: Account; totals: DayAccountTotals }> {
+    const rows: Array<{ fundId: FundId; date: BusinessDate; account: Account; totals: DayAccountTotals }> = [];
+    for (const [fundId, byDay] of this.days) {
+      for (const [date, byAccount] of byDay) for (const [account, totals] of byAccount) rows.push({ fundId, date, account, totals });
+    }
+    return rows;
+  }
+
   current(fundId: FundId): FundFigures {
     return copyFigures(this.totals.get(fundId)!);
   }

@@ -5,6 +5,8 @@ import {
   formatMoney,
   shanghaiDateOf,
   notFound,
+  residentStream,
+  type ResidentState,
   SchemePeriod,
   SettleClaim,
 } from '@ledger/domain';
@@ -170,74 +172,94 @@ function schemeHistoryOf(periods: readonly SchemePeriod[]) {
   });
 }
 
-export type ResidentView = Awaited<ReturnType<GetResidentHandler['execute']>>;
+export type ResidentView = ReturnType<typeof residentViewOf>;
+
+/** A resident's history as the API shows it. */
+function residentViewOf(residentId: string, state: ResidentState) {
+  return {
+    residentId,
+    birthDate: state.birthDate,
+    hukou: state.hukou,
+    residenceDistrict: state.residenceDistrict,
+    hardship: state.hardship,
+    enrollments: [...state.years.values()]
+      .sort((a, b) => a.year - b.year)
+      .map((year) => ({
+        year: year.year,
+        enrollmentId: year.enrollmentId,
+        category: year.category,
+        fundId: year.fundId,
+        enrolledAt: year.enrolledAt,
+        universityStudent: year.category === 'university-student',
+        contributionExempt: year.contributionExempt,
+        contributionDue: formatMoney(year.contributionDue),
+        contributionPaid: formatMoney(year.paid),
+        benefitStart: year.benefitStart,
+      })),
+    schemeHistory: schemeHistoryOf(state.schemes),
+    yearToDate: [...state.accumulations.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([year, acc]) => ({
+        year,
+        compliantCost: formatMoney(acc.compliantCost),
+        basicFundPaid: formatMoney(acc.basicFundPaid),
+        personalBurdenInScope: formatMoney(acc.personalBurdenInScope),
+        criticalIllnessPaid: formatMoney(acc.criticalIllnessPaid),
+        assistancePaid: formatMoney(acc.assistancePaid),
+      })),
+    claims: [...state.claims.values()].map((claim) => ({
+      claimId: claim.claimId,
+      year: claim.year,
+      fundId: claim.fundId,
+      careType: claim.careType,
+      basicFundPayment: claim.settled.basicFundPayment,
+      criticalIllnessPayment: claim.settled.criticalIllnessPayment,
+      assistancePayment: claim.settled.assistancePayment,
+      personalPayment: claim.settled.personalPayment,
+      reversed: claim.reversed,
+    })),
+    // Already inside yearToDate.assistancePaid of their year; listed for what each one counted.
+    assistanceGrants: state.assistanceGrants.map((grant) => ({
+      applicationId: grant.applicationId,
+      year: grant.year,
+      fundId: grant.fundId,
+      appliedAt: grant.appliedAt,
+      window: grant.window,
+      claims: grant.claimIds,
+      base: grant.base,
+      ratio: grant.ratio,
+      amount: grant.amount,
+    })),
+  };
+}
+
+/** Resident views kept (the most recently asked for). */
+export const RESIDENT_VIEWS_KEPT = 128;
 
 @QueryHandler(GetResidentQuery)
 export class GetResidentHandler implements IQueryHandler<GetResidentQuery> {
+  /**
+   * By resident, with the stream revision it was built at: a view is built (and, frozen, serialised
+   * — http/frozen-json.ts) once until the resident's stream moves. A resident with thousands of
+   * claims took tens of milliseconds of the API's one thread to build and serialise per request.
+   */
+  private readonly views = new Map<string, { revision: number; view: ResidentView }>();
+
   constructor(private readonly ledger: LedgerService) {}
 
-  async execute({ residentId }: GetResidentQuery) {
-    const found = await this.ledger.residentState(residentId);
-    if (!found) throw notFound(`resident ${residentId} is not known to the ledger`);
-    const { state } = found;
-    return {
-      residentId,
-      birthDate: state.birthDate,
-      hukou: state.hukou,
-      residenceDistrict: state.residenceDistrict,
-      hardship: state.hardship,
-      enrollments: [...state.years.values()]
-        .sort((a, b) => a.year - b.year)
-        .map((year) => ({
-          year: year.year,
-          enrollmentId: year.enrollmentId,
-          category: year.category,
-          fundId: year.fundId,
-          enrolledAt: year.enrolledAt,
-          universityStudent: year.category === 'university-student',
-          contributionExempt: year.contributionExempt,
-          contributionDue: formatMoney(year.contributionDue),
-          contributionPaid: formatMoney(year.paid),
-          benefitStart: year.benefitStart,
-        })),
-      schemeHistory: schemeHistoryOf(state.schemes),
-      yearToDate: [...state.accumulations.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([year, acc]) => ({
-          year,
-          compliantCost: formatMoney(acc.compliantCost),
-          basicFundPaid: formatMoney(acc.basicFundPaid),
-          personalBurdenInScope: formatMoney(acc.personalBurdenInScope),
-          criticalIllnessPaid: formatMoney(acc.criticalIllnessPaid),
-          assistancePaid: formatMoney(acc.assistancePaid),
-        })),
-      claims: [...state.claims.values()].map((claim) => ({
-        claimId: claim.claimId,
-        year: claim.year,
-        fundId: claim.fundId,
-        careType: claim.careType,
-        basicFundPayment: claim.settled.basicFundPayment,
-        criticalIllnessPayment: claim.settled.criticalIllnessPayment,
-        assistancePayment: claim.settled.assistancePayment,
-        personalPayment: claim.settled.personalPayment,
-        reversed: claim.reversed,
-      })),
-      // Already inside yearToDate.assistancePaid of their year; listed for what each one counted.
-      assistanceGrants: state.assistanceGrants.map((grant) => ({
-        applicationId: grant.applicationId,
-        year: grant.year,
-        fundId: grant.fundId,
-        appliedAt: grant.appliedAt,
-        window: grant.window,
-        claims: grant.claimIds,
-        base: grant.base,
-        ratio: grant.ratio,
-        amount: grant.amount,
-      })),
-    };
+  async execute({ residentId }: GetResidentQuery): Promise<ResidentView> {
+    // Folded from the kept snapshot on: a write by another process is in it, at a new revision.
+    const { state, revision } = await this.ledger.loadSnapshot(residentStream(residentId));
+    if (revision < 0) throw notFound(`resident ${residentId} is not known to the ledger`);
+    const kept = this.views.get(residentId);
+    this.views.delete(residentId);
+    // Frozen at the top only: the view shares parts with the kept state, which is not this handler's to freeze.
+    const view = kept && kept.revision === revision ? kept.view : Object.freeze(residentViewOf(residentId, state));
+    this.views.set(residentId, { revision, view });
+    if (this.views.size > RESIDENT_VIEWS_KEPT) this.views.delete(this.views.keys().next().value!);
+    return view;
   }
 }
-
 
 export class QuoteSettlementQuery {
   constructor(

@@ -1,8 +1,8 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { baselineFromReport, type InspectionReport } from '@ledger/audit';
-import { renderInspectionHtml } from '../../../auditor/src/html-report';
+import { baselineFromReport } from '@ledger/audit';
+import type { AuditAnswer } from '../cqrs/audit-run';
 import { RunAuditQuery } from '../cqrs/audit';
 import { Requires } from './auth.guard';
 import { AuditRequestDto } from './dto';
@@ -13,6 +13,11 @@ function wantsHtml(accept: string | undefined): boolean {
   const html = types.indexOf('text/html');
   const json = types.indexOf('application/json');
   return html !== -1 && (json === -1 || html < json);
+}
+
+/** The audit thread's bytes as a Buffer, which Fastify sends as they are. */
+function bytesOf(part: Uint8Array): Buffer {
+  return Buffer.from(part.buffer, part.byteOffset, part.byteLength);
 }
 
 /**
@@ -31,11 +36,16 @@ export class AuditsController {
     @Body() body: AuditRequestDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<InspectionReport | string> {
+  ): Promise<Buffer> {
     const baseline = body.baseline ? baselineFromReport(body.baseline) : null;
-    const report = await this.queryBus.execute<RunAuditQuery, InspectionReport>(new RunAuditQuery(body.asOf, baseline));
-    if (!wantsHtml(accept)) return report;
+    const html = wantsHtml(accept);
+    // Serialised by the audit thread: megabytes of report are not turned into JSON on this one.
+    const answer = await this.queryBus.execute<RunAuditQuery, AuditAnswer>(new RunAuditQuery(body.asOf, baseline, html));
+    if (!html) {
+      void reply.header('content-type', 'application/json; charset=utf-8');
+      return bytesOf(answer.json);
+    }
     void reply.header('content-type', 'text/html; charset=utf-8').header('content-disposition', `attachment; filename="inspection-${body.asOf}.html"`);
-    return renderInspectionHtml(report, { eventLinks: true });
+    return bytesOf(answer.html!);
   }
 }

@@ -1,0 +1,42 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadPolicy, type Policy } from '@ledger/policy';
+import { moduleWorkerData } from '../workers/module-worker';
+import { type AuditJob, runAuditJob } from './audit-run';
+
+/**
+ * The API's audit thread (see audit.ts): runs one AuditJob per message and answers with its
+ * serialised report, or with the error that stopped it. The policy is the API's own: the same
+ * file, checked by its digest.
+ */
+export interface AuditWorkerData {
+  policyFile?: string;
+  policyDigest: string;
+}
+
+export type AuditWorkerReply = { id: number; json: Uint8Array; html: Uint8Array | null } | { id: number; error: { name: string; message: string } };
+
+const { policyFile, policyDigest } = moduleWorkerData<AuditWorkerData>(workerData);
+let policy: Policy | null = null;
+
+function thePolicy(): Policy {
+  policy ??= loadPolicy(policyFile);
+  if (policy.digest !== policyDigest) {
+    throw new Error(`the policy parameters file changed since the API started (digest ${policy.digest}, the API's ${policyDigest}); restart the API`);
+  }
+  return policy;
+}
+
+parentPort!.on('message', (message: { id: number; job: AuditJob }) => {
+  void (async () => {
+    let reply: AuditWorkerReply;
+    try {
+      reply = { id: message.id, ...(await runAuditJob(message.job, thePolicy())) };
+    } catch (error) {
+      const { name, message: text } = error instanceof Error ? error : new Error(String(error));
+      reply = { id: message.id, error: { name, message: text } };
+    }
+    // The report's bytes are handed over, not copied.
+    const bytes = 'json' in reply ? [reply.json, reply.html].flatMap((part) => (part ? [part.buffer as ArrayBuffer] : [])) : [];
+    parentPort!.postMessage(reply, bytes);
+  })();
+});
