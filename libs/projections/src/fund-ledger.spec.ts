@@ -112,4 +112,17 @@ describe('FundLedger date queries', () => {
     ledger.load('huangpi', '2023-06-30', 'income:contributions', { debit: ZERO, credit: money('1.00') });
     expect(ledger.revision('huangpi')).not.toBe(after);
   });
+  it('answers a span with no posting, and a century of mostly empty months, the same as sums over the postings', () => {
+    const ledger = new FundLedger();
+    ledger.load('huangpi', '2024-03-05', 'bank', { debit: money('100.00'), credit: ZERO });
+    ledger.load('huangpi', '2024-03-05', 'income:contributions', { debit: ZERO, credit: money('100.00') });
+    const empty = ledger.between('huangpi', '2030-01-31', '2031-12-31');
+    expect(json(empty)).toEqual(json(reference([], 'huangpi', () => true)));
+    // Shared between such spans: nobody may change it.
+    expect(() => ((empty as { balance: Money }).balance = money('1'))).toThrow(TypeError);
+    const rows = ledger.statement('huangpi', '2001-01-01', '2100-12-31');
+    expect(rows).toHaveLength(1200);
+    expect(rows.filter((row) => !row.figures.balance.isZero()).map((row) => row.month)).toEqual(['2024-03']);
+    expect(rows.map((row) => formatMoney(row.closing)).filter((closing, index, all) => index === 0 || closing !== all[index - 1])).toEqual(['0.00', '100.00']);
+  });
 });

@@ -173,7 +173,11 @@ export class FundLedger {
   /** Figures of the postings dated after `after` (exclusive) and on or before `through` (inclusive). */
   between(fundId: FundId, after: BusinessDate, through: BusinessDate): FundFigures {
     if (through <= after) return emptyFigures();
-    return differenceOf(this.through(fundId, through), this.through(fundId, after));
+    const end = this.through(fundId, through);
+    const start = this.through(fundId, after);
+    // No posting in between: the running figures are the same object at both ends. A century's
+    // statement is mostly such months, and each cost a subtraction of every figure.
+    return end === start ? NOTHING_BETWEEN : differenceOf(end, start);
   }
 
   private upToDate(fundId: FundId): { dates: BusinessDate[]; figures: FundFigures[] } {
@@ -230,6 +234,17 @@ export class FundLedger {
 }
 
 const EMPTY_FIGURES: FundFigures = emptyFigures();
+/** What between() answers for a span with no posting: shared, so frozen (readers only read figures). */
+const NOTHING_BETWEEN: FundFigures = deepFrozen(emptyFigures());
+
+/** The plain objects of a figures record frozen (the amounts are immutable decimals already). */
+function deepFrozen<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const inner of Object.values(value)) deepFrozen(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 function copyFigures(figures: FundFigures): FundFigures {
   return { ...copyBookFigures(figures), balance: figures.balance, imbalance: figures.imbalance };

@@ -8,7 +8,7 @@ import {
   surplusOf,
 } from '@ledger/domain';
 import { addDays } from '@ledger/policy';
-import { FundLedger, incomeToJson, outflowToJson } from './fund-ledger';
+import { FundFigures, FundLedger, incomeToJson, outflowToJson } from './fund-ledger';
 
 /**
  * A fund's statement in the standard categories of social insurance fund accounts (the chart of
@@ -90,6 +90,28 @@ function monthsText(months: Money | null): string | null {
   return months === null ? null : months.toDecimalPlaces(1).toFixed(1);
 }
 
+/**
+ * A month's figures as the statement shows them, worked out once per figures object: the months
+ * without postings share one (FundLedger.between), and a century's statement is mostly such
+ * months — formatting every line of each of them again was most of its first computation.
+ */
+function shownOnce() {
+  const shown = new Map<FundFigures, { lines: string[]; income: ReturnType<typeof incomeToJson>; outflow: ReturnType<typeof outflowToJson>; surplus: string }>();
+  return (figures: FundFigures) => {
+    let seen = shown.get(figures);
+    if (!seen) {
+      seen = {
+        lines: STANDARD_LINES.map((standard) => formatMoney(standard.amount(figures))),
+        income: incomeToJson(figures),
+        outflow: outflowToJson(figures),
+        surplus: formatMoney(surplusOf(figures)),
+      };
+      shown.set(figures, seen);
+    }
+    return seen;
+  };
+}
+
 export function buildStatement(
   ledger: FundLedger,
   fundId: FundId,
@@ -112,10 +134,11 @@ export function buildStatement(
   const line = (code: string, level: StatementLine['level'], zh: string, en: string, perMonth: string[], total: string): StatementLine => ({
     code, level, zh, en, months: perMonth, total,
   });
+  const show = shownOnce();
   const lines: StatementLine[] = [
     line('openingBalance', 0, '期初滚存结余', 'Opening balance', rows.map((r) => formatMoney(r.opening)), formatMoney(opening)),
-    ...STANDARD_LINES.map((standard) =>
-      line(standard.code, standard.level, standard.zh, standard.en, rows.map((r) => formatMoney(standard.amount(r.figures))), formatMoney(standard.amount(period))),
+    ...STANDARD_LINES.map((standard, index) =>
+      line(standard.code, standard.level, standard.zh, standard.en, rows.map((r) => show(r.figures).lines[index]), formatMoney(standard.amount(period))),
     ),
     line('closingBalance', 1, '四、期末滚存结余', 'Closing balance', rows.map((r) => formatMoney(r.closing)), formatMoney(closing)),
     line('monthsOfPayment', 0, '可支付月数', 'Months of payment', months.map((m) => monthsText(m.capacity) ?? ''), monthsText(capacity) ?? ''),
@@ -140,9 +163,9 @@ export function buildStatement(
     months: months.map(({ row, capacity: monthCapacity, status }) => ({
       month: row.month,
       openingBalance: formatMoney(row.opening),
-      income: incomeToJson(row.figures),
-      outflow: outflowToJson(row.figures),
-      surplus: formatMoney(surplusOf(row.figures)),
+      income: show(row.figures).income,
+      outflow: show(row.figures).outflow,
+      surplus: show(row.figures).surplus,
       closingBalance: formatMoney(row.closing),
       monthsOfPayment: monthsText(monthCapacity),
       monthsOfPaymentStatus: status,
