@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { EVENT_STORE_PRAGMAS, EVENTS_SCHEMA } from '@ledger/event-store';
+import { EVENT_STORE_PRAGMAS, EVENTS_SCHEMA, walAutocheckpointPages } from '@ledger/event-store';
 
 /**
  * The limits the benchmark holds the ledger to, each the best this machine reaches in the same run:
@@ -178,16 +178,14 @@ function freshFile(path: string): void {
 /**
  * The store's pragmas on a new file of the given page size. The page size is set before WAL mode
  * (it cannot change after); the WAL is checkpointed at the same size in bytes (64 MiB) whatever
- * the page size, so larger pages do not win by deferring checkpoints.
+ * the page size, as the store does, so larger pages do not win by deferring checkpoints.
  */
 function openFresh(path: string, pageSize: number): Database.Database {
   freshFile(path);
   const db = new Database(path);
   db.pragma(`page_size = ${pageSize}`);
-  for (const pragma of EVENT_STORE_PRAGMAS) {
-    if (pragma.startsWith('wal_autocheckpoint')) db.pragma(`wal_autocheckpoint = ${Math.round((64 * 1024 * 1024) / pageSize)}`);
-    else db.pragma(pragma);
-  }
+  for (const pragma of EVENT_STORE_PRAGMAS) db.pragma(pragma);
+  db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages(pageSize)}`);
   if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('ceiling: synchronous is not FULL');
   return db;
 }
