@@ -6,7 +6,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { resolveDataDir } from '@ledger/access';
 import { EMBEDDED_EVENTS_FILE, openEventStore } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
-import { DEFAULT_BATCH_SIZE, DEFAULT_SNAPSHOT_CACHE, importSyntheticYear } from './import-year';
+import { DEFAULT_BATCH_SIZE, DEFAULT_SNAPSHOT_CACHE, DEFAULT_TRANSACTION_SIZE, importSyntheticYear } from './import-year';
 import { fenText } from './year';
 
 /**
@@ -58,7 +58,8 @@ export async function runSyntheticGenerateCli(argv: readonly string[]): Promise<
     .option('--seed <n>', 'PRNG seed', positiveInt, 2025)
     .option('--year <n>', 'insurance year', positiveInt, 2025)
     .option('--claims-per-resident <x>', 'average claims per resident', Number, 4.3)
-    .option('--batch-size <n>', 'commands per transaction', positiveInt, DEFAULT_BATCH_SIZE)
+    .option('--batch-size <n>', 'commands per batch (within a day; its events are stored grouped by stream)', positiveInt, DEFAULT_BATCH_SIZE)
+    .option('--transaction-size <n>', 'commands per store transaction, whole batches at a time (positions do not depend on it)', positiveInt, DEFAULT_TRANSACTION_SIZE)
     .option('--snapshot-cache <n>', 'resident states kept between batches', (v) => Number(v), DEFAULT_SNAPSHOT_CACHE)
     .option('--force', 'delete a store already in DATA_DIR first', false)
     .addHelpText('after', HELP)
@@ -68,7 +69,7 @@ export async function runSyntheticGenerateCli(argv: readonly string[]): Promise<
   } catch (error) {
     return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
   }
-  const options = program.opts<{ residents: number; seed: number; year: number; claimsPerResident: number; batchSize: number; snapshotCache: number; force: boolean }>();
+  const options = program.opts<{ residents: number; seed: number; year: number; claimsPerResident: number; batchSize: number; transactionSize: number; snapshotCache: number; force: boolean }>();
   const dataDir = resolveDataDir();
   if (!process.env.EVENTSTORE_CONNECTION_STRING) {
     const refusal = clearDataDir(dataDir, options.force);

@@ -7,21 +7,26 @@ import { type SyntheticSummary, SyntheticYear, type SyntheticYearOptions } from 
 
 /**
  * Feeds a synthetic year into a store through the ledger's own write path: every command is
- * decided by LedgerService.prepare and appended by BatchImporter.importBatch, one store
- * transaction per batch. A batch never spans two business days, so each event's recordedAt is
- * the day it was generated for.
+ * decided by LedgerService.prepare and appended by BatchImporter.importBatch. A batch never spans
+ * two business days, so each event's recordedAt is the day it was generated for. Consecutive
+ * batches share one store transaction up to `transactionSize` commands (a transaction's commit
+ * costs about as much whatever its size, and a small year has only a few hundred commands a day);
+ * each stays its own segment of that transaction, so every event is stored where it would be with
+ * one transaction per batch: the same positions and log digest whatever the transaction size.
  */
 export interface ImportYearOptions extends SyntheticYearOptions {
   store: EventStorePort;
   policy: Policy;
-  /** Commands per importBatch call (one transaction each); default 1000. */
+  /** Commands per batch (never more than one business day; the events of a batch are stored grouped by stream); default 1000. */
   batchSize?: number;
+  /** Commands per store transaction, whole batches at a time (at least one batch); default 10,000. */
+  transactionSize?: number;
   /** Resident states the importer keeps between batches (BatchImporterOptions); default 200,000. */
   snapshotCacheSize?: number;
   recordedBy?: RecordedBy;
   /** Called after every batch with the running totals. */
   onProgress?: (progress: ImportProgress) => void;
-  /** Called with the events of every batch, e.g. to record batch sizes for a raw-insert comparison. */
+  /** Called with the events of every transaction, e.g. to record transaction sizes for a raw-insert comparison. */
   onBatch?: (batch: { commands: number; events: number; ms: number }) => void;
 }
 
@@ -36,6 +41,7 @@ export interface ImportYearResult {
   summary: SyntheticSummary;
   /** Events appended (the store's head advanced by this much). */
   events: number;
+  /** Store transactions (importBatch calls). */
   batches: number;
   /** Wall time inside BatchImporter.importBatch (decide, encode, append, commit). */
   importMs: number;
@@ -44,13 +50,14 @@ export interface ImportYearResult {
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
+export const DEFAULT_TRANSACTION_SIZE = 10_000;
 export const DEFAULT_SNAPSHOT_CACHE = 200_000;
 
 export async function importSyntheticYear(options: ImportYearOptions): Promise<ImportYearResult> {
   const started = performance.now();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  let today = '1970-01-01';
-  const ledger = new LedgerService({ store: options.store, policy: options.policy, clock: () => new Date(`${today}T10:00:00+08:00`) });
+  const transactionSize = Math.max(batchSize, options.transactionSize ?? DEFAULT_TRANSACTION_SIZE);
+  const ledger = new LedgerService({ store: options.store, policy: options.policy });
   const importer = new BatchImporter(ledger, options.store, { snapshotCacheSize: options.snapshotCacheSize ?? DEFAULT_SNAPSHOT_CACHE });
   const recordedBy = options.recordedBy ?? { subject: 'synthetic-year', role: 'clerk' };
   const year = new SyntheticYear(options.policy, options);
@@ -58,28 +65,48 @@ export async function importSyntheticYear(options: ImportYearOptions): Promise<I
   let events = 0;
   let commands = 0;
   let batches = 0;
+  /** The transaction being gathered: its commands, each one's day (recordedAt) and batch (segment). */
+  let pending: { commands: LedgerCommand[]; recordedAt: string[]; segment: number[]; date: string } = { commands: [], recordedAt: [], segment: [], date: '' };
+  const commit = async () => {
+    const transaction = pending;
+    if (transaction.commands.length === 0) return;
+    pending = { commands: [], recordedAt: [], segment: [], date: '' };
+    const before = performance.now();
+    const outcome = await importer.importBatch(transaction.commands, recordedBy, {
+      recordedAtOf: (index) => transaction.recordedAt[index],
+      segmentOf: (index) => transaction.segment[index],
+    });
+    const ms = performance.now() - before;
+    importMs += ms;
+    if (outcome.refused.length > 0) {
+      const first = outcome.refused[0];
+      throw new Error(
+        `the ledger refused ${outcome.refused.length} synthetic command(s) by ${transaction.date}; first: ${first.command.kind} — ${first.error.message}`,
+      );
+    }
+    // One event per command in this generator; replays (a re-run into the same store) append nothing.
+    const appended = outcome.created;
+    events += appended;
+    commands += transaction.commands.length;
+    batches += 1;
+    options.onBatch?.({ commands: transaction.commands.length, events: appended, ms });
+    options.onProgress?.({ commands, events, date: transaction.date });
+  };
+  let segment = 0;
   for (const day of year.days()) {
-    today = day.date;
+    const recordedAt = new Date(`${day.date}T10:00:00+08:00`).toISOString();
     for (let from = 0; from < day.commands.length; from += batchSize) {
-      const batch: LedgerCommand[] = day.commands.slice(from, from + batchSize);
-      const before = performance.now();
-      const outcome = await importer.importBatch(batch, recordedBy);
-      const ms = performance.now() - before;
-      importMs += ms;
-      if (outcome.refused.length > 0) {
-        const first = outcome.refused[0];
-        throw new Error(
-          `the ledger refused ${outcome.refused.length} synthetic command(s) on ${day.date}; first: ${first.command.kind} — ${first.error.message}`,
-        );
+      const batch = day.commands.slice(from, from + batchSize);
+      if (pending.commands.length + batch.length > transactionSize) await commit();
+      segment += 1;
+      for (const command of batch) {
+        pending.commands.push(command);
+        pending.recordedAt.push(recordedAt);
+        pending.segment.push(segment);
       }
-      // One event per command in this generator; replays (a re-run into the same store) append nothing.
-      const appended = outcome.created;
-      events += appended;
-      commands += batch.length;
-      batches += 1;
-      options.onBatch?.({ commands: batch.length, events: appended, ms });
-      options.onProgress?.({ commands, events, date: day.date });
+      pending.date = day.date;
     }
   }
+  await commit();
   return { summary: year.summary, events, batches, importMs, totalMs: performance.now() - started };
 }

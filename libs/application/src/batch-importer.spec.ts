@@ -127,4 +127,32 @@ describe('BatchImporter', () => {
       { field: 'amount', reason: expect.stringContaining('yuan') },
     ]);
   });
+
+  it('stores a batch of segments as it would the segments imported one batch each, each command recorded at its own time', async () => {
+    const first = [...residentCommands('R1').slice(0, 2), ...residentCommands('R2').slice(0, 2)];
+    const second = [...residentCommands('R1').slice(2), ...residentCommands('R2').slice(2)];
+    const days = ['2024-06-01T02:00:00.000Z', '2024-06-02T02:00:00.000Z'];
+    const stored = async (target: SqliteEventStore) => {
+      const all = [];
+      for await (const event of target.readAll()) all.push({ stream: event.stream, revision: event.revision, type: event.type, recordedAt: event.metadata.recordedAt });
+      return all;
+    };
+
+    const separate = new SqliteEventStore({ file: ':memory:' });
+    const separateImporter = new BatchImporter(new LedgerService({ store: separate, policy: loadPolicy() }), separate);
+    await separateImporter.importBatch(first, clerk, { recordedAtOf: () => days[0] });
+    await separateImporter.importBatch(second, clerk, { recordedAtOf: () => days[1] });
+
+    const outcome = await importer.importBatch([...first, ...second], clerk, {
+      recordedAtOf: (index) => days[index < first.length ? 0 : 1],
+      segmentOf: (index) => (index < first.length ? 0 : 1),
+    });
+    expect(outcome).toMatchObject({ created: 8, replayed: 0, refused: [] });
+    const together = await stored(store);
+    expect(together).toEqual(await stored(separate));
+    // Grouped by stream within each segment, segment after segment: R1 and R2 twice each.
+    expect(together.map((event) => event.stream)).toEqual(['resident-R1', 'resident-R1', 'resident-R2', 'resident-R2', 'resident-R1', 'resident-R1', 'resident-R2', 'resident-R2']);
+    expect(together.map((event) => event.recordedAt)).toEqual([...Array(4).fill(days[0]), ...Array(4).fill(days[1])]);
+    await separate.close();
+  });
 });

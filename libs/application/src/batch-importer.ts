@@ -54,6 +54,22 @@ export interface BatchImporterOptions {
 
 export const DEFAULT_SNAPSHOT_CACHE_SIZE = 10_000;
 
+/**
+ * Lets one store transaction carry what would otherwise be several batches (several business days
+ * of an import): a transaction's commit costs about as much whatever its size.
+ */
+export interface ImportBatchOptions {
+  /** When each command is recorded (ISO instant), by its index in the batch; omitted, the ledger's clock. */
+  recordedAtOf?: (index: number) => string;
+  /**
+   * The segment each command belongs to, by index (non-decreasing). Events are stored grouped by
+   * stream within a segment and segment after segment, so a batch made of the segments that would
+   * otherwise be separate batches stores every event at the same position as those batches would.
+   * Omitted, the whole batch is one segment.
+   */
+  segmentOf?: (index: number) => number;
+}
+
 export class BatchImporter {
   private readonly cache = new Map<string, StreamSnapshot>();
   private readonly cacheSize: number;
@@ -66,21 +82,24 @@ export class BatchImporter {
     this.cacheSize = Math.max(0, options.snapshotCacheSize ?? DEFAULT_SNAPSHOT_CACHE_SIZE);
   }
 
-  async importBatch(commands: readonly LedgerCommand[], recordedBy: RecordedBy): Promise<BatchOutcome> {
+  async importBatch(commands: readonly LedgerCommand[], recordedBy: RecordedBy, options: ImportBatchOptions = {}): Promise<BatchOutcome> {
     try {
-      return await this.importOptimistically(commands, recordedBy);
+      return await this.importOptimistically(commands, recordedBy, options);
     } catch (error) {
       this.cache.clear();
       // Another writer moved a stream under us: fall back to one command at a time, each with
       // its own retry, so the batch still lands whole-command by whole-command.
-      if (error instanceof WrongExpectedRevisionError || error instanceof BusinessKeyTakenError) return this.importOneByOne(commands, recordedBy);
+      if (error instanceof WrongExpectedRevisionError || error instanceof BusinessKeyTakenError) return this.importOneByOne(commands, recordedBy, options);
       throw error;
     }
   }
 
-  private async importOptimistically(commands: readonly LedgerCommand[], recordedBy: RecordedBy): Promise<BatchOutcome> {
+  private async importOptimistically(commands: readonly LedgerCommand[], recordedBy: RecordedBy, options: ImportBatchOptions): Promise<BatchOutcome> {
     const snapshots = new Map<string, StreamSnapshot>();
-    const appends = new Map<string, StreamAppend>();
+    // In store order: one append per stream and segment (a stream met again in a later segment gets another).
+    const appendList: StreamAppend[] = [];
+    let appends = new Map<string, StreamAppend>();
+    let segment = options.segmentOf?.(0);
     const pendingKeys = new Map<string, PendingKey>();
     const outcome: BatchOutcome = { created: 0, replayed: 0, refused: [], position: null };
     // Read once per batch; the batch's append is conditioned on it, like an API command's.
@@ -90,6 +109,11 @@ export class BatchImporter {
     const streamHeldBy = (key: string) => pendingKeys.get(key)?.stream ?? holders.get(key)?.stream;
 
     for (const [index, command] of commands.entries()) {
+      const commandSegment = options.segmentOf?.(index);
+      if (commandSegment !== segment) {
+        segment = commandSegment;
+        appends = new Map();
+      }
       const businessKey = businessKeys[index];
       const requestDigest = commandDigest(command);
       try {
@@ -109,7 +133,7 @@ export class BatchImporter {
         let snapshot = snapshots.get(stream);
         const cached = snapshot === undefined ? this.cache.get(stream) : undefined;
         snapshot ??= cached ?? (await this.ledger.loadSnapshot(stream));
-        const request = { recordedBy, requestDigest, fundScope: null, periods: periods.state };
+        const request = { recordedBy, requestDigest, fundScope: null, periods: periods.state, recordedAt: options.recordedAtOf?.(index) };
         let prepared;
         try {
           prepared = this.ledger.prepare(command, snapshot, request);
@@ -122,7 +146,10 @@ export class BatchImporter {
         }
         snapshots.set(stream, prepared.after);
         let append = appends.get(stream);
-        if (!append) appends.set(stream, (append = { stream, events: [], expectedRevision: expectedRevisionOf(snapshot) }));
+        if (!append) {
+          appends.set(stream, (append = { stream, events: [], expectedRevision: expectedRevisionOf(snapshot) }));
+          appendList.push(append);
+        }
         append.events.push(...prepared.toAppend);
         for (const event of prepared.toAppend) if (event.businessKey) pendingKeys.set(event.businessKey, { digest: requestDigest, stream });
         outcome.created += 1;
@@ -131,8 +158,8 @@ export class BatchImporter {
         outcome.refused.push({ index, command, error });
       }
     }
-    if (appends.size > 0) {
-      const results = await this.store.appendMany([...appends.values()], periodsCondition(periods));
+    if (appendList.length > 0) {
+      const results = await this.store.appendMany(appendList, periodsCondition(periods));
       outcome.position = results.reduce<Position | null>((max, r) => (max === null || r.position > max ? r.position : max), null);
       this.remember(snapshots);
     }
@@ -168,11 +195,11 @@ export class BatchImporter {
     }
   }
 
-  private async importOneByOne(commands: readonly LedgerCommand[], recordedBy: RecordedBy): Promise<BatchOutcome> {
+  private async importOneByOne(commands: readonly LedgerCommand[], recordedBy: RecordedBy, options: ImportBatchOptions): Promise<BatchOutcome> {
     const outcome: BatchOutcome = { created: 0, replayed: 0, refused: [], position: null };
     for (const [index, command] of commands.entries()) {
       try {
-        const result = await this.ledger.execute(command, recordedBy);
+        const result = await this.ledger.execute(command, recordedBy, null, options.recordedAtOf?.(index));
         if (result.status === 'created') outcome.created += 1;
         else outcome.replayed += 1;
         if (outcome.position === null || result.position > outcome.position) outcome.position = result.position;

@@ -85,6 +85,8 @@ export interface RequestContext {
   fundScope: FundId | null;
   /** The closed periods as read before deciding: the append is conditioned on them (periodsCondition). */
   periods: ClosedPeriods;
+  /** When the events are recorded (ISO instant); omitted, the service's clock now. An import of past days gives each command its day. */
+  recordedAt?: string;
 }
 
 /** The periods stream folded, with the revision an append is conditioned on. */
@@ -197,7 +199,7 @@ export class LedgerService {
    * @param fundScope a district manager's fund: the command is refused (403, nothing written)
    * when what it decides would touch any other fund.
    */
-  async execute(command: LedgerCommand, recordedBy: RecordedBy, fundScope: FundId | null = null): Promise<CommandOutcome> {
+  async execute(command: LedgerCommand, recordedBy: RecordedBy, fundScope: FundId | null = null, recordedAt?: string): Promise<CommandOutcome> {
     const businessKey = businessKeyOf(command);
     const requestDigest = commandDigest(command);
     let stream = '';
@@ -214,7 +216,7 @@ export class LedgerService {
       const snapshot = await this.loadSnapshot(stream);
       let prepared: PreparedAppend;
       try {
-        prepared = this.prepare(command, snapshot, { recordedBy, requestDigest, fundScope, periods: periods.state });
+        prepared = this.prepare(command, snapshot, { recordedBy, requestDigest, fundScope, periods: periods.state, recordedAt });
       } catch (error) {
         // Refused on the kept closes: a year closed since may be the reason to give instead.
         if (kept && error instanceof CommandRefused && error.kind !== 'forbidden') await this.refuseIfClosedSince(command);
@@ -320,7 +322,7 @@ export class LedgerService {
       stream: snapshot.stream,
       revision: snapshot.revision,
       previousHash: snapshot.lastHash,
-      recordedAt: this.clock().toISOString(),
+      recordedAt: request.recordedAt ?? this.clock().toISOString(),
       recordedBy: request.recordedBy,
       requestDigest: request.requestDigest,
     });
