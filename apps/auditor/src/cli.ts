@@ -200,7 +200,9 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
       baseline,
       sealable: options.seal !== undefined,
     } as const;
+    const loading = Date.now();
     const auditor = resumeFrom ? Auditor.resume(auditorOptions, resumeFrom, logDigest) : new Auditor(auditorOptions);
+    if (resumeFrom) stdout.write(`resumed from the state sealed at position ${resumeFrom.header.position} (loaded in ${((Date.now() - loading) / 1000).toFixed(1)} s)\n`);
     const bar = stderr.isTTY ? new SingleBar({ stream: stderr as NodeJS.WritableStream, format: 'auditing [{bar}] {percentage}% | position {value}/{total}', hideCursor: true }) : null;
     bar?.start(Number(readThrough), 0);
     await replayStore(store, auditor, { after: resumeAfter, through: readThrough, logDigest, onProgress: (progress) => bar?.update(Number(progress.position)) });

@@ -72,11 +72,25 @@ export function readSealedState(file: Buffer): { header: SealedStateHeader; payl
 /** Objects from outside the sealed graph (the policy), written by name and given back by the resuming audit. */
 export type Externals = ReadonlyMap<string, object>;
 
-const CLASS = '\u0000class';
-const FIELDS = '\u0000fields';
-const EXTERNAL = '\u0000external';
+/**
+ * The plain form, compact because a state holds millions of small objects and v8 writes every
+ * object's keys again and creates each one on reading: an object (plain or a class instance)
+ * becomes an array [shape, ...values] whose shape — class name and keys — is written once in a
+ * table; a real array becomes [ARRAY, ...items]; a Decimal [DECIMAL, constructor, s, e, digits].
+ * Maps, Sets, typed arrays and primitives stay as they are.
+ */
+const ARRAY = -1;
+const DECIMAL = -2;
+const EXTERNAL = -3;
+/** The shape of a null-prototype object; a plain object's shape has '' for its class. */
+const NO_PROTOTYPE = '\u0000null';
 
 const PLAIN_PROTOTYPES = new Set<object | null>([Object.prototype, null]);
+
+interface Plain {
+  shapes: string[][];
+  root: unknown;
+}
 
 /** Keeps every class's name → prototype; two classes of one name would be ambiguous. */
 export class ClassRegistry {
@@ -124,22 +138,32 @@ export class ClassRegistry {
 }
 
 /** The state graph as plain data v8 can write; throws on anything it could not give back as it was. */
-export function encodeGraph(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>): unknown {
+export function encodeGraph(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>): Plain {
   const done = new Map<object, unknown>();
+  const shapes: string[][] = [];
+  const shapeIds = new Map<string, number>();
+  const shapeOf = (className: string, keys: string[]): number => {
+    const signature = `${className}\u0000${keys.join('\u0000')}`;
+    let id = shapeIds.get(signature);
+    if (id === undefined) {
+      id = shapes.push([className, ...keys]) - 1;
+      shapeIds.set(signature, id);
+    }
+    return id;
+  };
   const encode = (value: unknown, path: string): unknown => {
     if (typeof value === 'symbol') throw new Error(`cannot seal the audit state: a symbol at ${path}`);
     if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
     if (done.has(value)) return done.get(value);
     const external = externals.get(value);
     if (external !== undefined) {
-      const reference = { [EXTERNAL]: external };
+      const reference = [EXTERNAL, external];
       done.set(value, reference);
       return reference;
     }
     if (typeof value === 'function') throw new Error(`cannot seal the audit state: a function at ${path}`);
     // A frozen object is a shared constant: a copy would be neither shared nor frozen after a resume.
     if (Object.isFrozen(value) && !ArrayBuffer.isView(value)) throw new Error(`cannot seal the audit state: a frozen object at ${path}, a shared constant the seal must refer to by name (auditor.ts sealing())`);
-    if (done.has(value)) return done.get(value);
     if (ArrayBuffer.isView(value)) {
       const copy = ownBufferCopy(value, path);
       done.set(value, copy);
@@ -149,48 +173,72 @@ export function encodeGraph(root: unknown, registry: ClassRegistry, externals: R
       if (Object.getPrototypeOf(value) !== Map.prototype) throw new Error(`cannot seal the audit state: a subclass of Map at ${path}`);
       const out = new Map<unknown, unknown>();
       done.set(value, out);
-      for (const [k, v] of value) out.set(encode(k, `${path}.key`), encode(v, `${path}[${String(k)}]`));
+      for (const [k, v] of value as Map<unknown, unknown>) out.set(encode(k, `${path}.key`), encode(v, `${path}[${String(k)}]`));
       return out;
     }
     if (types.isSet(value)) {
       if (Object.getPrototypeOf(value) !== Set.prototype) throw new Error(`cannot seal the audit state: a subclass of Set at ${path}`);
       const out = new Set<unknown>();
       done.set(value, out);
-      for (const v of value) out.add(encode(v, `${path}.item`));
+      for (const v of value as Set<unknown>) out.add(encode(v, `${path}.item`));
       return out;
     }
     if (Array.isArray(value)) {
       if (Object.getPrototypeOf(value) !== Array.prototype) throw new Error(`cannot seal the audit state: a subclass of Array at ${path}`);
-      const out: unknown[] = new Array(value.length);
+      const out: unknown[] = new Array(value.length + 1);
+      out[0] = ARRAY;
       done.set(value, out);
-      for (let i = 0; i < value.length; i += 1) out[i] = encode(value[i], `${path}[${i}]`);
+      for (let i = 0; i < value.length; i += 1) {
+        if (!(i in value)) throw new Error(`cannot seal the audit state: an array with a hole at ${path}[${i}]`);
+        out[i + 1] = encode(value[i], `${path}[${i}]`);
+      }
       return out;
     }
     const prototype = Object.getPrototypeOf(value) as object | null;
-    const fields: Record<string, unknown> = {};
-    let out: unknown = fields;
-    if (!PLAIN_PROTOTYPES.has(prototype)) {
-      const name = registry.nameOf(prototype!);
+    let className = '';
+    if (prototype === null) className = NO_PROTOTYPE;
+    else if (!PLAIN_PROTOTYPES.has(prototype)) {
+      const name = registry.nameOf(prototype);
       if (name === undefined) {
-        const className = (prototype as { constructor?: { name?: string } }).constructor?.name ?? '(anonymous)';
-        throw new Error(`cannot seal the audit state: an instance of ${className} at ${path}, a class the seal does not know (add it to the registry in auditor-seal.ts)`);
+        const unknownName = (prototype as { constructor?: { name?: string } }).constructor?.name ?? '(anonymous)';
+        throw new Error(`cannot seal the audit state: an instance of ${unknownName} at ${path}, a class the seal does not know (add it to the registry in auditor-seal.ts)`);
       }
-      out = { [CLASS]: name, [FIELDS]: fields };
-    } else if (prototype === null) out = { [CLASS]: null, [FIELDS]: fields };
-    done.set(value, out);
+      className = name;
+    }
     if (Object.getOwnPropertySymbols(value).length > 0) throw new Error(`cannot seal the audit state: symbol-keyed fields at ${path}`);
-    for (const key of Object.getOwnPropertyNames(value)) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
-      if (descriptor.get || descriptor.set) throw new Error(`cannot seal the audit state: an accessor ${key} at ${path}`);
-      fields[key] = encode(descriptor.value, `${path}.${key}`);
+    if (className === 'Decimal') {
+      const decimal = value as { constructor: unknown; s: number; e: number; d: number[] };
+      const out = [DECIMAL, encode(decimal.constructor, `${path}.constructor`), decimal.s, decimal.e, decimal.d === null ? null : [...decimal.d]];
+      done.set(value, out);
+      return out;
+    }
+    const keys = Object.getOwnPropertyNames(value);
+    const out: unknown[] = new Array(keys.length + 1);
+    out[0] = shapeOf(className, keys);
+    done.set(value, out);
+    for (let i = 0; i < keys.length; i += 1) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, keys[i])!;
+      if (descriptor.get || descriptor.set) throw new Error(`cannot seal the audit state: an accessor ${keys[i]} at ${path}`);
+      out[i + 1] = encode(descriptor.value, `${path}.${keys[i]}`);
     }
     return out;
   };
-  return encode(root, '$');
+  const encoded = encode(root, '$');
+  return { shapes, root: encoded };
 }
 
 /** The inverse of encodeGraph: the same graph, shared references and prototypes included. */
-export function decodeGraph(root: unknown, registry: ClassRegistry, externals: Externals): unknown {
+export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: Externals): unknown {
+  const { shapes, root } = plain as Plain;
+  if (!Array.isArray(shapes)) throw new SealedStateRefused('the sealed state has no shape table');
+  const prototypes = shapes.map(([className]) => {
+    if (className === '') return Object.prototype;
+    if (className === NO_PROTOTYPE) return null;
+    const prototype = registry.prototypeOf(className);
+    if (prototype === undefined) throw new SealedStateRefused(`the sealed state holds an instance of ${className}, a class this auditor does not have`);
+    return prototype;
+  });
+  const decimalPrototype = registry.prototypeOf('Decimal');
   const done = new Map<object, unknown>();
   const decode = (value: unknown): unknown => {
     if (value === null || typeof value !== 'object') return value;
@@ -204,39 +252,48 @@ export function decodeGraph(root: unknown, registry: ClassRegistry, externals: E
     if (types.isMap(value)) {
       const out = new Map<unknown, unknown>();
       done.set(value, out);
-      for (const [k, v] of value) out.set(decode(k), decode(v));
+      for (const [k, v] of value as Map<unknown, unknown>) out.set(decode(k), decode(v));
       return out;
     }
     if (types.isSet(value)) {
       const out = new Set<unknown>();
       done.set(value, out);
-      for (const v of value) out.add(decode(v));
+      for (const v of value as Set<unknown>) out.add(decode(v));
       return out;
     }
-    if (Array.isArray(value)) {
-      const out: unknown[] = new Array(value.length);
+    if (!Array.isArray(value)) throw new SealedStateRefused('the sealed state holds a value of no known form');
+    const tag = value[0] as number;
+    if (tag === ARRAY) {
+      const out: unknown[] = new Array(value.length - 1);
       done.set(value, out);
-      for (let i = 0; i < value.length; i += 1) out[i] = decode(value[i]);
+      for (let i = 1; i < value.length; i += 1) out[i - 1] = decode(value[i]);
       return out;
     }
-    const record = value as Record<string, unknown>;
-    if (EXTERNAL in record) {
-      const external = externals.get(record[EXTERNAL] as string);
-      if (!external) throw new SealedStateRefused(`the sealed state refers to ${String(record[EXTERNAL])}, which the resuming audit does not provide`);
+    if (tag === EXTERNAL) {
+      const external = externals.get(value[1] as string);
+      if (!external) throw new SealedStateRefused(`the sealed state refers to ${String(value[1])}, which the resuming audit does not provide`);
+      done.set(value, external);
       return external;
     }
-    let fields = record;
-    let out: Record<string, unknown>;
-    if (CLASS in record) {
-      const name = record[CLASS] as string | null;
-      const prototype = name === null ? null : registry.prototypeOf(name);
-      if (prototype === undefined) throw new SealedStateRefused(`the sealed state holds an instance of ${name}, a class this auditor does not have`);
-      out = Object.create(prototype) as Record<string, unknown>;
-      fields = record[FIELDS] as Record<string, unknown>;
-    } else out = {};
+    if (tag === DECIMAL) {
+      if (!decimalPrototype) throw new SealedStateRefused('the sealed state holds a Decimal, which this auditor does not have');
+      const out = Object.create(decimalPrototype) as Record<string, unknown>;
+      done.set(value, out);
+      (out as { constructor: unknown }).constructor = decode(value[1]);
+      out.s = value[2];
+      out.e = value[3];
+      out.d = value[4] === null ? null : [...(value[4] as number[])];
+      return out;
+    }
+    const shape = shapes[tag];
+    if (shape === undefined) throw new SealedStateRefused(`the sealed state names shape ${String(tag)}, which its table does not have`);
+    const out = Object.create(prototypes[tag]) as Record<string, unknown>;
     done.set(value, out);
-    for (const key of Object.keys(fields)) {
-      Object.defineProperty(out, key, { value: decode(fields[key]), writable: true, enumerable: true, configurable: true });
+    for (let i = 1; i < shape.length; i += 1) {
+      const key = shape[i];
+      // An own "__proto__" (JSON.parse makes one) must stay a field, not become the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: decode(value[i]), writable: true, enumerable: true, configurable: true });
+      else out[key] = decode(value[i]);
     }
     return out;
   };
