@@ -255,7 +255,13 @@ export function fenOfAmount(amount: Decimal): number {
 
 const DECIMAL_TAG = '[object Decimal]';
 
-/** Whole fen as a Decimal of yuan, built in decimal.js's form and handed to its constructor (which copies it). */
+/**
+ * Whole fen as a Decimal of yuan, built in decimal.js's form and handed to its constructor (which
+ * copies it). Every word is made a small integer (`| 0`): a word held as a float would turn the
+ * array, and through V8's allocation-site feedback later arrays decimal.js makes, into double
+ * arrays — equal values, but a sealed audit state (node:v8) would then differ byte for byte with
+ * the process's history.
+ */
 export function decimalOfFen(fen: number): Decimal {
   if (fen === 0) return ZERO;
   if (!Number.isSafeInteger(fen)) throw new RangeError(`not whole fen: ${fen}`);
@@ -271,11 +277,11 @@ export function decimalOfFen(fen: number): Decimal {
     let digits = 0;
     for (let rest = yuan; rest >= 1; rest = Math.floor(rest / 10)) digits += 1;
     e = digits - 1;
-    for (; yuan > 0; yuan = Math.floor(yuan / WORD)) words.unshift(yuan % WORD);
+    for (; yuan > 0; yuan = Math.floor(yuan / WORD)) words.unshift((yuan % WORD) | 0);
     // No trailing zero word (decimal.js strips trailing zero digits before it splits into words).
     if (cents === 0) while (words[words.length - 1] === 0) words.pop();
   }
-  if (cents !== 0) words.push(cents * 1e5);
+  if (cents !== 0) words.push((cents * 1e5) | 0);
   return new PolicyDecimal({ toStringTag: DECIMAL_TAG, s: negative ? -1 : 1, e, d: words } as unknown as Decimal);
 }
 
@@ -284,6 +290,6 @@ const ratioDecimals = new Map<number, Decimal>();
 function decimalOfScaledRatio(scaled: number): Decimal {
   if (scaled === 0) return ZERO;
   let ratio = ratioDecimals.get(scaled);
-  if (!ratio) ratioDecimals.set(scaled, (ratio = new PolicyDecimal(scaled).dividedBy(RATIO_SCALE)));
+  if (!ratio) ratioDecimals.set(scaled, (ratio = new PolicyDecimal(String(scaled)).dividedBy(RATIO_SCALE))); // from text: see decimalOfFen
   return ratio;
 }

@@ -19,14 +19,17 @@ import {
   ZERO,
 } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
-import type { Policy } from '@ledger/policy';
+import { fenToText, type Policy } from '@ledger/policy';
 import { ClaimTable } from './claim-table';
+import { amountOfText, type FenOrMoney, fenOfText, isPositiveAmount, isZeroAmount, minusAmount, moneyOf, plusAmount } from './fen';
 import { ClosesFold, type HistoryPoint } from './closes';
 import { entitledOn } from './coverage';
 import { intern } from './event-shapes';
 import { FundBooks } from './fund-books';
 import {
   type ClaimFact,
+  type ClaimFen,
+  SettledClaimFact,
   type ClaimRecord,
   type EnrollmentFact,
   knownHardshipCodes,
@@ -42,8 +45,9 @@ function amountOf(text: string): Money {
   return text === '0.00' ? ZERO : money(text);
 }
 
-function plus(total: Money, amount: Money): Money {
-  return amount.isZero() ? total : total.plus(amount);
+/** The fen when exact, else the text's Decimal. */
+function exactOr(fen: number, text: string): FenOrMoney {
+  return Number.isNaN(fen) ? money(text) : fen;
 }
 
 /** A decoded, shape-checked event the auditor folds. */
@@ -249,12 +253,12 @@ export class AuditFold {
         if (index !== undefined && !claims.isReversed(index)) {
           claims.markReversed(index);
           const totals = claims.residentOf(index).totalsOf(claims.yearOf(index));
-          totals.basicFundPaid = totals.basicFundPaid.minus(money(claims.basicFundPayment(index)));
-          totals.criticalIllnessPaid = totals.criticalIllnessPaid.minus(money(claims.criticalIllnessPayment(index)));
-          totals.assistancePaid = totals.assistancePaid.minus(money(claims.assistancePayment(index)));
-          if (claims.careTypeOf(index) !== 'inpatient') totals.outpatientCompliant = totals.outpatientCompliant.minus(money(claims.compliantCost(index)));
+          totals.basicFundPaid = minusAmount(totals.basicFundPaid, amountOfText(claims.basicFundPayment(index)));
+          totals.criticalIllnessPaid = minusAmount(totals.criticalIllnessPaid, amountOfText(claims.criticalIllnessPayment(index)));
+          totals.assistancePaid = minusAmount(totals.assistancePaid, amountOfText(claims.assistancePayment(index)));
+          if (claims.careTypeOf(index) !== 'inpatient') totals.outpatientCompliant = minusAmount(totals.outpatientCompliant, amountOfText(claims.compliantCost(index)));
           const burden = claims.burdenInScope(index);
-          if (burden !== null) totals.personalBurdenInScope = totals.personalBurdenInScope.minus(money(burden));
+          if (burden !== null) totals.personalBurdenInScope = minusAmount(totals.personalBurdenInScope, amountOfText(burden));
         }
         return { type: 'ClaimReversed', position, data: e, claim: this.recordOf(index) };
       }
@@ -311,8 +315,8 @@ export class AuditFold {
     const resident = this.resident(e.residentId);
     const year = yearOf(e.appliedAt);
     const totals = resident.totalsOf(year);
-    const assistancePaidBefore = totals.assistancePaid;
-    totals.assistancePaid = plus(totals.assistancePaid, amountOf(e.amount));
+    const assistancePaidBefore = moneyOf(totals.assistancePaid);
+    totals.assistancePaid = plusAmount(totals.assistancePaid, amountOfText(e.amount));
     const earlierGrants = resident.lookbackGrants ?? [];
     const grant: LookbackGrantFact = { position, applicationId: e.applicationId, claimIds: e.claimIds };
     resident.lookbackGrants = [...earlierGrants, grant];
@@ -365,25 +369,14 @@ export class AuditFold {
     const resident = this.resident(e.residentId);
     // The insurance year is the calendar year of admission, whatever the event says.
     const year = yearOf(e.admittedAt);
-    const claim: ClaimFact = {
-      position,
-      claimId: e.claimId,
-      residentId: e.residentId,
-      year,
-      fundId: e.fundId,
-      careType: e.careType,
-      institution: e.institution,
-      admittedAt: e.admittedAt,
-      dischargedAt: e.dischargedAt,
-      filedAt: e.filedAt,
-      settlement: e.settlement,
-      totalCost: amountOf(e.totalCost),
-      compliantCost: amountOf(e.compliantCost),
-      basicFundPayment: amountOf(e.basicFundPayment),
-      criticalIllnessPayment: amountOf(e.criticalIllnessPayment),
-      assistancePayment: amountOf(e.assistancePayment),
-      paymentsSource: String(e.paymentsSource),
+    const fen: ClaimFen = {
+      totalCost: fenOfText(e.totalCost),
+      compliantCost: fenOfText(e.compliantCost),
+      basicFundPayment: fenOfText(e.basicFundPayment),
+      criticalIllnessPayment: fenOfText(e.criticalIllnessPayment),
+      assistancePayment: fenOfText(e.assistancePayment),
     };
+    const claim: ClaimFact = new SettledClaimFact(e, position, year, fen);
     const index = this.claims.add(resident, {
       position,
       claimId: e.claimId,
@@ -397,14 +390,15 @@ export class AuditFold {
       compliantCost: e.compliantCost,
     });
 
+    const basicPaid = exactOr(fen.basicFundPayment, e.basicFundPayment);
     let entitledByFacts: boolean;
     try {
       entitledByFacts = entitledOn(this.policy, resident, year, e.admittedAt);
     } catch {
       // A parameter not in force on the date: the facts cannot be judged; trust what was paid.
-      entitledByFacts = claim.basicFundPayment.greaterThan(0);
+      entitledByFacts = isPositiveAmount(basicPaid);
     }
-    const entitled = entitledByFacts || claim.basicFundPayment.greaterThan(0);
+    const entitled = entitledByFacts || isPositiveAmount(basicPaid);
     let inCriticalIllnessScope = false;
     try {
       inCriticalIllnessScope = entitled && this.policy.criticalIllnessCareTypes(e.admittedAt).includes(e.careType);
@@ -414,17 +408,18 @@ export class AuditFold {
 
     const totals = resident.totalsOf(year);
     const totalsBefore = { ...totals };
-    totals.basicFundPaid = plus(totals.basicFundPaid, claim.basicFundPayment);
-    totals.criticalIllnessPaid = plus(totals.criticalIllnessPaid, claim.criticalIllnessPayment);
-    totals.assistancePaid = plus(totals.assistancePaid, claim.assistancePayment);
-    if (claim.careType !== 'inpatient') totals.outpatientCompliant = plus(totals.outpatientCompliant, claim.compliantCost);
+    totals.basicFundPaid = plusAmount(totals.basicFundPaid, basicPaid);
+    totals.criticalIllnessPaid = plusAmount(totals.criticalIllnessPaid, exactOr(fen.criticalIllnessPayment, e.criticalIllnessPayment));
+    totals.assistancePaid = plusAmount(totals.assistancePaid, exactOr(fen.assistancePayment, e.assistancePayment));
+    const compliant = exactOr(fen.compliantCost, e.compliantCost);
+    if (e.careType !== 'inpatient') totals.outpatientCompliant = plusAmount(totals.outpatientCompliant, compliant);
     if (inCriticalIllnessScope) {
-      const burden = claim.compliantCost.minus(claim.basicFundPayment);
-      const counted = burden.isNegative() ? money('0') : burden;
-      totals.personalBurdenInScope = totals.personalBurdenInScope.plus(counted);
-      this.claims.setBurdenInScope(index, counted.toFixed(2));
+      const burden = minusAmount(compliant, basicPaid);
+      const counted = typeof burden === 'number' ? Math.max(0, burden) : burden.isNegative() ? money('0') : burden;
+      totals.personalBurdenInScope = plusAmount(totals.personalBurdenInScope, counted);
+      this.claims.setBurdenInScope(index, typeof counted === 'number' ? fenToText(counted) : counted.toFixed(2));
     }
-    this.post(e.fundId, e.dischargedAt, `outflow:claims:${e.careType}`, claim.basicFundPayment, position);
+    if (!isZeroAmount(basicPaid)) this.post(e.fundId, e.dischargedAt, `outflow:claims:${e.careType}`, moneyOf(basicPaid), position);
     const record = this.claims.record(index);
     return { type: 'ClaimSettled', position, data: e, resident, claim, record, totalsBefore, entitledByFacts, entitled, inCriticalIllnessScope };
   }

@@ -1,5 +1,6 @@
 import type { Money } from '@ledger/domain';
-import { type HardshipCode, type Policy, roundFen, toDecimal, ZERO } from '@ledger/policy';
+import { basicPaymentFen, type HardshipCode, type Policy, roundFen, toDecimal, ZERO } from '@ledger/policy';
+import { type FenOrMoney, moneyOf } from './fen';
 import type { ClaimFact } from './records';
 
 /**
@@ -17,8 +18,9 @@ export function basicPaymentFor(
   claim: Pick<ClaimFact, 'careType' | 'institution' | 'compliantCost' | 'admittedAt'>,
   hardship: readonly HardshipCode[],
   deductibleWaived: boolean,
-  basicPaidBeforeInYear: Money,
+  basicPaidBeforeInYear: FenOrMoney,
 ): Money {
+  const paidBefore = moneyOf(basicPaidBeforeInYear);
   const on = claim.admittedAt;
   const level = claim.institution.level;
   const deductible = deductibleWaived ? ZERO : policy.basicDeductible(claim.careType, level, on);
@@ -27,7 +29,7 @@ export function basicPaymentFor(
   if (!claim.institution.designated) ratio = ratio.minus(policy.nonDesignatedRatioReduction(on));
   ratio = clamp(ratio, ZERO, toDecimal(1));
   const eligible = nonNegative(claim.compliantCost.minus(deductible));
-  const capLeft = nonNegative(policy.basicAnnualCap(on).minus(basicPaidBeforeInYear));
+  const capLeft = nonNegative(policy.basicAnnualCap(on).minus(paidBefore));
   const uncapped = eligible.times(ratio);
   return roundFen(uncapped.lessThan(capLeft) ? uncapped : capLeft);
 }
@@ -38,4 +40,27 @@ function nonNegative(amount: Money): Money {
 
 function clamp(value: Money, low: Money, high: Money): Money {
   return value.lessThan(low) ? low : value.greaterThan(high) ? high : value;
+}
+
+/**
+ * basicPaymentFor in whole fen, by the policy library's integer-fen basic step (the same rule,
+ * proven exact against decimal.js): null when the claim's compliant cost or the year's basic
+ * payments are not exact fen, or anything else keeps the fen path from answering — the caller then
+ * asks basicPaymentFor, which answers (or throws) as before.
+ */
+export function basicPaymentFenFor(
+  policy: Policy,
+  claim: Pick<ClaimFact, 'careType' | 'institution' | 'admittedAt' | 'fen'>,
+  hardship: readonly HardshipCode[],
+  deductibleWaived: boolean,
+  basicPaidBeforeInYear: FenOrMoney,
+): number | null {
+  const compliantCost = claim.fen.compliantCost;
+  if (typeof basicPaidBeforeInYear !== 'number' || Number.isNaN(compliantCost)) return null;
+  try {
+    const terms = { on: claim.admittedAt, careType: claim.careType, institutionLevel: claim.institution.level, designated: claim.institution.designated, compliantCost };
+    return basicPaymentFen(policy, terms, hardship, deductibleWaived, basicPaidBeforeInYear).payment;
+  } catch {
+    return null;
+  }
 }

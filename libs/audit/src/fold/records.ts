@@ -10,10 +10,11 @@ import type {
   Scheme,
   Settlement,
 } from '@ledger/domain';
-import { ZERO } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { type HardshipCode, isHardshipCode } from '@ledger/policy';
+import { money, ZERO } from '@ledger/domain';
 import type { BenefitStart } from './coverage';
+import type { FenOrMoney } from './fen';
 import { type ReadonlyYearMap, YearMap } from './year-map';
 
 /**
@@ -88,8 +89,21 @@ export interface ClaimDecision {
   covered: boolean;
 }
 
-/** The full claim while its own event is judged (amounts as Decimals). */
+/** A claim's amounts in whole fen (NaN: not exact within 2^53; read the Decimal then). */
+export interface ClaimFen {
+  totalCost: number;
+  compliantCost: number;
+  basicFundPayment: number;
+  criticalIllnessPayment: number;
+  assistancePayment: number;
+}
+
+/**
+ * The full claim while its own event is judged. The amounts as Decimals are made when a rule reads
+ * them (a finding's message, an inexact amount); the checks that find nothing read `fen`.
+ */
 export interface ClaimFact {
+  fen: ClaimFen;
   position: Position;
   claimId: string;
   residentId: string;
@@ -110,6 +124,92 @@ export interface ClaimFact {
   paymentsSource: string;
 }
 
+/** What SettledClaimFact reads of a ClaimSettled event. */
+interface SettledClaimData {
+  claimId: string;
+  residentId: string;
+  fundId: FundId;
+  careType: CareType;
+  institution: InstitutionFacts;
+  admittedAt: string;
+  dischargedAt: string;
+  filedAt: string;
+  settlement: Settlement;
+  totalCost: MoneyText;
+  compliantCost: MoneyText;
+  basicFundPayment: MoneyText;
+  criticalIllnessPayment: MoneyText;
+  assistancePayment: MoneyText;
+  paymentsSource: unknown;
+}
+
+/**
+ * A ClaimFact over its event: the Decimal amounts are parsed from the event's texts on first read
+ * (as the fold used to parse them all up front: a nil amount is the shared ZERO). Never kept in the
+ * auditor's state, only handed to the rules while the claim's own event is judged.
+ */
+export class SettledClaimFact implements ClaimFact {
+  readonly claimId: string;
+  readonly residentId: string;
+  readonly fundId: FundId;
+  readonly careType: CareType;
+  readonly institution: InstitutionFacts;
+  readonly admittedAt: string;
+  readonly dischargedAt: string;
+  readonly filedAt: string;
+  readonly settlement: Settlement;
+  readonly paymentsSource: string;
+  private amounts: Money[] | null = null;
+
+  constructor(
+    private readonly data: SettledClaimData,
+    readonly position: Position,
+    readonly year: number,
+    readonly fen: ClaimFen,
+  ) {
+    this.claimId = data.claimId;
+    this.residentId = data.residentId;
+    this.fundId = data.fundId;
+    this.careType = data.careType;
+    this.institution = data.institution;
+    this.admittedAt = data.admittedAt;
+    this.dischargedAt = data.dischargedAt;
+    this.filedAt = data.filedAt;
+    this.settlement = data.settlement;
+    this.paymentsSource = String(data.paymentsSource);
+  }
+
+  get totalCost(): Money {
+    return this.parsed()[0];
+  }
+
+  get compliantCost(): Money {
+    return this.parsed()[1];
+  }
+
+  get basicFundPayment(): Money {
+    return this.parsed()[2];
+  }
+
+  get criticalIllnessPayment(): Money {
+    return this.parsed()[3];
+  }
+
+  get assistancePayment(): Money {
+    return this.parsed()[4];
+  }
+
+  private parsed(): Money[] {
+    const d = this.data;
+    return (this.amounts ??= [d.totalCost, d.compliantCost, d.basicFundPayment, d.criticalIllnessPayment, d.assistancePayment].map(amountOfMoneyText));
+  }
+}
+
+/** Most amounts on claims are nil: one shared zero instead of a Decimal each. */
+function amountOfMoneyText(text: string): Money {
+  return text === '0.00' ? ZERO : money(text);
+}
+
 /** A look-back assistance grant as the auditor keeps it: what a later application must not count again. */
 export interface LookbackGrantFact {
   position: Position;
@@ -117,19 +217,22 @@ export interface LookbackGrantFact {
   claimIds: readonly string[];
 }
 
-/** What a resident's claims of one insurance year have accumulated, in the order they were settled. */
+/**
+ * What a resident's claims of one insurance year have accumulated, in the order they were settled:
+ * whole fen while exact (fen.ts), a Decimal from the first sum that would not be.
+ */
 export interface YearTotals {
-  basicFundPaid: Money;
+  basicFundPaid: FenOrMoney;
   /** Σ (compliant − basic) of claims in the critical-illness scope while entitled (linkage-2018 §二(三)1). */
-  personalBurdenInScope: Money;
-  criticalIllnessPaid: Money;
-  assistancePaid: Money;
+  personalBurdenInScope: FenOrMoney;
+  criticalIllnessPaid: FenOrMoney;
+  assistancePaid: FenOrMoney;
   /** Σ compliant cost of outpatient and chronic-outpatient claims (linkage-2018 §二(二)2 threshold). */
-  outpatientCompliant: Money;
+  outpatientCompliant: FenOrMoney;
 }
 
 export function emptyYearTotals(): YearTotals {
-  return { basicFundPaid: ZERO, personalBurdenInScope: ZERO, criticalIllnessPaid: ZERO, assistancePaid: ZERO, outpatientCompliant: ZERO };
+  return { basicFundPaid: 0, personalBurdenInScope: 0, criticalIllnessPaid: 0, assistancePaid: 0, outpatientCompliant: 0 };
 }
 
 export class ResidentRecord {

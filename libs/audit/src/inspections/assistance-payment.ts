@@ -1,6 +1,7 @@
 import { type Money, money, yearOf, ZERO } from '@ledger/domain';
 import { addMonths, criticalIllnessTierPayment, describeExclusion, isOutpatientCare, lookbackShare, roundFen } from '@ledger/policy';
 import type { Folded } from '../fold/audit-fold';
+import { moneyOf } from '../fold/fen';
 import { basicPaymentFor } from '../fold/basic-payment';
 import { type Bilingual, defineRule, joinProblems, type RuleContext } from '../rule';
 
@@ -37,9 +38,19 @@ export const assistancePayment = defineRule({
 function inspectAssistance(folded: Folded, context: RuleContext): void {
   if (folded.type === 'LookbackAssistanceGranted') return inspectLookbackGrant(folded, context);
   if (folded.type !== 'ClaimSettled') return;
-  const { claim, resident, totalsBefore } = folded;
+  const { claim, resident } = folded;
+  const paidFen = claim.fen.assistancePayment;
+  if (!Number.isNaN(paidFen) && paidFen <= 0) return;
   const paid = claim.assistancePayment;
   if (!paid.greaterThan(ZERO)) return;
+  const before = folded.totalsBefore;
+  const totalsBefore = {
+    basicFundPaid: before.basicFundPaid,
+    personalBurdenInScope: moneyOf(before.personalBurdenInScope),
+    criticalIllnessPaid: moneyOf(before.criticalIllnessPaid),
+    assistancePaid: moneyOf(before.assistancePaid),
+    outpatientCompliant: moneyOf(before.outpatientCompliant),
+  };
   const { policy } = context;
   const on = claim.admittedAt;
   const hardship = resident.hardshipFor(claim.year);

@@ -1,6 +1,7 @@
 import { toDecimal, ZERO } from '@ledger/policy';
 import type { Folded } from '../fold/audit-fold';
-import { basicPaymentFor } from '../fold/basic-payment';
+import { basicPaymentFenFor, basicPaymentFor } from '../fold/basic-payment';
+import { moneyOf } from '../fold/fen';
 import { defineRule, type RuleContext } from '../rule';
 
 /**
@@ -35,6 +36,13 @@ function inspectBasicPayment(folded: Folded, context: RuleContext): void {
   const hardship = resident.hardshipFor(claim.year);
   const inpatient = claim.careType === 'inpatient';
   const waived = inpatient && policy.deductibleWaived(hardship, on);
+  // In whole fen first: nearly every claim matches, and then there is nothing to say.
+  const recordedFen = claim.fen.basicFundPayment;
+  if (!Number.isNaN(recordedFen)) {
+    const dueFen = basicPaymentFenFor(policy, claim, hardship, waived, totalsBefore.basicFundPaid);
+    if (dueFen !== null && recordedFen === dueFen) return;
+    if (dueFen !== null && inpatient && recordedFen === basicPaymentFenFor(policy, claim, hardship, !waived, totalsBefore.basicFundPaid)) return;
+  }
   const due = basicPaymentFor(policy, claim, hardship, waived, totalsBefore.basicFundPaid);
   const recorded = claim.basicFundPayment;
   if (recorded.equals(due)) return;
@@ -46,7 +54,7 @@ function inspectBasicPayment(folded: Folded, context: RuleContext): void {
   const reduction = claim.institution.designated ? ZERO : policy.nonDesignatedRatioReduction(on);
   const ratio = policy.basicRatio(claim.careType, level, on).plus(increase).minus(reduction);
   const percent = (value: typeof ratio) => `${toDecimal(value).times(100).toString()}%`;
-  const capLeft = policy.basicAnnualCap(on).minus(totalsBefore.basicFundPaid);
+  const capLeft = policy.basicAnnualCap(on).minus(moneyOf(totalsBefore.basicFundPaid));
   const termsZh = [
     waived ? '免除起付标准（linkage-2018 §二(二)1）' : `起付标准 ${deductible.toFixed(2)} 元`,
     `支付比例 ${percent(ratio)}${increase.isZero() ? '' : `（含低保残疾人提高 ${percent(increase)}，linkage-2018 §二(二)1）`}${reduction.isZero() ? '' : `（非定点降低 ${percent(reduction)}）`}`,

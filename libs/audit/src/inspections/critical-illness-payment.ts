@@ -1,6 +1,7 @@
 import { ZERO } from '@ledger/domain';
 import { criticalIllnessTierPayment } from '@ledger/policy';
 import type { Folded } from '../fold/audit-fold';
+import { moneyOf } from '../fold/fen';
 import { type Bilingual, defineRule, joinProblems, type RuleContext } from '../rule';
 
 /**
@@ -24,7 +25,8 @@ export const criticalIllnessPayment = defineRule({
 
 function inspectCriticalIllness(folded: Folded, context: RuleContext): void {
   if (folded.type !== 'ClaimSettled') return;
-  const { claim, resident, totalsBefore } = folded;
+  const { claim, resident } = folded;
+  const totalsBefore = { personalBurdenInScope: moneyOf(folded.totalsBefore.personalBurdenInScope), criticalIllnessPaid: moneyOf(folded.totalsBefore.criticalIllnessPaid) };
   const { policy } = context;
   const on = claim.admittedAt;
   const hardship = resident.hardshipFor(claim.year);

@@ -1,5 +1,5 @@
 import type { Folded } from '../fold/audit-fold';
-import { basicPaymentFor } from '../fold/basic-payment';
+import { basicPaymentFenFor, basicPaymentFor } from '../fold/basic-payment';
 import { type Bilingual, defineRule, type RuleContext } from '../rule';
 
 /**
@@ -29,6 +29,14 @@ function inspectDeductibleWaiver(folded: Folded, context: RuleContext): void {
   const { policy } = context;
   const hardship = resident.hardshipFor(claim.year);
   const entitledToWaiver = policy.deductibleWaived(hardship, claim.admittedAt);
+  // In whole fen first: when the payment is neither wrong figure, there is nothing to say.
+  const recordedFen = claim.fen.basicFundPayment;
+  const withDeductibleFen = basicPaymentFenFor(policy, claim, hardship, false, totalsBefore.basicFundPaid);
+  const waivedFen = basicPaymentFenFor(policy, claim, hardship, true, totalsBefore.basicFundPaid);
+  if (withDeductibleFen !== null && waivedFen !== null && !Number.isNaN(recordedFen)) {
+    if (withDeductibleFen === waivedFen) return;
+    if (!(entitledToWaiver && recordedFen === withDeductibleFen) && !(!entitledToWaiver && recordedFen === waivedFen)) return;
+  }
   const withDeductible = basicPaymentFor(policy, claim, hardship, false, totalsBefore.basicFundPaid);
   const waived = basicPaymentFor(policy, claim, hardship, true, totalsBefore.basicFundPaid);
   if (withDeductible.equals(waived)) return;

@@ -1,0 +1,93 @@
+import { money, type Money } from '@ledger/domain';
+import { decimalOfFen } from '@ledger/policy';
+
+/**
+ * Money in the audit fold as whole fen where that is exact. An event's amount is a yuan text of at
+ * most two decimals (event-shapes.ts checks it), so it is exactly an integer number of fen — a
+ * safe one below 2^53 fen (90 trillion yuan); the texts allow up to 10^17 fen, and a running sum
+ * could pass 2^53. So an amount or a sum is a number while it is a safe integer and a Decimal from
+ * the first step that would not be (`FenOrMoney`), and every reader takes the Decimal path for
+ * it: nothing depends on a float that might have rounded.
+ */
+export type FenOrMoney = number | Money;
+
+const CHAR_0 = 48;
+const CHAR_MINUS = 45;
+const CHAR_DOT = 46;
+const MAX_FEN = Number.MAX_SAFE_INTEGER;
+
+/** A money text (isMoneyText: "-12.5", "0", "380.00") as whole fen; NaN when it is not one within 2^53. */
+export function fenOfText(text: string): number {
+  const length = text.length;
+  let i = 0;
+  const negative = length > 0 && text.charCodeAt(0) === CHAR_MINUS;
+  if (negative) i = 1;
+  let yuan = 0;
+  let digits = 0;
+  for (; i < length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === CHAR_DOT) break;
+    const digit = code - CHAR_0;
+    if (digit < 0 || digit > 9) return NaN;
+    yuan = yuan * 10 + digit;
+    digits += 1;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  let cents = 0;
+  if (i < length) {
+    const decimals = length - i - 1;
+    if (decimals < 1 || decimals > 2) return NaN;
+    for (let j = i + 1; j < length; j += 1) {
+      const digit = text.charCodeAt(j) - CHAR_0;
+      if (digit < 0 || digit > 9) return NaN;
+      cents = cents * 10 + digit;
+    }
+    if (decimals === 1) cents *= 10;
+  }
+  const fen = yuan * 100 + cents;
+  if (fen > MAX_FEN) return NaN;
+  return negative && fen !== 0 ? -fen : fen;
+}
+
+/** The amount as a Decimal (fen turned back exactly). */
+export function moneyOf(amount: FenOrMoney): Money {
+  return typeof amount === 'number' ? decimalOfFen(amount) : amount;
+}
+
+/** The amount of a text: fen when exact, else the Decimal. */
+export function amountOfText(text: string): FenOrMoney {
+  const fen = fenOfText(text);
+  return Number.isNaN(fen) ? money(text) : fen;
+}
+
+/**
+ * Sums kept in the auditor's state stay numbers only within V8's small integers (±2^30 fen, ten
+ * million yuan a resident-year — far above any real year; a larger sum is a Decimal). Why: a
+ * sealed state (sealed-state.ts, node:v8) writes a number by how V8 happens to hold it — a small
+ * integer, or a double once any object of the same shape held one — so a double anywhere would make
+ * a full replay's seal differ byte for byte from a resumed one's. `| 0` keeps each one small.
+ */
+const MAX_STATE_FEN = 2 ** 30 - 1;
+
+/** total + amount: whole fen while both are fen and the sum is a small integer (above), else a Decimal. */
+export function plusAmount(total: FenOrMoney, amount: FenOrMoney): FenOrMoney {
+  if (typeof total === 'number' && typeof amount === 'number') {
+    const sum = total + amount;
+    if (sum <= MAX_STATE_FEN && sum >= -MAX_STATE_FEN) return sum | 0;
+  }
+  if (amount === 0) return total;
+  return moneyOf(total).plus(moneyOf(amount));
+}
+
+/** total − amount, as plusAmount. */
+export function minusAmount(total: FenOrMoney, amount: FenOrMoney): FenOrMoney {
+  return plusAmount(total, typeof amount === 'number' ? -amount : amount.negated());
+}
+
+export function isZeroAmount(amount: FenOrMoney): boolean {
+  return typeof amount === 'number' ? amount === 0 : amount.isZero();
+}
+
+export function isPositiveAmount(amount: FenOrMoney): boolean {
+  return typeof amount === 'number' ? amount > 0 : amount.greaterThan(0);
+}
