@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { types } from 'node:util';
-import { deserialize, serialize } from 'node:v8';
 
 /**
  * The file an audit seals its state into (`npm run audit -- --seal FILE`), so a later audit can
@@ -9,17 +8,16 @@ import { deserialize, serialize } from 'node:v8';
  *   "LEDGER-AUDIT-STATE\n" · header length (4 bytes, big-endian) · header (UTF-8 JSON) · payload
  *
  * The header says what the state is of (format, sealed position, log digest there, cut-off,
- * policy) and is readable without decoding the payload. The payload is node:v8's serialisation of
- * the auditor's state graph as encodeGraph() turns it into plain data: v8 keeps typed arrays,
- * Maps, Sets, bigints and shared references, but not prototypes, so every class instance is
- * written as its class name and own fields, and given its prototype back on decoding from a
- * registry of the classes the state may hold. Anything else — a function, an instance of a class
+ * policy) and is readable without decoding the payload. The payload is the auditor's state graph
+ * in the plain form encodeGraph() gives it (JSON, see below): every class instance is written as
+ * its class name and own fields, and given its prototype back on decoding from a registry of the
+ * classes the state may hold. Anything else — a function, an instance of a class
  * the registry does not know, an object from outside the audit (the policy) not named as such —
  * makes sealing fail rather than write a state that would resume differently.
  */
 export const SEALED_STATE_MAGIC = 'LEDGER-AUDIT-STATE\n';
 /** Bump when what is sealed, or how, changes: an older state is then refused, not misread. */
-export const SEALED_STATE_FORMAT = 1;
+export const SEALED_STATE_FORMAT = 2;
 
 export interface SealedStateHeader {
   format: number;
@@ -73,19 +71,48 @@ export function readSealedState(file: Buffer): { header: SealedStateHeader; payl
 export type Externals = ReadonlyMap<string, object>;
 
 /**
- * The plain form, compact because a state holds millions of small objects and v8 writes every
- * object's keys again and creates each one on reading: an object (plain or a class instance)
- * becomes an array [shape, ...values] whose shape — class name and keys — is written once in a
- * table; a real array becomes [ARRAY, ...items]; a Decimal [DECIMAL, constructor, s, e, digits].
- * Maps, Sets, typed arrays and primitives stay as they are.
+ * The plain form: JSON, because a state holds millions of small objects and JSON.parse builds
+ * them several times faster than node:v8's deserialize (which took 20 s for an 84 MB state of two
+ * 20,000-resident years at load 13), and because its text is the same for the same state (v8 writes
+ * a string one- or two-byte as the engine happens to hold it). Every value that is not a string,
+ * finite number, boolean or null is an array whose first element says what it is:
+ * - an object (plain or a class instance): [shape, ...values], its shape — class and keys — written
+ *   once in a table (v8 and JSON would write every object's keys again);
+ * - [ARRAY, ...items], [MAP, k1, v1, …], [SET, ...items], [DECIMAL, constructor, s, e, digits],
+ *   [TYPED, type, base64], [BIGINT, text], [NUMBER, text] (NaN, ±Infinity, -0), [UNDEFINED],
+ *   [EXTERNAL, name];
+ * - an object reached more than once: [DEFINE, id, value] the first time, [REFERENCE, id] after,
+ *   so shared references stay shared.
  */
 const ARRAY = -1;
 const DECIMAL = -2;
 const EXTERNAL = -3;
+const MAP = -4;
+const SET = -5;
+const TYPED = -6;
+const BIGINT = -7;
+const NUMBER = -8;
+const UNDEFINED = -9;
+const DEFINE = -10;
+const REFERENCE = -11;
 /** The shape of a null-prototype object; a plain object's shape has '' for its class. */
 const NO_PROTOTYPE = '\u0000null';
 
 const PLAIN_PROTOTYPES = new Set<object | null>([Object.prototype, null]);
+
+const TYPED_ARRAYS: Record<string, { new (buffer: ArrayBuffer, offset: number, length: number): ArrayBufferView; BYTES_PER_ELEMENT: number }> = {
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+};
 
 interface Plain {
   shapes: string[][];
@@ -137,9 +164,60 @@ export class ClassRegistry {
   }
 }
 
-/** The state graph as plain data v8 can write; throws on anything it could not give back as it was. */
+/** What the graph holds, checked: throws on anything it could not give back as it was. Counts each object's references. */
+function referenceCounts(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>): Map<object, number> {
+  const counts = new Map<object, number>();
+  const visit = (value: unknown, path: string): void => {
+    if (typeof value === 'symbol') throw new Error(`cannot seal the audit state: a symbol at ${path}`);
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
+    const seen = counts.get(value);
+    counts.set(value, (seen ?? 0) + 1);
+    if (seen !== undefined || externals.has(value)) return;
+    if (typeof value === 'function') throw new Error(`cannot seal the audit state: a function at ${path}`);
+    // A frozen object is a shared constant: a copy would be neither shared nor frozen after a resume.
+    if (Object.isFrozen(value) && !ArrayBuffer.isView(value)) throw new Error(`cannot seal the audit state: a frozen object at ${path}, a shared constant the seal must refer to by name (auditor.ts sealing())`);
+    if (ArrayBuffer.isView(value)) {
+      if (types.isDataView(value) || !(value.constructor.name in TYPED_ARRAYS)) throw new Error(`cannot seal the audit state: a ${value.constructor.name} at ${path}`);
+      return;
+    }
+    if (types.isMap(value)) {
+      if (Object.getPrototypeOf(value) !== Map.prototype) throw new Error(`cannot seal the audit state: a subclass of Map at ${path}`);
+      for (const [k, v] of value as Map<unknown, unknown>) (visit(k, `${path}.key`), visit(v, `${path}[${String(k)}]`));
+      return;
+    }
+    if (types.isSet(value)) {
+      if (Object.getPrototypeOf(value) !== Set.prototype) throw new Error(`cannot seal the audit state: a subclass of Set at ${path}`);
+      for (const v of value as Set<unknown>) visit(v, `${path}.item`);
+      return;
+    }
+    if (Array.isArray(value)) {
+      if (Object.getPrototypeOf(value) !== Array.prototype) throw new Error(`cannot seal the audit state: a subclass of Array at ${path}`);
+      for (let i = 0; i < value.length; i += 1) {
+        if (!(i in value)) throw new Error(`cannot seal the audit state: an array with a hole at ${path}[${i}]`);
+        visit(value[i], `${path}[${i}]`);
+      }
+      return;
+    }
+    const prototype = Object.getPrototypeOf(value) as object | null;
+    if (!PLAIN_PROTOTYPES.has(prototype) && registry.nameOf(prototype!) === undefined) {
+      const unknownName = (prototype as { constructor?: { name?: string } }).constructor?.name ?? '(anonymous)';
+      throw new Error(`cannot seal the audit state: an instance of ${unknownName} at ${path}, a class the seal does not know (add it to the registry in auditor-seal.ts)`);
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) throw new Error(`cannot seal the audit state: symbol-keyed fields at ${path}`);
+    for (const key of Object.getOwnPropertyNames(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+      if (descriptor.get || descriptor.set) throw new Error(`cannot seal the audit state: an accessor ${key} at ${path}`);
+      visit(descriptor.value, `${path}.${key}`);
+    }
+  };
+  visit(root, '$');
+  return counts;
+}
+
+/** The state graph in its plain form (see above). */
 export function encodeGraph(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>): Plain {
-  const done = new Map<object, unknown>();
+  const counts = referenceCounts(root, registry, externals);
+  const ids = new Map<object, number>();
   const shapes: string[][] = [];
   const shapeIds = new Map<string, number>();
   const shapeOf = (className: string, keys: string[]): number => {
@@ -151,85 +229,68 @@ export function encodeGraph(root: unknown, registry: ClassRegistry, externals: R
     }
     return id;
   };
-  const encode = (value: unknown, path: string): unknown => {
-    if (typeof value === 'symbol') throw new Error(`cannot seal the audit state: a symbol at ${path}`);
-    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
-    if (done.has(value)) return done.get(value);
+  const encode = (value: unknown): unknown => {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value;
+      case 'number':
+        return Number.isFinite(value) && !Object.is(value, -0) ? value : [NUMBER, String(Object.is(value, -0) ? '-0' : value)];
+      case 'bigint':
+        return [BIGINT, value.toString()];
+      case 'undefined':
+        return [UNDEFINED];
+    }
+    if (value === null) return null;
+    const object = value as object;
+    const id = ids.get(object);
+    if (id !== undefined) return [REFERENCE, id];
+    if (counts.get(object)! > 1) {
+      const defined = ids.size;
+      ids.set(object, defined);
+      return [DEFINE, defined, encodeObject(object)];
+    }
+    return encodeObject(object);
+  };
+  const encodeObject = (value: object): unknown => {
     const external = externals.get(value);
-    if (external !== undefined) {
-      const reference = [EXTERNAL, external];
-      done.set(value, reference);
-      return reference;
-    }
-    if (typeof value === 'function') throw new Error(`cannot seal the audit state: a function at ${path}`);
-    // A frozen object is a shared constant: a copy would be neither shared nor frozen after a resume.
-    if (Object.isFrozen(value) && !ArrayBuffer.isView(value)) throw new Error(`cannot seal the audit state: a frozen object at ${path}, a shared constant the seal must refer to by name (auditor.ts sealing())`);
-    if (ArrayBuffer.isView(value)) {
-      const copy = ownBufferCopy(value, path);
-      done.set(value, copy);
-      return copy;
-    }
+    if (external !== undefined) return [EXTERNAL, external];
+    if (ArrayBuffer.isView(value)) return [TYPED, value.constructor.name, Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')];
     if (types.isMap(value)) {
-      if (Object.getPrototypeOf(value) !== Map.prototype) throw new Error(`cannot seal the audit state: a subclass of Map at ${path}`);
-      const out = new Map<unknown, unknown>();
-      done.set(value, out);
-      for (const [k, v] of value as Map<unknown, unknown>) out.set(encode(k, `${path}.key`), encode(v, `${path}[${String(k)}]`));
+      const out: unknown[] = [MAP];
+      for (const [k, v] of value as Map<unknown, unknown>) out.push(encode(k), encode(v));
       return out;
     }
     if (types.isSet(value)) {
-      if (Object.getPrototypeOf(value) !== Set.prototype) throw new Error(`cannot seal the audit state: a subclass of Set at ${path}`);
-      const out = new Set<unknown>();
-      done.set(value, out);
-      for (const v of value as Set<unknown>) out.add(encode(v, `${path}.item`));
+      const out: unknown[] = [SET];
+      for (const v of value as Set<unknown>) out.push(encode(v));
       return out;
     }
     if (Array.isArray(value)) {
-      if (Object.getPrototypeOf(value) !== Array.prototype) throw new Error(`cannot seal the audit state: a subclass of Array at ${path}`);
       const out: unknown[] = new Array(value.length + 1);
       out[0] = ARRAY;
-      done.set(value, out);
-      for (let i = 0; i < value.length; i += 1) {
-        if (!(i in value)) throw new Error(`cannot seal the audit state: an array with a hole at ${path}[${i}]`);
-        out[i + 1] = encode(value[i], `${path}[${i}]`);
-      }
+      for (let i = 0; i < value.length; i += 1) out[i + 1] = encode(value[i]);
       return out;
     }
     const prototype = Object.getPrototypeOf(value) as object | null;
-    let className = '';
-    if (prototype === null) className = NO_PROTOTYPE;
-    else if (!PLAIN_PROTOTYPES.has(prototype)) {
-      const name = registry.nameOf(prototype);
-      if (name === undefined) {
-        const unknownName = (prototype as { constructor?: { name?: string } }).constructor?.name ?? '(anonymous)';
-        throw new Error(`cannot seal the audit state: an instance of ${unknownName} at ${path}, a class the seal does not know (add it to the registry in auditor-seal.ts)`);
-      }
-      className = name;
-    }
-    if (Object.getOwnPropertySymbols(value).length > 0) throw new Error(`cannot seal the audit state: symbol-keyed fields at ${path}`);
+    const className = prototype === null ? NO_PROTOTYPE : PLAIN_PROTOTYPES.has(prototype) ? '' : registry.nameOf(prototype)!;
     if (className === 'Decimal') {
-      const decimal = value as { constructor: unknown; s: number; e: number; d: number[] };
-      const out = [DECIMAL, encode(decimal.constructor, `${path}.constructor`), decimal.s, decimal.e, decimal.d === null ? null : [...decimal.d]];
-      done.set(value, out);
-      return out;
+      const decimal = value as { constructor: unknown; s: number; e: number; d: number[] | null };
+      return [DECIMAL, encode(decimal.constructor), encode(decimal.s), encode(decimal.e), decimal.d === null ? null : [...decimal.d]];
     }
     const keys = Object.getOwnPropertyNames(value);
     const out: unknown[] = new Array(keys.length + 1);
     out[0] = shapeOf(className, keys);
-    done.set(value, out);
-    for (let i = 0; i < keys.length; i += 1) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, keys[i])!;
-      if (descriptor.get || descriptor.set) throw new Error(`cannot seal the audit state: an accessor ${keys[i]} at ${path}`);
-      out[i + 1] = encode(descriptor.value, `${path}.${keys[i]}`);
-    }
+    for (let i = 0; i < keys.length; i += 1) out[i + 1] = encode((value as Record<string, unknown>)[keys[i]]);
     return out;
   };
-  const encoded = encode(root, '$');
+  const encoded = encode(root);
   return { shapes, root: encoded };
 }
 
 /** The inverse of encodeGraph: the same graph, shared references and prototypes included. */
 export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: Externals): unknown {
-  const { shapes, root } = plain as Plain;
+  const { shapes, root } = (plain ?? {}) as Plain;
   if (!Array.isArray(shapes)) throw new SealedStateRefused('the sealed state has no shape table');
   const prototypes = shapes.map(([className]) => {
     if (className === '') return Object.prototype;
@@ -239,56 +300,70 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
     return prototype;
   });
   const decimalPrototype = registry.prototypeOf('Decimal');
-  const done = new Map<object, unknown>();
-  const decode = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object') return value;
-    if (done.has(value)) return done.get(value);
-    if (ArrayBuffer.isView(value)) {
-      // Deserialised views share the payload's buffer: each gets its own, as it had.
-      const copy = ownBufferCopy(value, 'the sealed state');
-      done.set(value, copy);
-      return copy;
+  const defined: unknown[] = [];
+  const malformed = (what: string): never => {
+    throw new SealedStateRefused(`the sealed state is malformed: ${what}`);
+  };
+  /** `define`: the id to register the value under as soon as it exists (before its contents, for cycles). */
+  const decode = (value: unknown, define = -1): unknown => {
+    if (value === null || typeof value !== 'object') {
+      if (define >= 0) defined[define] = value;
+      return value;
     }
-    if (types.isMap(value)) {
-      const out = new Map<unknown, unknown>();
-      done.set(value, out);
-      for (const [k, v] of value as Map<unknown, unknown>) out.set(decode(k), decode(v));
-      return out;
-    }
-    if (types.isSet(value)) {
-      const out = new Set<unknown>();
-      done.set(value, out);
-      for (const v of value as Set<unknown>) out.add(decode(v));
-      return out;
-    }
-    if (!Array.isArray(value)) throw new SealedStateRefused('the sealed state holds a value of no known form');
+    if (!Array.isArray(value)) return malformed('a value of no known form');
     const tag = value[0] as number;
-    if (tag === ARRAY) {
-      const out: unknown[] = new Array(value.length - 1);
-      done.set(value, out);
-      for (let i = 1; i < value.length; i += 1) out[i - 1] = decode(value[i]);
+    const made = <T>(out: T): T => {
+      if (define >= 0) defined[define] = out;
       return out;
+    };
+    switch (tag) {
+      case DEFINE:
+        return decode(value[2], value[1] as number);
+      case REFERENCE:
+        return value[1] in defined ? defined[value[1] as number] : malformed(`a reference to ${String(value[1])} before its definition`);
+      case ARRAY: {
+        const out = made(new Array<unknown>(value.length - 1));
+        for (let i = 1; i < value.length; i += 1) out[i - 1] = decode(value[i]);
+        return out;
+      }
+      case MAP: {
+        const out = made(new Map<unknown, unknown>());
+        for (let i = 1; i < value.length; i += 2) out.set(decode(value[i]), decode(value[i + 1]));
+        return out;
+      }
+      case SET: {
+        const out = made(new Set<unknown>());
+        for (let i = 1; i < value.length; i += 1) out.add(decode(value[i]));
+        return out;
+      }
+      case TYPED: {
+        const type = TYPED_ARRAYS[value[1] as string] ?? malformed(`a typed array of type ${String(value[1])}`);
+        const bytes = Buffer.from(value[2] as string, 'base64');
+        // A buffer of its own, exactly the array's bytes.
+        const buffer = new ArrayBuffer(bytes.length);
+        new Uint8Array(buffer).set(bytes);
+        return made(new type(buffer, 0, bytes.length / type.BYTES_PER_ELEMENT));
+      }
+      case BIGINT:
+        return made(BigInt(value[1] as string));
+      case NUMBER:
+        return made(Number(value[1]));
+      case UNDEFINED:
+        return made(undefined);
+      case EXTERNAL:
+        return made(externals.get(value[1] as string) ?? malformed(`a reference to ${String(value[1])}, which the resuming audit does not provide`));
+      case DECIMAL: {
+        if (!decimalPrototype) return malformed('a Decimal, which this auditor does not have');
+        const out = made(Object.create(decimalPrototype) as Record<string, unknown>);
+        (out as { constructor: unknown }).constructor = decode(value[1]);
+        out.s = decode(value[2]);
+        out.e = decode(value[3]);
+        out.d = value[4] === null ? null : [...(value[4] as number[])];
+        return out;
+      }
     }
-    if (tag === EXTERNAL) {
-      const external = externals.get(value[1] as string);
-      if (!external) throw new SealedStateRefused(`the sealed state refers to ${String(value[1])}, which the resuming audit does not provide`);
-      done.set(value, external);
-      return external;
-    }
-    if (tag === DECIMAL) {
-      if (!decimalPrototype) throw new SealedStateRefused('the sealed state holds a Decimal, which this auditor does not have');
-      const out = Object.create(decimalPrototype) as Record<string, unknown>;
-      done.set(value, out);
-      (out as { constructor: unknown }).constructor = decode(value[1]);
-      out.s = value[2];
-      out.e = value[3];
-      out.d = value[4] === null ? null : [...(value[4] as number[])];
-      return out;
-    }
-    const shape = shapes[tag];
-    if (shape === undefined) throw new SealedStateRefused(`the sealed state names shape ${String(tag)}, which its table does not have`);
-    const out = Object.create(prototypes[tag]) as Record<string, unknown>;
-    done.set(value, out);
+    const shape = shapes[tag] ?? malformed(`shape ${String(tag)}, which its table does not have`);
+    const out = made(Object.create(prototypes[tag]) as Record<string, unknown>);
     for (let i = 1; i < shape.length; i += 1) {
       const key = shape[i];
       // An own "__proto__" (JSON.parse makes one) must stay a field, not become the prototype.
@@ -300,23 +375,14 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
   return decode(root);
 }
 
-/**
- * A typed array on a buffer of its own, just its length: v8 writes a view's whole underlying
- * buffer, so a view on a shared or larger one would seal bytes that are not the state's.
- */
-function ownBufferCopy(view: ArrayBufferView, path: string): ArrayBufferView {
-  if (types.isDataView(view)) throw new Error(`cannot seal the audit state: a DataView at ${path}`);
-  return Uint8Array.prototype.slice.call(view as Uint8Array) as ArrayBufferView;
-}
-
 export function serializeGraph(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>): Buffer {
-  return serialize(encodeGraph(root, registry, externals));
+  return Buffer.from(JSON.stringify(encodeGraph(root, registry, externals)), 'utf8');
 }
 
 export function deserializeGraph(payload: Buffer, registry: ClassRegistry, externals: Externals): unknown {
   let plain: unknown;
   try {
-    plain = deserialize(payload);
+    plain = JSON.parse(payload.toString('utf8'));
   } catch (error) {
     throw new SealedStateRefused(`the sealed state's payload cannot be read (${(error as Error).message})`);
   }
