@@ -11,6 +11,7 @@ import { createLedgerApp, type LedgerApp } from '../../apps/ledger-api/src/boots
 import { EVENT_STORE } from '../../apps/ledger-api/src/tokens';
 import { CLERK, claim, contribution, enrollment, fundSubsidy, policy } from '../audit/support';
 import { TEST_JWT_SECRET } from './ledger-app';
+import { startHeavyClients } from './support/heavy-clients';
 
 /**
  * Issue 13 item 6: heavy reads — residents with long histories, long statements, audits — must
@@ -124,7 +125,7 @@ afterAll(async () => {
 });
 
 describe('heavy reads do not hold up other clients', () => {
-  it(`answers every heavy read (200, or 503 with Retry-After for a second audit) while ${HEAVY_CLIENTS} clients read long histories, long statements and audits, and prints the p99 of /health and a balance against its 50 ms target`, async () => {
+  it(`answers every heavy read (200, or 503 with Retry-After for a second audit) while ${HEAVY_CLIENTS} clients read long histories, long statements and audits, and /health and a balance keep a p99 under 50 ms`, async () => {
     const heavy = [
       (i: number) => call(`/v1/residents/${longResidents[i % longResidents.length]}`, bureau),
       () => call('/v1/funds/huangpi/statement?from=2001-01-01&to=2100-12-31', bureau),
@@ -135,33 +136,33 @@ describe('heavy reads do not hold up other clients', () => {
     expect(warm.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
     const idle = p99(await probe());
 
-    const statuses = new Map<number, number>();
-    let stop = false;
-    const clients = Array.from({ length: HEAVY_CLIENTS }, async (_, client) => {
-      for (let round = 0; !stop && round < ROUNDS_PER_CLIENT; round += 1) {
-        const { status, retryAfter } = await heavy[client % heavy.length](round + client);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        // A refused audit comes back when told to, as a client should.
-        if (status === 503) await new Promise((resolve) => setTimeout(resolve, Number(retryAfter) * 1_000));
-      }
-    });
+    const clients = startHeavyClients(
+      base,
+      // Client i asks plan[i % 6]: seven clients read the long histories, seven the statement, six audit.
+      longResidents.flatMap((id) => [
+        { method: 'GET' as const, path: `/v1/residents/${id}`, token: bureau },
+        { method: 'GET' as const, path: '/v1/funds/huangpi/statement?from=2001-01-01&to=2100-12-31', token: bureau },
+        { method: 'POST' as const, path: '/v1/audits', token: auditor, body: { asOf: '2024-12-31' } },
+      ]),
+      HEAVY_CLIENTS,
+      ROUNDS_PER_CLIENT,
+    );
     // Let every heavy client get its first request in before measuring.
+    await clients.started;
     await new Promise((resolve) => setTimeout(resolve, 100));
     const loaded = await probe();
-    stop = true;
-    await Promise.all(clients);
+    const statuses = await clients.stop();
 
     // Heavy reads were answered (200), audits beyond the one running refused with 503 — nothing else.
     expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([200]));
     expect([...statuses.keys()].filter((status) => status !== 200 && status !== 503)).toEqual([]);
-    // NOT YET MET — issue 13 item 6 stays open on this bound. On a quiet 2-core machine
-    // (2026-12-02) the probe's p99 was 1,034 ms with audits among the heavy reads and 498 ms
-    // without: an API audit, a long resident view and a century statement each still run in one
-    // go on the main thread. The figure is printed on every run so the next step can be measured;
-    // asserting it here would only keep main red until that work is done.
+    // The API audit runs on a worker thread, and resident views and statements are built and
+    // serialised once per revision (issue 13 item 6): what is left on the API's thread per heavy
+    // read is parsing, authenticating and writing out kept bytes.
     const bound = Math.max(50, 5 * idle);
-    const judged = OVERLOADED ? `not judged at load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores` : `target ${bound.toFixed(0)} ms ${p99(loaded) < bound ? 'met' : 'NOT met'}`;
-    console.warn(`fair share: p99 ${p99(loaded).toFixed(0)} ms under heavy reads (idle ${idle.toFixed(0)} ms); ${judged}`);
+    const judged = OVERLOADED ? `not judged at load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores` : `target ${bound.toFixed(0)} ms`;
+    console.warn(`fair share: p99 ${p99(loaded).toFixed(0)} ms under heavy reads (idle ${idle.toFixed(0)} ms, load average ${loadavg()[0].toFixed(1)}); ${judged}`);
+    if (!OVERLOADED) expect(p99(loaded)).toBeLessThan(bound);
   }, 300_000);
 
   it('answers a second concurrent audit 503 with Retry-After, as problem+json', async () => {
