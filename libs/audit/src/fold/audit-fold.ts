@@ -16,7 +16,6 @@ import {
   type SchemeChangedV1,
   type SubsidyGrantedV1,
   yearOf,
-  ZERO,
 } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { fenToText, type Policy } from '@ledger/policy';
@@ -40,9 +39,8 @@ import {
   type YearTotals,
 } from './records';
 
-/** Most amounts on claims are nil: one shared zero instead of a Decimal each. */
-function amountOf(text: string): Money {
-  return text === '0.00' ? ZERO : money(text);
+function negatedAmount(amount: FenOrMoney): FenOrMoney {
+  return typeof amount === 'number' ? -amount : amount.negated();
 }
 
 /** The fen when exact, else the text's Decimal. */
@@ -157,8 +155,8 @@ export class AuditFold {
     return record;
   }
 
-  private post(fundId: FundId, date: string, category: Parameters<FundBooks['post']>[2], amount: Money, position: Position): void {
-    if (amount.isZero()) return; // moves nothing (a claim the basic fund paid nothing on)
+  private post(fundId: FundId, date: string, category: Parameters<FundBooks['post']>[2], amount: FenOrMoney, position: Position): void {
+    if (isZeroAmount(amount)) return; // moves nothing (a claim the basic fund paid nothing on)
     this.books.post(fundId, date, category, amount, position);
     if (this.booksAtCheckpoint && this.booksCheckpoint !== null && this.booksCheckpoint !== undefined && position <= this.booksCheckpoint) {
       this.booksAtCheckpoint.post(fundId, date, category, amount, position);
@@ -185,14 +183,14 @@ export class AuditFold {
         };
         this.addPayment(resident, payment);
         this.receipts.set(e.receiptNo, payment);
-        this.post(e.fundId, e.paidAt, 'income:contributions', amountOf(e.amount), position);
+        this.post(e.fundId, e.paidAt, 'income:contributions', amountOfText(e.amount), position);
         return { type: 'ContributionPaid', position, data: e, resident, payment };
       }
       case 'SubsidyGranted': {
         const e = event.data;
         // 财政补贴收入 by level, hardship contribution aid on its own line (资助参保).
         const hardship = e.purpose === 'hardship-contribution';
-        this.post(e.fundId, e.grantedAt, hardship ? `income:hardship-aid:${e.level}` : `income:subsidies:${e.level}`, amountOf(e.amount), position);
+        this.post(e.fundId, e.grantedAt, hardship ? `income:hardship-aid:${e.level}` : `income:subsidies:${e.level}`, amountOfText(e.amount), position);
         if (e.purpose !== 'hardship-contribution' || !e.residentId) {
           return { type: 'SubsidyGranted', position, data: e, resident: null, payment: null };
         }
@@ -222,7 +220,7 @@ export class AuditFold {
           fundId: e.fundId,
           recordedBenefitStart: null,
         });
-        this.post(e.fundId, e.reversedAt, 'income:contributions', amountOf(e.amount).negated(), position);
+        this.post(e.fundId, e.reversedAt, 'income:contributions', negatedAmount(amountOfText(e.amount)), position);
         return { type: 'ContributionReversed', position, data: e, resident, original };
       }
       case 'SchemeChanged': {
@@ -249,7 +247,7 @@ export class AuditFold {
         const e = event.data;
         const claims = this.claims;
         const index = claims.find(e.claimId);
-        this.post(e.fundId, e.reversedAt, `outflow:claims:${e.careType}`, amountOf(e.basicFundPayment).negated(), position);
+        this.post(e.fundId, e.reversedAt, `outflow:claims:${e.careType}`, negatedAmount(amountOfText(e.basicFundPayment)), position);
         if (index !== undefined && !claims.isReversed(index)) {
           claims.markReversed(index);
           const totals = claims.residentOf(index).totalsOf(claims.yearOf(index));
@@ -292,19 +290,19 @@ export class AuditFold {
   private fundMovement(event: Extract<AuditedEvent, { type: FundMovementType }>, position: Position): void {
     switch (event.type) {
       case 'InterestReceived':
-        return this.post(event.data.fundId, event.data.occurredAt, 'income:interest', amountOf(event.data.amount), position);
+        return this.post(event.data.fundId, event.data.occurredAt, 'income:interest', amountOfText(event.data.amount), position);
       case 'CriticalIllnessPremiumPaid':
-        return this.post(event.data.fundId, event.data.occurredAt, 'outflow:critical-illness-premium', amountOf(event.data.amount), position);
+        return this.post(event.data.fundId, event.data.occurredAt, 'outflow:critical-illness-premium', amountOfText(event.data.amount), position);
       case 'RecoveryReceived':
-        return this.post(event.data.fundId, event.data.occurredAt, 'income:recoveries', amountOf(event.data.amount), position);
+        return this.post(event.data.fundId, event.data.occurredAt, 'income:recoveries', amountOfText(event.data.amount), position);
       case 'OtherIncomeReceived':
-        return this.post(event.data.fundId, event.data.occurredAt, 'income:other', amountOf(event.data.amount), position);
+        return this.post(event.data.fundId, event.data.occurredAt, 'income:other', amountOfText(event.data.amount), position);
       case 'OtherExpenditurePaid':
-        return this.post(event.data.fundId, event.data.occurredAt, 'outflow:other', amountOf(event.data.amount), position);
+        return this.post(event.data.fundId, event.data.occurredAt, 'outflow:other', amountOfText(event.data.amount), position);
       case 'FundTransferred': {
         const e = event.data;
-        this.post(e.fromFundId, e.occurredAt, 'outflow:transfers', amountOf(e.amount), position);
-        this.post(e.toFundId, e.occurredAt, 'income:transfers', amountOf(e.amount), position);
+        this.post(e.fromFundId, e.occurredAt, 'outflow:transfers', amountOfText(e.amount), position);
+        this.post(e.toFundId, e.occurredAt, 'income:transfers', amountOfText(e.amount), position);
         return;
       }
     }
@@ -419,7 +417,7 @@ export class AuditFold {
       totals.personalBurdenInScope = plusAmount(totals.personalBurdenInScope, counted);
       this.claims.setBurdenInScope(index, typeof counted === 'number' ? fenToText(counted) : counted.toFixed(2));
     }
-    if (!isZeroAmount(basicPaid)) this.post(e.fundId, e.dischargedAt, `outflow:claims:${e.careType}`, moneyOf(basicPaid), position);
+    this.post(e.fundId, e.dischargedAt, `outflow:claims:${e.careType}`, basicPaid, position);
     const record = this.claims.record(index);
     return { type: 'ClaimSettled', position, data: e, resident, claim, record, totalsBefore, entitledByFacts, entitled, inCriticalIllnessScope };
   }

@@ -1,5 +1,5 @@
 import { money, type Money } from '@ledger/domain';
-import { decimalOfFen } from '@ledger/policy';
+import { decimalOfFen, fenToText } from '@ledger/policy';
 
 /**
  * Money in the audit fold as whole fen where that is exact. An event's amount is a yuan text of at
@@ -90,4 +90,12 @@ export function isZeroAmount(amount: FenOrMoney): boolean {
 
 export function isPositiveAmount(amount: FenOrMoney): boolean {
   return typeof amount === 'number' ? amount > 0 : amount.greaterThan(0);
+}
+
+/**
+ * `money(text).toFixed(2)` without a Decimal, given the text's fen (fenOfText): the same text for
+ * every money text ("-0.00" included: decimal.js writes a negative zero as "0.00").
+ */
+export function fixedText(text: string, fen: number): string {
+  return Number.isNaN(fen) ? money(text).toFixed(2) : fenToText(fen);
 }

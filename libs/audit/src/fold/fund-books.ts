@@ -14,6 +14,8 @@ import {
   totalOutflowOf,
 } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
+import { decimalOfFen } from '@ledger/policy';
+import type { FenOrMoney } from './fen';
 
 /**
  * The auditor's own books: every money fact summed per fund, business day and line of the chart of
@@ -63,19 +65,39 @@ export interface BookDay {
 /** How many positions a day keeps as evidence; a finding names these and says how many there were. */
 export const EVIDENCE_POSITIONS_PER_DAY = 10;
 
+/**
+ * A day as the books keep it: `pending` holds the day's postings of whole fen per line, summed as
+ * small integers (as the fold's year totals, fen.ts: ±2^30 fen, else the amount goes to the
+ * Decimal figures at once), and is added into `figures` before anyone reads the day — one Decimal
+ * addition per line and day instead of one per posting. Exact either way.
+ */
+type KeptDay = BookDay & { eventCount: number; pending: Map<BookCategory, number> | null };
+
+const MAX_PENDING_FEN = 2 ** 30 - 1;
+
 export class FundBooks {
-  private readonly days = new Map<FundId, Map<string, BookDay & { eventCount: number }>>();
+  private readonly days = new Map<FundId, Map<string, KeptDay>>();
 
   constructor() {
     for (const fundId of FUND_IDS) this.days.set(fundId, new Map());
   }
 
   /** `amount` increases the category (a reversal posts a negative amount). */
-  post(fundId: FundId, date: string, category: BookCategory, amount: Money, position: Position): void {
+  post(fundId: FundId, date: string, category: BookCategory, amount: FenOrMoney, position: Position): void {
     const byDay = this.days.get(fundId)!;
     let day = byDay.get(date);
-    if (!day) byDay.set(date, (day = { date, figures: emptyFigures(), positions: [], outflowPositions: [], eventCount: 0 }));
-    addToBookFigures(day.figures, category, amount);
+    if (!day) byDay.set(date, (day = { date, figures: emptyFigures(), positions: [], outflowPositions: [], eventCount: 0, pending: null }));
+    if (typeof amount === 'number' && amount <= MAX_PENDING_FEN && amount >= -MAX_PENDING_FEN) {
+      const pending = (day.pending ??= new Map());
+      const sum = (pending.get(category) ?? 0) + amount;
+      if (sum <= MAX_PENDING_FEN && sum >= -MAX_PENDING_FEN) pending.set(category, sum | 0);
+      else {
+        pending.delete(category);
+        addToBookFigures(day.figures, category, decimalOfFen(sum));
+      }
+    } else {
+      addToBookFigures(day.figures, category, typeof amount === 'number' ? decimalOfFen(amount) : amount);
+    }
     if (category.startsWith('outflow:') && day.outflowPositions.length < EVIDENCE_POSITIONS_PER_DAY) day.outflowPositions.push(position);
     day.eventCount += 1;
     if (day.positions.length < EVIDENCE_POSITIONS_PER_DAY) day.positions.push(position);
@@ -85,12 +107,13 @@ export class FundBooks {
   daysOf(fundId: FundId, through: string | null): Array<BookDay & { eventCount: number }> {
     return [...this.days.get(fundId)!.values()]
       .filter((day) => through === null || day.date <= through)
+      .map(settled)
       .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   }
 
   figuresThrough(fundId: FundId, through: string | null): FundFiguresAudited {
     const total = emptyFigures();
-    for (const day of this.days.get(fundId)!.values()) if (through === null || day.date <= through) addInto(total, day.figures);
+    for (const day of this.days.get(fundId)!.values()) if (through === null || day.date <= through) addInto(total, settled(day).figures);
     return total;
   }
 
@@ -121,6 +144,16 @@ export class FundBooks {
     }
     return first === null || last === null ? null : { first, last };
   }
+}
+
+/** The day with its pending fen added into its figures. */
+function settled(day: KeptDay): KeptDay {
+  const pending = day.pending;
+  if (pending !== null) {
+    for (const [category, fen] of pending) if (fen !== 0) addToBookFigures(day.figures, category, decimalOfFen(fen));
+    day.pending = null;
+  }
+  return day;
 }
 
 export { addInto as addFiguresInto };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Folded } from '../fold/audit-fold';
 import { FirstSeenIndex } from '../integrity/first-seen';
+import { fixedText } from '../fold/fen';
 import { defineRule, type RuleContext } from '../rule';
 
 /**
@@ -26,7 +27,10 @@ export const duplicateSettlement = defineRule({
 function inspectSettlement(folded: Folded, context: RuleContext): void {
   if (folded.type !== 'ClaimSettled') return;
   const { claim, resident } = folded;
-  const facts = [claim.residentId, claim.institution.id, claim.admittedAt, claim.dischargedAt, claim.totalCost.toFixed(2), claim.compliantCost.toFixed(2)].join('\n');
+  // The costs as toFixed(2) writes them, from the fen (no Decimal is made for a claim that repeats nothing).
+  const total = fixedText(folded.data.totalCost, claim.fen.totalCost);
+  const compliant = fixedText(folded.data.compliantCost, claim.fen.compliantCost);
+  const facts = [claim.residentId, claim.institution.id, claim.admittedAt, claim.dischargedAt, total, compliant].join('\n');
   const first = context.state(() => new FirstSeenIndex()).firstOrAdd(asUuid(facts), claim.position);
   if (first === undefined) return;
   const original = [...context.fold.claims.of(resident)].map((index) => context.fold.claims.record(index)).find((record) => record.position === first);
