@@ -1,6 +1,7 @@
 import {
   addToBookFigures,
   combineBookFigures,
+  copyBookFigures,
   emptyBookFigures,
   type FundBookFigures,
   FUND_IDS,
@@ -68,8 +69,8 @@ export const EVIDENCE_POSITIONS_PER_DAY = 10;
 /**
  * A day as the books keep it: `pending` holds the day's postings of whole fen per line, summed as
  * small integers (as the fold's year totals, fen.ts: ±2^30 fen, else the amount goes to the
- * Decimal figures at once), and is added into `figures` before anyone reads the day — one Decimal
- * addition per line and day instead of one per posting. Exact either way.
+ * Decimal figures at once); a reader gets the figures with it added (`settled`) — one Decimal
+ * addition per line and day read instead of one per posting. Exact either way.
  */
 type KeptDay = BookDay & { eventCount: number; pending: Map<BookCategory, number> | null };
 
@@ -146,14 +147,16 @@ export class FundBooks {
   }
 }
 
-/** The day with its pending fen added into its figures. */
+/**
+ * The day as read: its figures with the pending fen added, in a new object. Reading never changes
+ * the books, so a state sealed after a report equals one sealed without it.
+ */
 function settled(day: KeptDay): KeptDay {
   const pending = day.pending;
-  if (pending !== null) {
-    for (const [category, fen] of pending) if (fen !== 0) addToBookFigures(day.figures, category, decimalOfFen(fen));
-    day.pending = null;
-  }
-  return day;
+  if (pending === null || pending.size === 0) return day;
+  const figures = copyBookFigures(day.figures);
+  for (const [category, fen] of pending) if (fen !== 0) addToBookFigures(figures, category, decimalOfFen(fen));
+  return { ...day, figures };
 }
 
 export { addInto as addFiguresInto };
