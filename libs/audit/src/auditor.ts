@@ -348,6 +348,8 @@ export class Auditor {
    * this runs (it is read synchronously); omitted, reconciliation is skipped and the report says so.
    */
   report(live?: LiveProjection | null): InspectionReport {
+    // A resumed audit reports only on a history verified through its sealed position.
+    this.verifyResumedHistory();
     // Report-time checks count what they could not judge here, so report() can be asked again.
     const notEvaluated = new Map([...this.notEvaluated].map(([key, entry]) => [key, { ...entry }]));
     const months = reportMonths(this.fold.books, this.asOf);
