@@ -53,13 +53,13 @@ unreadable store, unreadable parameters, unwritable output); 2 bad arguments; 3 
 was refused (--seal: the history read cannot be sealed; --resume: the state, its report or the
 store's history through the sealed position do not match) — the message names what.
 
-Incremental audits: an audit can seal its state at its last position (--seal FILE; its report
-records the file's sha256; without --position it reads only up to the event before the first one
-dated after --as-of, as a sealed state holds only events it replayed), and a later audit resume from it (--resume FILE --baseline ITS-REPORT),
-replaying only the events after that position. The state must match the report's sha256, and the
-store's history through the sealed position must still have the log digest the report states
-(recomputed from the first event, as --baseline does); otherwise nothing is written. The report is
-the one a full replay gives, but for its "resumedFrom" field.
+Incremental audits: --seal FILE also writes the audit's state at its last position (the report
+records the file's sha256). A state holds only events it replayed, so without --position a sealing
+audit reads up to the event before the first one dated after --as-of. A later audit given
+--resume FILE --baseline ITS-REPORT replays only the events after that position, once the file
+matches the report's sha256 and the store's history through the sealed position still has the log
+digest the report states (recomputed from the first event, as --baseline does); otherwise nothing
+is written. Its report is the one a full replay writes, but for its "resumedFrom" field.
 
 Examples:
   npm run audit                                            # up to today (Asia/Shanghai), into ./reports
