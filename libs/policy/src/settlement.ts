@@ -259,8 +259,8 @@ const DECIMAL_TAG = '[object Decimal]';
  * Whole fen as a Decimal of yuan, built in decimal.js's form and handed to its constructor (which
  * copies it). Every word is made a small integer (`| 0`): a word held as a float would turn the
  * array, and through V8's allocation-site feedback later arrays decimal.js makes, into double
- * arrays — equal values, but a sealed audit state (node:v8) would then differ byte for byte with
- * the process's history.
+ * arrays — equal values, but slower, and a state serialised with node:v8 then differed byte for
+ * byte with the process's history.
  */
 export function decimalOfFen(fen: number): Decimal {
   if (fen === 0) return ZERO;

@@ -62,10 +62,11 @@ export function amountOfText(text: string): FenOrMoney {
 
 /**
  * Sums kept in the auditor's state stay numbers only within V8's small integers (±2^30 fen, ten
- * million yuan a resident-year — far above any real year; a larger sum is a Decimal). Why: a
- * sealed state (sealed-state.ts, node:v8) writes a number by how V8 happens to hold it — a small
- * integer, or a double once any object of the same shape held one — so a double anywhere would make
- * a full replay's seal differ byte for byte from a resumed one's. `| 0` keeps each one small.
+ * million yuan a resident-year — far above any real year; a larger sum is a Decimal), each made one
+ * with `| 0`. Why: when the state was sealed with node:v8, a number was written by how V8 happened
+ * to hold it (a small integer, or a double once any object of the same shape had held one), and a
+ * full replay's seal differed from a resumed one's. The seal is JSON now, which does not depend on
+ * that; the bound is kept because it costs nothing at real sizes and keeps the numbers small.
  */
 const MAX_STATE_FEN = 2 ** 30 - 1;
 
