@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicy, type Policy } from '@ledger/policy';
 import { moduleWorkerData } from '../workers/module-worker';
@@ -14,6 +15,20 @@ export interface AuditWorkerData {
 }
 
 export type AuditWorkerReply = { id: number; json: Uint8Array; html: Uint8Array | null } | { id: number; error: { name: string; message: string } };
+
+/**
+ * An audit is background work that may take minutes; the API's own thread answers everyone else.
+ * On two cores the kernel otherwise shares them evenly between this thread, the API's and the
+ * clients', and /health waits a scheduler slice behind the audit. Linux keeps nice values per
+ * thread, so pid 0 lowers this thread only (and the threads it starts); elsewhere it may lower the
+ * whole process or be refused, which changes speed, never results.
+ */
+const AUDIT_THREAD_NICE = 10;
+try {
+  setPriority(0, AUDIT_THREAD_NICE);
+} catch {
+  // Not allowed here: the audit runs at the API's priority, as before.
+}
 
 const { policyFile, policyDigest } = moduleWorkerData<AuditWorkerData>(workerData);
 let policy: Policy | null = null;
