@@ -4,7 +4,8 @@ import type { Policy } from '@ledger/policy';
 import { ProjectionRunner } from '@ledger/projections';
 import { renderInspectionHtml } from '../../apps/auditor/src/html-report';
 import { POLICY } from '../../apps/ledger-api/src/tokens';
-import { adultEnrollment, startTestLedger, type AuthorizedClient, type TestLedger, uid } from '../e2e/ledger-app';
+import { adultEnrollment, startTestLedger, type AuthorizedClient, type TestLedger } from '../e2e/ledger-app';
+import { writeAuditHistory } from './api-history';
 
 /**
  * POST /v1/audits runs on a worker thread (apps/ledger-api/src/cqrs/audit.ts, issue 13 item 6).
@@ -21,17 +22,7 @@ describe('the API audit on its own thread', () => {
     ledger = await startTestLedger();
     clerk = await ledger.as('clerk');
     auditor = await ledger.as('auditor');
-    await clerk.post('/v1/subsidies', { subsidyId: uid('S'), level: 'central', purpose: 'per-capita', year: 2024, amount: '500000.00', grantedAt: '2024-01-02', fundId: 'municipal' }).expect(201);
-    const ok = adultEnrollment();
-    await clerk.post('/v1/enrollments', ok).expect(201);
-    await clerk.post('/v1/contributions', { receiptNo: uid('RC'), residentId: ok.residentId, year: 2024, amount: '380.00', paidAt: '2023-12-01', collector: 'self' }).expect(201);
-    await clerk
-      .post('/v1/claims', { claimId: uid('C'), residentId: ok.residentId, careType: 'outpatient', institution: { id: 'H-1', level: 2, designated: true, district: 'wuchang' }, admittedAt: '2024-03-01', dischargedAt: '2024-03-01', totalCost: '500.00', compliantCost: '400.00', settlement: 'direct', filedAt: '2024-03-01' })
-      .expect(201);
-    // A contribution paid into the wrong fund: a finding, so the report has one to serialise.
-    const misdirected = adultEnrollment({ hukou: { local: true, district: 'huangpi' }, residenceDistrict: 'huangpi' });
-    await clerk.post('/v1/enrollments', misdirected).expect(201);
-    await clerk.post('/v1/contributions', { receiptNo: uid('RC'), residentId: misdirected.residentId, year: 2024, amount: '380.00', paidAt: '2023-12-02', collector: 'agency', fundId: 'municipal' }).expect(201);
+    await writeAuditHistory(clerk);
   });
 
   afterAll(async () => {
