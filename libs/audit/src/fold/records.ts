@@ -124,24 +124,12 @@ export interface ClaimFact {
   paymentsSource: string;
 }
 
-/** What SettledClaimFact reads of a ClaimSettled event. */
-interface SettledClaimData {
-  claimId: string;
-  residentId: string;
-  fundId: FundId;
-  careType: CareType;
-  institution: InstitutionFacts;
-  admittedAt: string;
-  dischargedAt: string;
-  filedAt: string;
-  settlement: Settlement;
-  totalCost: MoneyText;
-  compliantCost: MoneyText;
-  basicFundPayment: MoneyText;
-  criticalIllnessPayment: MoneyText;
-  assistancePayment: MoneyText;
-  paymentsSource: unknown;
-}
+/** The claim's money fields: Decimals on a ClaimFact, two-decimal texts on its event. */
+type ClaimAmountField = 'totalCost' | 'compliantCost' | 'basicFundPayment' | 'criticalIllnessPayment' | 'assistancePayment';
+
+/** What SettledClaimFact reads of a ClaimSettled event: ClaimFact's own fields, amounts as texts. */
+type SettledClaimData = Omit<ClaimFact, ClaimAmountField | 'fen' | 'position' | 'year' | 'paymentsSource'> &
+  Record<ClaimAmountField, MoneyText> & { paymentsSource: unknown };
 
 /**
  * A ClaimFact over its event: the Decimal amounts are parsed from the event's texts on first read
