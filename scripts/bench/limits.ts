@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { EVENT_STORE_PRAGMAS, EVENTS_SCHEMA, walAutocheckpointPages } from '@ledger/event-store';
+import { EVENT_STORE_PRAGMAS, EVENTS_SCHEMA, type EventsTableRow, walAutocheckpointPages } from '@ledger/event-store';
 
 /**
  * The limits the benchmark holds the ledger to, each the best this machine reaches in the same run:
@@ -75,16 +75,8 @@ export interface FloorResult {
   trials: FloorTrial[];
 }
 
-interface SourceRow {
-  position: number;
-  event_id: string;
-  stream: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  business_key: string | null;
-}
+/** A row of the generated store, read as it is stored. */
+type SourceRow = EventsTableRow;
 
 /** The compact layout: the same uniqueness constraints as EVENTS_SCHEMA, on binary and integer keys. */
 export const COMPACT_SCHEMA = `

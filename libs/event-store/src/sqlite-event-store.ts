@@ -24,15 +24,23 @@ import {
 } from './port';
 import { LOG_DIGEST_CHECKPOINT_EVERY, LOG_DIGEST_GENESIS, type LogDigest, logDigestStep } from './log-digest';
 
-interface EventRow {
-  position: number | bigint;
+/**
+ * A row of EVENTS_SCHEMA's events table, every column, as better-sqlite3 returns it: positions are
+ * numbers unless the statement reads safe integers (the store's page read does, for bigint positions).
+ */
+export interface EventsTableRow<P extends number | bigint = number> {
+  position: P;
   event_id: string;
   stream: string;
   revision: number;
   type: string;
   data: string;
   metadata: string;
+  business_key: string | null;
 }
+
+/** What the store's own reads select: every column but the business key. */
+type EventRow = Omit<EventsTableRow<number | bigint>, 'business_key'>;
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for throwaway stores in unit tests. */

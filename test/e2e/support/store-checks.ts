@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { canonicalJson, eventHash, GENESIS_HASH } from '@ledger/domain';
-import { SqliteEventStore } from '@ledger/event-store';
+import { type EventsTableRow, SqliteEventStore } from '@ledger/event-store';
 
 /** One row of the embedded store, read raw (no port, no upcasting): what is really on disk. */
 export interface RawEvent {
@@ -22,16 +22,7 @@ export function eventsFile(dataDir: string): string {
 export async function readRawEvents(dataDir: string): Promise<RawEvent[]> {
   const store = new SqliteEventStore({ file: eventsFile(dataDir) });
   try {
-    const rows = store.database.prepare('SELECT * FROM events ORDER BY position').all() as Array<{
-      position: number;
-      event_id: string;
-      stream: string;
-      revision: number;
-      type: string;
-      data: string;
-      metadata: string;
-      business_key: string | null;
-    }>;
+    const rows = store.database.prepare('SELECT * FROM events ORDER BY position').all() as EventsTableRow[];
     return rows.map((row) => ({
       position: Number(row.position),
       eventId: row.event_id,
