@@ -24,6 +24,8 @@ export interface ImportYearOptions extends SyntheticYearOptions {
   /** Resident states the importer keeps between batches (BatchImporterOptions); default 200,000. */
   snapshotCacheSize?: number;
   recordedBy?: RecordedBy;
+  /** Where new event ids come from (LedgerServiceOptions.newEventId); default UUID v7. */
+  newEventId?: () => string;
   /** Called after every batch with the running totals. */
   onProgress?: (progress: ImportProgress) => void;
   /** Called with the events of every transaction, e.g. to record transaction sizes for a raw-insert comparison. */
@@ -57,7 +59,7 @@ export async function importSyntheticYear(options: ImportYearOptions): Promise<I
   const started = performance.now();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const transactionSize = Math.max(batchSize, options.transactionSize ?? DEFAULT_TRANSACTION_SIZE);
-  const ledger = new LedgerService({ store: options.store, policy: options.policy });
+  const ledger = new LedgerService({ store: options.store, policy: options.policy, newEventId: options.newEventId });
   const importer = new BatchImporter(ledger, options.store, { snapshotCacheSize: options.snapshotCacheSize ?? DEFAULT_SNAPSHOT_CACHE });
   const recordedBy = options.recordedBy ?? { subject: 'synthetic-year', role: 'clerk' };
   const year = new SyntheticYear(options.policy, options);

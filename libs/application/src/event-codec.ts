@@ -39,6 +39,8 @@ export interface EncodeContext {
   recordedAt: string;
   recordedBy: RecordedBy;
   requestDigest: string;
+  /** Where new event ids come from; default uuidV7. A seeded source makes an import reproducible byte for byte (the golden-store test). */
+  newEventId?: () => string;
 }
 
 /**
@@ -51,8 +53,9 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
   let previousHash = context.previousHash;
   const provenance = { recordedAt: context.recordedAt, recordedBy: context.recordedBy, requestDigest: context.requestDigest };
   const provenanceJson = canonicalJson(provenance);
+  const newEventId = context.newEventId ?? uuidV7;
   return events.map((event, index) => {
-    const eventId = uuidV7();
+    const eventId = newEventId();
     const schemaVersion = CURRENT_VERSION[event.type];
     const texts = canonicalTexts(event.data);
     const hash = eventHashOfText(

@@ -118,6 +118,8 @@ export interface LedgerServiceOptions {
   store: EventStorePort;
   policy: Policy;
   clock?: () => Date;
+  /** Where new event ids come from (default: UUID v7); tests seed it to reproduce a store byte for byte. */
+  newEventId?: () => string;
   /** Optimistic-concurrency retries before giving up on a contended stream. */
   maxAttempts?: number;
   /** Upper bound of the random pause before a retry after a lost race (full jitter, doubling per attempt). */
@@ -169,6 +171,7 @@ export class LedgerService {
   private readonly store: EventStorePort;
   private readonly context: DecisionContext;
   private readonly clock: () => Date;
+  private readonly newEventId: (() => string) | undefined;
   private readonly maxAttempts: number;
   private readonly maxBackoffMs: number;
   private readonly snapshots: StreamSnapshots;
@@ -186,6 +189,7 @@ export class LedgerService {
     // Remembered answers: every claim asks the same dated parameters again (settlement, coverage).
     this.context = { policy: rememberingPolicy(options.policy) };
     this.clock = options.clock ?? (() => new Date());
+    this.newEventId = options.newEventId;
     this.maxAttempts = options.maxAttempts ?? 50;
     this.maxBackoffMs = options.maxBackoffMs ?? 100;
     this.snapshots = new StreamSnapshots(options.snapshotEventBudget);
@@ -325,6 +329,7 @@ export class LedgerService {
       recordedAt: request.recordedAt ?? this.clock().toISOString(),
       recordedBy: request.recordedBy,
       requestDigest: request.requestDigest,
+      newEventId: this.newEventId,
     });
     return {
       toAppend,
