@@ -96,7 +96,7 @@ describe('an audit resumed from a sealed state', () => {
     const b = readSealedState(readFileSync(join(root, 'resumed.bin')));
     expect(b.header).toEqual(a.header);
     // Where they differ, if they do, before the bytes.
-    expect(differenceBetween(JSON.parse(a.payload.toString('utf8')), JSON.parse(b.payload.toString('utf8')))).toBeNull();
+    expect(differenceBetween(skeletonOf(a.payload), skeletonOf(b.payload))).toBeNull();
     expect(b.payload.equals(a.payload)).toBe(true);
   }, 300_000);
 
@@ -163,6 +163,11 @@ async function copyStore(from: string, to: string): Promise<string> {
   mkdirSync(to, { recursive: true });
   for (const name of ['events.sqlite', 'projections.sqlite']) copyFileSync(join(from, name), join(to, name));
   return to;
+}
+
+/** The JSON part of a sealed payload (sealed-state.ts: its length, it, then the typed arrays' bytes). */
+function skeletonOf(payload: Buffer): unknown {
+  return JSON.parse(payload.subarray(4, 4 + payload.readUInt32BE(0)).toString('utf8'));
 }
 
 /** The first place where two decoded state graphs differ — in a value, a shape or which objects are shared — or null. */

@@ -1,4 +1,4 @@
-import { ClassRegistry, deserializeGraph, encodeGraph, readSealedState, SealedStateRefused, serializeGraph, writeSealedState } from './sealed-state';
+import { ClassRegistry, deserializeGraph, encodeGraph, readSealedState, SEALED_STATE_FORMAT, SealedStateRefused, serializeGraph, writeSealedState } from './sealed-state';
 
 class Tally {
   counts = new Map<string, number>();
@@ -48,7 +48,7 @@ describe('sealing a state graph', () => {
   });
 
   it('reads back the header it wrote and refuses another format or a file that is not a state', () => {
-    const header = { format: 2, position: '9', logDigest: 'd', asOf: '2024-12-31', policyVersion: 'v', policyDigest: 'pd', eventsRead: 9 };
+    const header = { format: SEALED_STATE_FORMAT, position: '9', logDigest: 'd', asOf: '2024-12-31', policyVersion: 'v', policyDigest: 'pd', eventsRead: 9 };
     const file = writeSealedState(header, Buffer.from('payload'));
     expect(readSealedState(file)).toEqual({ header, payload: Buffer.from('payload') });
     expect(() => readSealedState(writeSealedState({ ...header, format: 99 }, Buffer.alloc(0)))).toThrow(SealedStateRefused);

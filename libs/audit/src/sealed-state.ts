@@ -8,8 +8,14 @@ import { types } from 'node:util';
  *   "LEDGER-AUDIT-STATE\n" · header length (4 bytes, big-endian) · header (UTF-8 JSON) · payload
  *
  * The header says what the state is of (format, sealed position, log digest there, cut-off,
- * policy) and is readable without decoding the payload. The payload is the auditor's state graph
- * in the plain form encodeGraph() gives it (JSON, see below): every class instance is written as
+ * policy) and is readable without decoding the payload. The payload is
+ *
+ *   skeleton length (4 bytes, big-endian) · skeleton (UTF-8 JSON) · binary sections
+ *
+ * the skeleton being the auditor's state graph in the plain form encodeGraph() gives it (see
+ * below), and the sections the bytes of its typed arrays, each 8-byte aligned, which the skeleton
+ * names by offset and length (format 2 wrote them as base64 inside the JSON: a third larger, and
+ * decoded through strings). Every class instance is written as
  * its class name and own fields, and given its prototype back on decoding from a registry of the
  * classes the state may hold. Anything else — a function, an instance of a class
  * the registry does not know, an object from outside the audit (the policy) not named as such —
@@ -17,7 +23,7 @@ import { types } from 'node:util';
  */
 export const SEALED_STATE_MAGIC = 'LEDGER-AUDIT-STATE\n';
 /** Bump when what is sealed, or how, changes: an older state is then refused, not misread. */
-export const SEALED_STATE_FORMAT = 2;
+export const SEALED_STATE_FORMAT = 3;
 
 export interface SealedStateHeader {
   format: number;
@@ -81,7 +87,8 @@ export type Externals = ReadonlyMap<string, object>;
  * - an object (plain or a class instance): [shape, ...values], its shape — class and keys — written
  *   once in a table (v8 and JSON would write every object's keys again);
  * - [ARRAY, ...items], [MAP, k1, v1, …], [SET, ...items], [DECIMAL, constructor, s, e, digits],
- *   [TYPED, type, base64], [BIGINT, text], [NUMBER, text] (NaN, ±Infinity, -0), [UNDEFINED],
+ *   [TYPED, type, offset, byteLength] (into the binary sections; [TYPED, type, base64] where there
+ *   are none, as for copyOf()), [BIGINT, text], [NUMBER, text] (NaN, ±Infinity, -0), [UNDEFINED],
  *   [EXTERNAL, name];
  * - an object reached more than once: [DEFINE, id, value] the first time, [REFERENCE, id] after,
  *   so shared references stay shared.
@@ -97,6 +104,55 @@ const NUMBER = -8;
 const UNDEFINED = -9;
 const DEFINE = -10;
 const REFERENCE = -11;
+/**
+ * A class may seal a view of its fields instead of its own fields as they are: a method under
+ * SEALED_FIELDS returns the fields to write (typed arrays cut to the entries in use rather than
+ * their grown capacity, an index left out), and one under RESTORED rebuilds, on the restored
+ * instance, what was left out. What is sealed must depend on the state alone, never on how it grew,
+ * so that a resumed audit seals the bytes a full replay seals.
+ */
+export const SEALED_FIELDS = Symbol.for('ledger.audit.sealedFields');
+export const RESTORED = Symbol.for('ledger.audit.restored');
+export interface SealsOwnFields {
+  [SEALED_FIELDS](): Record<string, unknown>;
+  [RESTORED]?(): void;
+}
+
+/** The fields a class instance is sealed with, asked once per instance (its views are then the same objects when counted and when written). */
+class SealedFields {
+  private readonly views = new Map<object, Record<string, unknown>>();
+
+  of(value: object): Record<string, unknown> {
+    const hook = (value as Partial<SealsOwnFields>)[SEALED_FIELDS];
+    if (typeof hook !== 'function') return value as Record<string, unknown>;
+    let view = this.views.get(value);
+    if (view === undefined) this.views.set(value, (view = hook.call(value)));
+    return view;
+  }
+}
+
+/** Collects the typed arrays' bytes into 8-byte-aligned sections. */
+class Sections {
+  private readonly parts: Buffer[] = [];
+  private length = 0;
+
+  add(view: ArrayBufferView): number {
+    const offset = this.length;
+    this.parts.push(Buffer.from(view.buffer, view.byteOffset, view.byteLength));
+    this.length += view.byteLength;
+    const pad = (8 - (this.length % 8)) % 8;
+    if (pad > 0) {
+      this.parts.push(Buffer.alloc(pad));
+      this.length += pad;
+    }
+    return offset;
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.parts, this.length);
+  }
+}
+
 /** The shape of a null-prototype object; a plain object's shape has '' for its class. */
 const NO_PROTOTYPE = '\u0000null';
 
@@ -167,7 +223,7 @@ export class ClassRegistry {
 }
 
 /** What the graph holds, checked: throws on anything it could not give back as it was. Counts each object's references. */
-function referenceCounts(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>): Map<object, number> {
+function referenceCounts(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>, sealedFields: SealedFields): Map<object, number> {
   const counts = new Map<object, number>();
   const visit = (value: unknown, path: string): void => {
     if (typeof value === 'symbol') throw new Error(`cannot seal the audit state: a symbol at ${path}`);
@@ -206,8 +262,9 @@ function referenceCounts(root: unknown, registry: ClassRegistry, externals: Read
       throw new Error(`cannot seal the audit state: an instance of ${unknownName} at ${path}, a class the seal does not know (add it to the registry in auditor-seal.ts)`);
     }
     if (Object.getOwnPropertySymbols(value).length > 0) throw new Error(`cannot seal the audit state: symbol-keyed fields at ${path}`);
-    for (const key of Object.getOwnPropertyNames(value)) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+    const fields = sealedFields.of(value);
+    for (const key of Object.getOwnPropertyNames(fields)) {
+      const descriptor = Object.getOwnPropertyDescriptor(fields, key)!;
       if (descriptor.get || descriptor.set) throw new Error(`cannot seal the audit state: an accessor ${key} at ${path}`);
       visit(descriptor.value, `${path}.${key}`);
     }
@@ -217,8 +274,9 @@ function referenceCounts(root: unknown, registry: ClassRegistry, externals: Read
 }
 
 /** The state graph in its plain form (see above). */
-export function encodeGraph(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>): Plain {
-  const counts = referenceCounts(root, registry, externals);
+export function encodeGraph(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>, sections?: Sections): Plain {
+  const sealedFields = new SealedFields();
+  const counts = referenceCounts(root, registry, externals, sealedFields);
   const ids = new Map<object, number>();
   const shapes: string[][] = [];
   const shapeIds = new Map<string, number>();
@@ -257,7 +315,10 @@ export function encodeGraph(root: unknown, registry: ClassRegistry, externals: R
   const encodeObject = (value: object): unknown => {
     const external = externals.get(value);
     if (external !== undefined) return [EXTERNAL, external];
-    if (ArrayBuffer.isView(value)) return [TYPED, value.constructor.name, Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')];
+    if (ArrayBuffer.isView(value)) {
+      if (sections) return [TYPED, value.constructor.name, sections.add(value), value.byteLength];
+      return [TYPED, value.constructor.name, Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')];
+    }
     if (types.isMap(value)) {
       const out: unknown[] = [MAP];
       for (const [k, v] of value as Map<unknown, unknown>) out.push(encode(k), encode(v));
@@ -280,10 +341,11 @@ export function encodeGraph(root: unknown, registry: ClassRegistry, externals: R
       const decimal = value as { constructor: unknown; s: number; e: number; d: number[] | null };
       return [DECIMAL, encode(decimal.constructor), encode(decimal.s), encode(decimal.e), decimal.d === null ? null : [...decimal.d]];
     }
-    const keys = Object.getOwnPropertyNames(value);
+    const fields = sealedFields.of(value);
+    const keys = Object.getOwnPropertyNames(fields);
     const out: unknown[] = new Array(keys.length + 1);
     out[0] = shapeOf(className, keys);
-    for (let i = 0; i < keys.length; i += 1) out[i + 1] = encode((value as Record<string, unknown>)[keys[i]]);
+    for (let i = 0; i < keys.length; i += 1) out[i + 1] = encode(fields[keys[i]]);
     return out;
   };
   const encoded = encode(root);
@@ -291,7 +353,7 @@ export function encodeGraph(root: unknown, registry: ClassRegistry, externals: R
 }
 
 /** The inverse of encodeGraph: the same graph, shared references and prototypes included. */
-export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: Externals): unknown {
+export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: Externals, sections?: Buffer): unknown {
   const { shapes, root } = (plain ?? {}) as Plain;
   if (!Array.isArray(shapes)) throw new SealedStateRefused('the sealed state has no shape table');
   const prototypes = shapes.map(([className]) => {
@@ -340,7 +402,8 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
       }
       case TYPED: {
         const type = TYPED_ARRAYS[value[1] as string] ?? malformed(`a typed array of type ${String(value[1])}`);
-        const bytes = Buffer.from(value[2] as string, 'base64');
+        const bytes = typedBytes(value, sections) ?? malformed('a typed array outside the binary sections');
+        if (bytes.length % type.BYTES_PER_ELEMENT !== 0) malformed(`a ${String(value[1])} of ${bytes.length} bytes`);
         // A buffer of its own, exactly the array's bytes.
         const buffer = new ArrayBuffer(bytes.length);
         new Uint8Array(buffer).set(bytes);
@@ -372,21 +435,39 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
       if (key === '__proto__') Object.defineProperty(out, key, { value: decode(value[i]), writable: true, enumerable: true, configurable: true });
       else out[key] = decode(value[i]);
     }
+    const restored = (out as Partial<SealsOwnFields>)[RESTORED];
+    if (typeof restored === 'function') restored.call(out);
     return out;
   };
   return decode(root);
 }
 
+/** A typed array's bytes: from the binary sections when there are some, else from the base64 inline; null if out of range. */
+function typedBytes(value: unknown[], sections: Buffer | undefined): Buffer | null {
+  if (sections === undefined) return typeof value[2] === 'string' ? Buffer.from(value[2], 'base64') : null;
+  const offset = value[2];
+  const length = value[3];
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || (offset as number) < 0 || (length as number) < 0) return null;
+  if ((offset as number) + (length as number) > sections.length) return null;
+  return sections.subarray(offset as number, (offset as number) + (length as number));
+}
+
 export function serializeGraph(root: unknown, registry: ClassRegistry, externals: ReadonlyMap<object, string>): Buffer {
-  return Buffer.from(JSON.stringify(encodeGraph(root, registry, externals)), 'utf8');
+  const sections = new Sections();
+  const skeleton = Buffer.from(JSON.stringify(encodeGraph(root, registry, externals, sections)), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(skeleton.length);
+  return Buffer.concat([length, skeleton, sections.bytes()]);
 }
 
 export function deserializeGraph(payload: Buffer, registry: ClassRegistry, externals: Externals): unknown {
+  if (payload.length < 4 || payload.readUInt32BE(0) > payload.length - 4) throw new SealedStateRefused('the sealed state\'s payload is truncated');
+  const end = 4 + payload.readUInt32BE(0);
   let plain: unknown;
   try {
-    plain = JSON.parse(payload.toString('utf8'));
+    plain = JSON.parse(payload.subarray(4, end).toString('utf8'));
   } catch (error) {
     throw new SealedStateRefused(`the sealed state's payload cannot be read (${(error as Error).message})`);
   }
-  return decodeGraph(plain, registry, externals);
+  return decodeGraph(plain, registry, externals, payload.subarray(end));
 }

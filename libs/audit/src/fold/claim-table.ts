@@ -2,6 +2,7 @@ import { type CareType, type FundId, money, type MoneyText, ZERO } from '@ledger
 import type { Position } from '@ledger/event-store';
 import { FirstSeenIndex, KeyForm, PACKED_WORDS } from '../integrity/first-seen';
 import type { ClaimDecision, ClaimRecord, ResidentRecord } from './records';
+import { SEALED_FIELDS, type SealsOwnFields } from '../sealed-state';
 
 /**
  * Every claim of the history, kept after its own event is judged for the events that name it later
@@ -32,7 +33,7 @@ const INITIAL_CAPACITY = 1024;
 /** Less slack than doubling: at millions of claims the unused tail is real memory. */
 const GROWTH = 1.5;
 
-export class ClaimTable {
+export class ClaimTable implements SealsOwnFields {
   /** Claim id → the first claim with it (as a bigint "position": the claim's index). */
   private readonly ids = new FirstSeenIndex();
   /** Ids of no packed form, by claim. */
@@ -215,6 +216,24 @@ export class ClaimTable {
     if (fen === NONE) return null;
     if (fen === AS_TEXT) return this.texts.get(slot)!;
     return fenText(fen);
+  }
+
+  /** Sealed (sealed-state.ts) with its arrays cut to the claims in use, not their grown capacity. */
+  [SEALED_FIELDS](): Record<string, unknown> {
+    const kept = Math.max(this.count, INITIAL_CAPACITY);
+    return {
+      ...(this as unknown as Record<string, unknown>),
+      idForms: this.idForms.subarray(0, kept),
+      idWords: this.idWords.subarray(0, kept * PACKED_WORDS),
+      fundCodes: this.fundCodes.subarray(0, kept),
+      careTypeCodes: this.careTypeCodes.subarray(0, kept),
+      admittedAtCodes: this.admittedAtCodes.subarray(0, kept),
+      positions: this.positions.subarray(0, kept),
+      years: this.years.subarray(0, kept),
+      amounts: this.amounts.subarray(0, kept * AMOUNTS),
+      reversedFlags: this.reversedFlags.subarray(0, kept),
+      nextOfResident: this.nextOfResident.subarray(0, kept),
+    };
   }
 
   private grow(): void {

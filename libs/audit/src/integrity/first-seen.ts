@@ -1,4 +1,5 @@
 import type { Position } from '@ledger/event-store';
+import { RESTORED, SEALED_FIELDS, type SealsOwnFields } from '../sealed-state';
 
 /**
  * Where each key (an event id, a business key) was first seen, for exact duplicate detection over
@@ -146,7 +147,7 @@ function packUuid(key: string, out: Uint32Array): boolean {
  * a stored key only when the hashes are equal. Nearly every key of a history is new, and at
  * millions of entries each stored key read on the way was a cache miss of its own.
  */
-class PackedKeyTable {
+class PackedKeyTable implements SealsOwnFields {
   private words: Uint32Array;
   private positions: BigInt64Array;
   /** Slot i: [2i] entry number + 1 (0: empty), [2i + 1] the entry's key hash. */
@@ -206,6 +207,33 @@ class PackedKeyTable {
     }
     h = Math.imul(h, 0xc2b2ae35);
     return h ^ (h >>> 16);
+  }
+
+  /**
+   * Sealed (sealed-state.ts): the keys and positions in use, in insertion order; not the slots,
+   * which depend on how the table grew and are rebuilt from the keys ([RESTORED]).
+   */
+  [SEALED_FIELDS](): Record<string, unknown> {
+    const { slots: _slots, slotMask: _mask, ...fields } = this as unknown as Record<string, unknown>;
+    const kept = Math.max(this.count, INITIAL_ENTRIES);
+    return { ...fields, words: this.words.subarray(0, kept * this.width), positions: this.positions.subarray(0, kept) };
+  }
+
+  /** The slots of the entries restored: every key differs, so each goes to the first free slot from its hash. */
+  [RESTORED](): void {
+    let slotCount = INITIAL_ENTRIES * 2;
+    while (this.count * 2 > slotCount) slotCount *= 2;
+    this.slots = new Int32Array(slotCount * 2);
+    this.slotMask = slotCount - 1;
+    const key = new Uint32Array(this.width);
+    for (let entry = 0; entry < this.count; entry += 1) {
+      key.set(this.words.subarray(entry * this.width, (entry + 1) * this.width));
+      const hash = this.hashOf(key);
+      let slot = hash & this.slotMask;
+      while (this.slots[2 * slot] !== 0) slot = (slot + 1) & this.slotMask;
+      this.slots[2 * slot] = entry + 1;
+      this.slots[2 * slot + 1] = hash;
+    }
   }
 
   private growEntries(): void {

@@ -1,4 +1,5 @@
 import type { Position } from '@ledger/event-store';
+import { SEALED_FIELDS, type SealsOwnFields } from '../sealed-state';
 
 export type TipIndex = number;
 
@@ -9,7 +10,7 @@ export type TipIndex = number;
  * live in typed arrays and a lower-case hex sha256 as its 32 bytes; any other hash text is kept as
  * text, so comparing with the next event's previousHash stays an exact comparison of texts.
  */
-export class StreamTips {
+export class StreamTips implements SealsOwnFields {
   private readonly byStream = new Map<string, TipIndex>();
   private readonly hashTexts = new Map<TipIndex, string>();
   private revisions = new Float64Array(INITIAL_CAPACITY);
@@ -69,6 +70,17 @@ export class StreamTips {
       this.hashBytes[base + i] = high * 16 + low;
     }
     return true;
+  }
+
+  /** Sealed (sealed-state.ts) with its arrays cut to the tips in use, not their grown capacity. */
+  [SEALED_FIELDS](): Record<string, unknown> {
+    const kept = Math.max(this.count, INITIAL_CAPACITY);
+    return {
+      ...(this as unknown as Record<string, unknown>),
+      revisions: this.revisions.subarray(0, kept),
+      positions: this.positions.subarray(0, kept),
+      hashBytes: this.hashBytes.subarray(0, kept * HASH_BYTES),
+    };
   }
 
   private grow(): void {
