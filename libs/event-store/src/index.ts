@@ -1,5 +1,5 @@
 export * from './port';
 export * from './log-digest';
-export { EVENT_STORE_PRAGMAS, EVENTS_SCHEMA, EventsTableRow, NEW_FILE_PAGE_SIZE, SqliteEventStore, SqliteEventStoreOptions, walAutocheckpointPages } from './sqlite-event-store';
+export { EncodedEvent, EncodedStreamAppend, encodeEvent, encodeStreamAppends, EVENT_STORE_PRAGMAS, EVENTS_SCHEMA, EventsTableRow, NEW_FILE_PAGE_SIZE, SqliteEventStore, SqliteEventStoreOptions, walAutocheckpointPages } from './sqlite-event-store';
 export * from './open';
 export type { EventStoreDbEventStore, EventStoreDbEventStoreOptions } from './eventstoredb-event-store';

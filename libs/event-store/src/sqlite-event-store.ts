@@ -42,6 +42,43 @@ export interface EventsTableRow<P extends number | bigint = number> {
 /** What the store's own reads select: every column but the business key. */
 type EventRow = Omit<EventsTableRow<number | bigint>, 'business_key'>;
 
+/**
+ * An event as the embedded store writes it: the texts of its columns, and the hash the log digest
+ * chains (metadata.hash). What a writer on another thread is handed (SqliteWriterThread): strings
+ * only, so passing them costs no deep copy of objects.
+ */
+export interface EncodedEvent {
+  eventId: string;
+  type: string;
+  dataJson: string;
+  metadataJson: string;
+  businessKey: string | null;
+  hash: string | null;
+}
+
+export interface EncodedStreamAppend {
+  stream: string;
+  expectedRevision: ExpectedRevision;
+  events: EncodedEvent[];
+}
+
+/** The texts the store would write for an event (metadata serialised here, data unless the writer gave its text). */
+export function encodeEvent(event: EventToAppend): EncodedEvent {
+  const hash = event.metadata?.hash;
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    dataJson: event.dataJson ?? JSON.stringify(event.data),
+    metadataJson: JSON.stringify(event.metadata),
+    businessKey: event.businessKey ?? null,
+    hash: typeof hash === 'string' ? hash : null,
+  };
+}
+
+export function encodeStreamAppends(appends: readonly StreamAppend[]): EncodedStreamAppend[] {
+  return appends.map((append) => ({ stream: append.stream, expectedRevision: append.expectedRevision, events: append.events.map(encodeEvent) }));
+}
+
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for throwaway stores in unit tests. */
   file: string;
@@ -176,8 +213,8 @@ export class SqliteEventStore implements EventStorePort {
   private readonly saveDigestHead: Database.Statement<[Position | null, string]>;
   private readonly insertDigestCheckpoint: Database.Statement<[Position, string]>;
   private readonly selectDigestCheckpoints: Database.Statement<[], { position: number | bigint; digest: string }>;
-  private readonly appendManyTransaction: (appends: StreamAppend[], condition: AppendCondition | undefined) => AppendResult[];
-  private readonly fastAppendManyTransaction: (appends: StreamAppend[], condition: AppendCondition | undefined) => AppendResult[];
+  private readonly appendManyTransaction: (appends: EncodedStreamAppend[], condition: AppendCondition | undefined) => AppendResult[];
+  private readonly fastAppendManyTransaction: (appends: EncodedStreamAppend[], condition: AppendCondition | undefined) => AppendResult[];
 
   constructor(options: SqliteEventStoreOptions) {
     this.readOnly = options.readOnly === true;
@@ -224,11 +261,11 @@ export class SqliteEventStore implements EventStorePort {
     );
     this.insertDigestCheckpoint = digestTables.prepare('INSERT INTO log_digest_checkpoints (position, digest) VALUES (?, ?)');
     this.selectDigestCheckpoints = digestTables.prepare('SELECT position, digest FROM log_digest_checkpoints ORDER BY position');
-    this.appendManyTransaction = this.db.transaction((appends: StreamAppend[], condition: AppendCondition | undefined) => {
+    this.appendManyTransaction = this.db.transaction((appends: EncodedStreamAppend[], condition: AppendCondition | undefined) => {
       this.assertCondition(condition);
       return this.withDigest((cursor) => appends.map((append) => this.appendInsideTransaction(append.stream, append.events, append.expectedRevision, cursor)));
     }).immediate;
-    this.fastAppendManyTransaction = this.db.transaction((appends: StreamAppend[], condition: AppendCondition | undefined) => {
+    this.fastAppendManyTransaction = this.db.transaction((appends: EncodedStreamAppend[], condition: AppendCondition | undefined) => {
       this.assertCondition(condition);
       return this.withDigest((cursor) => appends.map((append) => this.appendFast(append.stream, append.events, append.expectedRevision, cursor)));
     }).immediate;
@@ -295,13 +332,22 @@ export class SqliteEventStore implements EventStorePort {
 
   async append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision, condition?: AppendCondition): Promise<AppendResult> {
     this.assertWritable();
-    const [result] = this.appendChecked([{ stream, events, expectedRevision }], condition);
+    const [result] = this.appendChecked([{ stream, expectedRevision, events: events.map(encodeEvent) }], condition);
     this.appended.emit('appended');
     return result;
   }
 
   /** One transaction and one fsync for the whole batch: all streams are appended or none. */
   async appendMany(appends: StreamAppend[], condition?: AppendCondition): Promise<AppendResult[]> {
+    this.assertWritable();
+    return this.appendEncoded(encodeStreamAppends(appends), condition);
+  }
+
+  /**
+   * appendMany of events already encoded (the writer thread's entry): the same transaction, checks
+   * and answers, synchronously.
+   */
+  appendEncoded(appends: EncodedStreamAppend[], condition?: AppendCondition): AppendResult[] {
     this.assertWritable();
     const results = this.appendChecked(appends, condition);
     this.appended.emit('appended');
@@ -316,7 +362,7 @@ export class SqliteEventStore implements EventStorePort {
    * the appends on the fully checked path, which gives exactly the answers it always gave:
    * idempotent re-appends, WrongExpectedRevisionError, BusinessKeyTakenError, EventIdConflictError.
    */
-  private appendChecked(appends: StreamAppend[], condition: AppendCondition | undefined): AppendResult[] {
+  private appendChecked(appends: EncodedStreamAppend[], condition: AppendCondition | undefined): AppendResult[] {
     try {
       return this.fastAppendManyTransaction(appends, condition);
     } catch (error) {
@@ -335,7 +381,7 @@ export class SqliteEventStore implements EventStorePort {
     }
   }
 
-  private appendFast(stream: string, events: EventToAppend[], expected: ExpectedRevision, cursor: DigestCursor): AppendResult {
+  private appendFast(stream: string, events: EncodedEvent[], expected: ExpectedRevision, cursor: DigestCursor): AppendResult {
     const current = this.currentRevision(stream);
     if (events.length === 0 || !expectedRevisionHolds(expected, current)) throw new TakeCheckedPath();
     let revision = current ?? -1;
@@ -351,22 +397,14 @@ export class SqliteEventStore implements EventStorePort {
    * One INSERT (the table's UNIQUE constraints refuse a taken event id, business key or revision),
    * and the running digest moved on over it.
    */
-  private insertAt(stream: string, revision: number, event: EventToAppend, cursor: DigestCursor): Position {
-    const info = this.insertEvent.run(
-      event.eventId,
-      stream,
-      revision,
-      event.type,
-      event.dataJson ?? JSON.stringify(event.data),
-      JSON.stringify(event.metadata),
-      event.businessKey ?? null,
-    );
+  private insertAt(stream: string, revision: number, event: EncodedEvent, cursor: DigestCursor): Position {
+    const info = this.insertEvent.run(event.eventId, stream, revision, event.type, event.dataJson, event.metadataJson, event.businessKey);
     const position = BigInt(info.lastInsertRowid);
-    advanceDigest(cursor, position, event.eventId, event.metadata?.hash, this.insertDigestCheckpoint);
+    advanceDigest(cursor, position, event.eventId, event.hash, this.insertDigestCheckpoint);
     return position;
   }
 
-  private appendInsideTransaction(stream: string, events: EventToAppend[], expected: ExpectedRevision, cursor: DigestCursor): AppendResult {
+  private appendInsideTransaction(stream: string, events: EncodedEvent[], expected: ExpectedRevision, cursor: DigestCursor): AppendResult {
     const current = this.currentRevision(stream);
     const alreadyStored = this.findIdempotentReappend(stream, events);
     if (alreadyStored) return alreadyStored;
@@ -374,7 +412,7 @@ export class SqliteEventStore implements EventStorePort {
     let revision = current ?? -1;
     let position: Position = 0n;
     for (const event of events) {
-      if (event.businessKey !== undefined) {
+      if (event.businessKey !== null) {
         const holder = this.selectByBusinessKey.get(event.businessKey);
         if (holder) throw new BusinessKeyTakenError(event.businessKey, toStoredEvent(holder));
       }
@@ -389,7 +427,7 @@ export class SqliteEventStore implements EventStorePort {
    * EventStoreDB's idempotence: the same event ids already stored, in order, in this stream make the
    * append a no-op that reports where they are. Ids stored anywhere else are a conflict.
    */
-  private findIdempotentReappend(stream: string, events: EventToAppend[]): AppendResult | undefined {
+  private findIdempotentReappend(stream: string, events: EncodedEvent[]): AppendResult | undefined {
     if (events.length === 0) return undefined;
     const found = events.map((event) => this.selectByEventId.get(event.eventId));
     if (found.every((row) => row === undefined)) return undefined;
