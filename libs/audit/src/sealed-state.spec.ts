@@ -35,6 +35,12 @@ describe('sealing a state graph', () => {
     expect(restored.set.has('x')).toBe(true);
   });
 
+  it('gives back bigints exactly: positions as numbers, lists of them as one array, larger ones as text', () => {
+    const big = 2n ** 70n;
+    const value = { positions: [1n, 9_007_199_254_740_991n], mixed: [3n, big, 'x'], big, negative: -5n, empty: [] as bigint[] };
+    expect(roundTrip(value, registry)).toEqual(value);
+  });
+
   it('refers to named outside objects instead of copying them', () => {
     const policy = { version: 'p' };
     const restored = roundTrip({ policy }, registry, new Map([[policy, 'policy']])) as { policy: object };

@@ -88,7 +88,8 @@ export type Externals = ReadonlyMap<string, object>;
  *   once in a table (v8 and JSON would write every object's keys again);
  * - [ARRAY, ...items], [MAP, k1, v1, …], [SET, ...items], [DECIMAL, constructor, s, e, digits],
  *   [TYPED, type, offset, byteLength] (into the binary sections; [TYPED, type, base64] where there
- *   are none, as for copyOf()), [BIGINT, text], [NUMBER, text] (NaN, ±Infinity, -0), [UNDEFINED],
+ *   are none, as for copyOf()), [BIGINT, number] (as text beyond ±2^53), [BIGINTS, ...numbers] (an
+ *   array of positions: one array, no text to parse), [NUMBER, text] (NaN, ±Infinity, -0), [UNDEFINED],
  *   [EXTERNAL, name];
  * - an object reached more than once: [DEFINE, id, value] the first time, [REFERENCE, id] after,
  *   so shared references stay shared.
@@ -104,6 +105,7 @@ const NUMBER = -8;
 const UNDEFINED = -9;
 const DEFINE = -10;
 const REFERENCE = -11;
+const BIGINTS = -12;
 /**
  * A class may seal a view of its fields instead of its own fields as they are: a method under
  * SEALED_FIELDS returns the fields to write (typed arrays cut to the entries in use rather than
@@ -297,7 +299,7 @@ export function encodeGraph(root: unknown, registry: ClassRegistry, externals: R
       case 'number':
         return Number.isFinite(value) && !Object.is(value, -0) ? value : [NUMBER, String(Object.is(value, -0) ? '-0' : value)];
       case 'bigint':
-        return [BIGINT, value.toString()];
+        return [BIGINT, bigintJson(value)];
       case 'undefined':
         return [UNDEFINED];
     }
@@ -330,6 +332,7 @@ export function encodeGraph(root: unknown, registry: ClassRegistry, externals: R
       return out;
     }
     if (Array.isArray(value)) {
+      if (value.length > 0 && value.every(isSafeBigint)) return [BIGINTS, ...(value as bigint[]).map(Number)];
       const out: unknown[] = new Array(value.length + 1);
       out[0] = ARRAY;
       for (let i = 0; i < value.length; i += 1) out[i + 1] = encode(value[i]);
@@ -369,6 +372,11 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
     throw new SealedStateRefused(`the sealed state is malformed: ${what}`);
   };
   /** `define`: the id to register the value under as soon as it exists (before its contents, for cycles). */
+  // Not a closure per value: a state holds millions of them.
+  const made = <T>(out: T, define: number): T => {
+    if (define >= 0) defined[define] = out;
+    return out;
+  };
   const decode = (value: unknown, define = -1): unknown => {
     if (value === null || typeof value !== 'object') {
       if (define >= 0) defined[define] = value;
@@ -376,27 +384,23 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
     }
     if (!Array.isArray(value)) return malformed('a value of no known form');
     const tag = value[0] as number;
-    const made = <T>(out: T): T => {
-      if (define >= 0) defined[define] = out;
-      return out;
-    };
     switch (tag) {
       case DEFINE:
         return decode(value[2], value[1] as number);
       case REFERENCE:
         return value[1] in defined ? defined[value[1] as number] : malformed(`a reference to ${String(value[1])} before its definition`);
       case ARRAY: {
-        const out = made(new Array<unknown>(value.length - 1));
+        const out = made(new Array<unknown>(value.length - 1), define);
         for (let i = 1; i < value.length; i += 1) out[i - 1] = decode(value[i]);
         return out;
       }
       case MAP: {
-        const out = made(new Map<unknown, unknown>());
+        const out = made(new Map<unknown, unknown>(), define);
         for (let i = 1; i < value.length; i += 2) out.set(decode(value[i]), decode(value[i + 1]));
         return out;
       }
       case SET: {
-        const out = made(new Set<unknown>());
+        const out = made(new Set<unknown>(), define);
         for (let i = 1; i < value.length; i += 1) out.add(decode(value[i]));
         return out;
       }
@@ -407,19 +411,27 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
         // A buffer of its own, exactly the array's bytes.
         const buffer = new ArrayBuffer(bytes.length);
         new Uint8Array(buffer).set(bytes);
-        return made(new type(buffer, 0, bytes.length / type.BYTES_PER_ELEMENT));
+        return made(new type(buffer, 0, bytes.length / type.BYTES_PER_ELEMENT), define);
       }
       case BIGINT:
-        return made(BigInt(value[1] as string));
+        return made(BigInt(value[1] as string | number), define);
+      case BIGINTS: {
+        const out = made(new Array<bigint>(value.length - 1), define);
+        for (let i = 1; i < value.length; i += 1) {
+          if (!Number.isSafeInteger(value[i])) malformed('a position that is not an integer');
+          out[i - 1] = BigInt(value[i] as number);
+        }
+        return out;
+      }
       case NUMBER:
-        return made(Number(value[1]));
+        return made(Number(value[1]), define);
       case UNDEFINED:
-        return made(undefined);
+        return made(undefined, define);
       case EXTERNAL:
-        return made(externals.get(value[1] as string) ?? malformed(`a reference to ${String(value[1])}, which the resuming audit does not provide`));
+        return made(externals.get(value[1] as string) ?? malformed(`a reference to ${String(value[1])}, which the resuming audit does not provide`), define);
       case DECIMAL: {
         if (!decimalPrototype) return malformed('a Decimal, which this auditor does not have');
-        const out = made(Object.create(decimalPrototype) as Record<string, unknown>);
+        const out = made(Object.create(decimalPrototype) as Record<string, unknown>, define);
         (out as { constructor: unknown }).constructor = decode(value[1]);
         out.s = decode(value[2]);
         out.e = decode(value[3]);
@@ -428,7 +440,7 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
       }
     }
     const shape = shapes[tag] ?? malformed(`shape ${String(tag)}, which its table does not have`);
-    const out = made(Object.create(prototypes[tag]) as Record<string, unknown>);
+    const out = made(Object.create(prototypes[tag]) as Record<string, unknown>, define);
     for (let i = 1; i < shape.length; i += 1) {
       const key = shape[i];
       // An own "__proto__" (JSON.parse makes one) must stay a field, not become the prototype.
@@ -440,6 +452,17 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
     return out;
   };
   return decode(root);
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function isSafeBigint(value: unknown): boolean {
+  return typeof value === 'bigint' && value <= MAX_SAFE && value >= -MAX_SAFE;
+}
+
+/** A bigint as a JSON number where that is exact (positions), else as its text. */
+function bigintJson(value: bigint): number | string {
+  return isSafeBigint(value) ? Number(value) : value.toString();
 }
 
 /** A typed array's bytes: from the binary sections when there are some, else from the base64 inline; null if out of range. */
