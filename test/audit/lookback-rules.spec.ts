@@ -1,5 +1,6 @@
 import { decideAssistanceApplication, type DomainEvent, type EventOf, formatMoney, money, residentStream, type SettleClaim } from '@ledger/domain';
 import { appendRaw, audit, claim, expectNoFindings, expectOnly, fundSubsidy, newHistory, paidUpAdult, policy, type TestHistory } from './support';
+import { decimalOfFen } from '@ledger/policy';
 
 /**
  * assistance-payment on look-back grants (linkage-2018 §二(二)2: 因病致贫救助对象申报前12个月内自付合规
@@ -106,13 +107,13 @@ describe('assistance-payment on look-back grants (linkage-2018 §二(二)2)', ()
       const oneStop = inpatient(residentId, '2024-05-01') as SettleClaim;
       await history.run(oneStop);
       const { state } = await history.ledger.loadSnapshot(residentStream(residentId));
-      expect(money(state.claims.get(oneStop.claimId)!.settled.assistancePayment).greaterThan(0)).toBe(true);
+      expect(state.claims.get(oneStop.claimId)!.assistancePaymentFen).toBeGreaterThan(0);
       const [grant] = decideAssistanceApplication({ kind: 'ApplyForAssistance', applicationId: 'AA-1', residentId, appliedAt: '2024-12-01' }, state, { policy }) as [EventOf<'LookbackAssistanceGranted'>];
       expect(grant.data.claimIds).toEqual([unassisted.claimId]);
       expectNoFindings(await audit(history.store));
       // Recorded as if the one-stop claim counted too: 60% of its base once more.
-      const settled = state.claims.get(oneStop.claimId)!.settled;
-      const again = money(settled.compliantCost).minus(settled.basicFundPayment).minus(settled.criticalIllnessPayment).times(grant.data.ratio);
+      const settled = state.claims.get(oneStop.claimId)!;
+      const again = decimalOfFen(settled.compliantCostFen - settled.basicFundPaymentFen - settled.criticalIllnessPaymentFen).times(grant.data.ratio);
       const amount = formatMoney(money(grant.data.amount).plus(again).toDecimalPlaces(2));
       await appendRaw(history.store, residentStream(residentId), [misrecorded(grant, { claimIds: [unassisted.claimId, oneStop.claimId], amount })]);
       const report = await audit(history.store);

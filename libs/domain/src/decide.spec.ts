@@ -241,7 +241,7 @@ describe('claims', () => {
     let state = given(...enrolled(), ...paid());
     const [first] = decideClaim(claim(), state, context);
     state = evolveResident(state, first);
-    expect(state.accumulations.get(2024)?.compliantCost.toFixed(2)).toBe('9000.00');
+    expect(state.accumulations.get(2024)?.compliantCost).toBe(900_000);
     expect(state.accumulations.get(2025)).toBeUndefined();
   });
 
@@ -419,13 +419,13 @@ describe('look-back assistance for illness-poverty targets (linkage-2018 §二(�
     it('leaves out a claim assisted one-stop while the person was in a one-stop group', () => {
       // Low-income in 2024 (one-stop, 70%), illness-poverty from 2025: the 2024 claim was assisted at settlement.
       const state = withClaims(enrolledTarget(['illness-poverty'], ['low-income']), oneStopClaim('C-2024', '2024-06-01'), anchor);
-      expect(state.claims.get('C-2024')?.settled).toMatchObject({ assistanceGroup: 'low-income', assistancePayment: '2800.00' });
+      expect(state.claims.get('C-2024')).toMatchObject({ assistanceGroup: 'low-income', assistancePaymentFen: 280_000 });
       expect(granted(state).data).toMatchObject({ claimIds: ['C-ANCHOR'], base: '4000.00', amount: '2400.00' });
     });
 
     it('a claim in both groups is assisted one-stop at the better group and then refused by an application', () => {
       const state = withClaims(enrolledTarget(['illness-poverty', 'low-income']), oneStopClaim('C-1', '2024-06-01'));
-      expect(state.claims.get('C-1')?.settled).toMatchObject({ assistanceGroup: 'low-income', assistancePayment: '2800.00' });
+      expect(state.claims.get('C-1')).toMatchObject({ assistanceGroup: 'low-income', assistancePaymentFen: 280_000 });
       const refused = refusal(() => decideAssistanceApplication(apply(), state, context));
       expect(refused.kind).toBe('rule');
       expect(refused.message).toContain('not already assisted (one-stop at settlement, or by an earlier application)');
@@ -461,8 +461,8 @@ describe('look-back assistance for illness-poverty targets (linkage-2018 §二(�
     const state = withClaims(enrolledTarget(), anchor);
     const event = granted(state);
     const after = evolveResident(state, event);
-    expect(after.accumulations.get(2025)?.assistancePaid.toFixed(2)).toBe('2400.00');
-    expect(after.accumulations.get(2024)?.assistancePaid.toFixed(2)).toBe('0.00');
+    expect(after.accumulations.get(2025)?.assistancePaid).toBe(240_000);
+    expect(after.accumulations.get(2024)?.assistancePaid).toBe(0);
     expect(after.assistanceGrants.map((grant) => grant.applicationId)).toEqual(['A-1']);
     expect(postingsOf(event)).toEqual([]);
   });

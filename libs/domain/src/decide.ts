@@ -2,12 +2,14 @@ import {
   assessLookback,
   assistedOneStop,
   benefitStart,
+  decimalOfFen,
   newbornYears,
   Policy,
   PolicyNotInForceError,
   roundFen,
-  settleClaim,
+  settleClaimInFen,
   type HardshipCode,
+  type SettlementInFen,
   isAssistanceGroupName,
   type LookbackAssessment,
   type LookbackClaim,
@@ -31,12 +33,13 @@ import { daysBetween, yearOf } from './dates';
 import type { DomainEvent, ResidentEnrolledV1 } from './events';
 import { conflict, invalid, notFound, ruleBroken } from './errors';
 import { attributedFund, type FundId } from './funds';
-import { formatMoney, Money, money, ZERO } from './money';
+import { type Fen, fenOfMoney, formatFen, formatMoney, Money, ZERO } from './money';
 import {
+  type Accumulations,
   claimsCountedByGrants,
   type ClaimRecord,
   currentScheme,
-  EMPTY_ACCUMULATIONS,
+  emptyAccumulationsOf,
   EnrollmentYear,
   isKnownResident,
   latestEnrollment,
@@ -147,7 +150,7 @@ function benefitStartAfterPayment(
   paidAt: string,
 ): string | null {
   if (enrollment.benefitStart) return enrollment.benefitStart;
-  if (enrollment.paid.plus(amount).lessThan(enrollment.contributionDue)) return null;
+  if (compareWithFen(amount, enrollment.contributionDueFen - enrollment.paidFen) < 0) return null;
   return benefitStart(policy, {
     category: enrollment.category,
     year: enrollment.year,
@@ -163,13 +166,27 @@ function benefitStartAfterPayment(
  * and hardship contribution aid of the year together never exceed it.
  */
 function requireWithinStandard(state: ResidentState, enrollment: EnrollmentYear, amount: Money): void {
-  const stillDue = enrollment.contributionDue.minus(enrollment.paid);
-  if (!amount.greaterThan(stillDue)) return;
-  const due = stillDue.greaterThan(ZERO) ? `${formatMoney(stillDue)} is still due` : 'nothing is still due';
+  const stillDue = enrollment.contributionDueFen - enrollment.paidFen;
+  if (compareWithFen(amount, stillDue) <= 0) return;
+  const due = stillDue > 0 ? `${formatFen(stillDue)} is still due` : 'nothing is still due';
   throw ruleBroken(
-    `${formatMoney(amount)} would take resident ${state.residentId}'s ${enrollment.year} contributions above the year's standard of ${formatMoney(enrollment.contributionDue)} (${enrollment.category}); ${formatMoney(enrollment.paid)} is already paid (contributions and hardship aid), ${due} (opinions-2017 §三 按时足额缴纳)`,
+    `${formatMoney(amount)} would take resident ${state.residentId}'s ${enrollment.year} contributions above the year's standard of ${formatFen(enrollment.contributionDueFen)} (${enrollment.category}); ${formatFen(enrollment.paidFen)} is already paid (contributions and hardship aid), ${due} (opinions-2017 §三 按时足额缴纳)`,
     'amount',
   );
+}
+
+/**
+ * A command's amount against whole fen of the state: -1, 0 or 1. In fen when the amount is whole
+ * fen within 2^53 (always, for what the input accepts short of absurd sizes), else in decimal.js.
+ */
+function compareWithFen(amount: Money, fen: Fen): number {
+  let amountFen: Fen;
+  try {
+    amountFen = fenOfMoney(amount);
+  } catch {
+    return amount.comparedTo(decimalOfFen(fen));
+  }
+  return amountFen < fen ? -1 : amountFen > fen ? 1 : 0;
 }
 
 export function decideContribution(command: RecordContribution, state: ResidentState, { policy }: DecisionContext): DomainEvent[] {
@@ -304,7 +321,32 @@ export interface ClaimQuote {
   basis: SettlementBasis;
 }
 
-export function quoteClaim(command: SettleClaim, state: ResidentState, { policy }: DecisionContext): ClaimQuote {
+/** A claim's settlement as decideClaim records it: in whole fen, as the resident state holds the year's sums. */
+interface FenQuote {
+  year: number;
+  fundId: FundId;
+  split: SettlementInFen;
+  burdenInScopeFen: Fen;
+  paymentsSource: 'recorded' | 'computed';
+}
+
+export function quoteClaim(command: SettleClaim, state: ResidentState, context: DecisionContext): ClaimQuote {
+  const quote = quoteInFen(command, state, context);
+  const { split } = quote;
+  return {
+    year: quote.year,
+    fundId: quote.fundId,
+    basicFundPayment: decimalOfFen(split.basicFundPayment),
+    criticalIllnessPayment: decimalOfFen(split.criticalIllnessPayment),
+    assistancePayment: decimalOfFen(split.assistancePayment),
+    personalPayment: decimalOfFen(split.personalPayment),
+    burdenInScope: decimalOfFen(quote.burdenInScopeFen),
+    paymentsSource: quote.paymentsSource,
+    basis: split.basis,
+  };
+}
+
+function quoteInFen(command: SettleClaim, state: ResidentState, { policy }: DecisionContext): FenQuote {
   requireResident(state);
   requireResidentScheme(state, command.admittedAt);
   if (command.dischargedAt < command.admittedAt) throw invalid('dischargedAt', 'is before admittedAt');
@@ -329,13 +371,14 @@ export function quoteClaim(command: SettleClaim, state: ResidentState, { policy 
       throw ruleBroken(`a cash-advance claim is filed within ${window} days of the end of treatment (opinions-2017 §十(四))`, 'filedAt');
     }
   }
-  const before = state.accumulations.get(year) ?? EMPTY_ACCUMULATIONS;
-  const split = settleClaim(policy, {
+  const before = state.accumulations.get(year) ?? emptyAccumulationsOf(year);
+  requireHeldExactly(before, command.totalCost);
+  const split = settleClaimInFen(policy, {
     ...claimTerms(command),
     hardship: (state.years.get(year)?.hardship ?? []) as HardshipCode[],
     entitledToBasic: entitledToBasicBenefits(state, year, command.admittedAt),
     accumulations: before,
-    uninsuredAssistanceYearsUsed: [...state.uninsuredAssistanceYears].filter((used) => used !== year).length,
+    uninsuredAssistanceYearsUsed: otherYears(state.uninsuredAssistanceYears, year),
     reported: {
       basicFundPayment: command.basicFundPayment,
       criticalIllnessPayment: command.criticalIllnessPayment,
@@ -345,18 +388,31 @@ export function quoteClaim(command: SettleClaim, state: ResidentState, { policy 
   return {
     year,
     fundId: enrollment.fundId,
-    basicFundPayment: split.basicFundPayment,
-    criticalIllnessPayment: split.criticalIllnessPayment,
-    assistancePayment: split.assistancePayment,
-    personalPayment: split.personalPayment,
-    burdenInScope: split.accumulations.personalBurdenInScope.minus(before.personalBurdenInScope),
+    split,
+    burdenInScopeFen: split.accumulations.personalBurdenInScope - before.personalBurdenInScope,
     paymentsSource: recorded ? 'recorded' : 'computed',
-    basis: split.basis,
   };
 }
 
+function otherYears(years: readonly number[], year: number): number {
+  let count = 0;
+  for (const used of years) if (used !== year) count += 1;
+  return count;
+}
+
+/**
+ * The resident state holds amounts in whole fen below 2^53 (money.ts): a claim whose cost could take
+ * the year's sums past that (some 90 trillion yuan) is refused rather than recorded inexactly.
+ */
+function requireHeldExactly(before: Accumulations, totalCost: Money): void {
+  const largest = Math.max(before.compliantCost, before.basicFundPaid, before.personalBurdenInScope, before.criticalIllnessPaid, before.assistancePaid, before.outpatientCompliant);
+  if (compareWithFen(totalCost, Number.MAX_SAFE_INTEGER - largest) <= 0) return;
+  throw ruleBroken(`a total cost of ${formatMoney(totalCost)} would take the year's sums beyond what the ledger holds exactly`, 'totalCost');
+}
+
 export function decideClaim(command: SettleClaim, state: ResidentState, context: DecisionContext): DomainEvent[] {
-  const quote = quoteClaim(command, state, context);
+  const quote = quoteInFen(command, state, context);
+  const { split } = quote;
   return [
     {
       type: 'ClaimSettled',
@@ -375,12 +431,12 @@ export function decideClaim(command: SettleClaim, state: ResidentState, context:
         compliantCost: formatMoney(command.compliantCost),
         settlement: command.settlement,
         filedAt: command.filedAt,
-        basicFundPayment: formatMoney(quote.basicFundPayment),
-        criticalIllnessPayment: formatMoney(quote.criticalIllnessPayment),
-        assistancePayment: formatMoney(quote.assistancePayment),
-        personalPayment: formatMoney(quote.personalPayment),
-        burdenInScope: formatMoney(quote.burdenInScope),
-        assistanceGroup: quote.basis.assistanceGroup,
+        basicFundPayment: formatFen(split.basicFundPayment),
+        criticalIllnessPayment: formatFen(split.criticalIllnessPayment),
+        assistancePayment: formatFen(split.assistancePayment),
+        personalPayment: formatFen(split.personalPayment),
+        burdenInScope: formatFen(quote.burdenInScopeFen),
+        assistanceGroup: split.basis.assistanceGroup,
         paymentsSource: quote.paymentsSource,
         policyVersion: context.policy.version,
       },
@@ -447,7 +503,7 @@ export function decideContributionReversal(command: ReverseContribution, state: 
         receiptNo: command.receiptNo,
         residentId: state.residentId,
         year: receipt.year,
-        amount: formatMoney(receipt.amount),
+        amount: formatFen(receipt.amountFen),
         fundId: receipt.fundId,
         reversedAt: command.reversedAt,
         reason: command.reason,
@@ -459,12 +515,11 @@ export function decideContributionReversal(command: ReverseContribution, state: 
 export function decideClaimReversal(command: ReverseClaim, state: ResidentState): DomainEvent[] {
   const claim = requireClaim(state, command.claimId);
   if (claim.reversed) throw ruleBroken(`claim ${command.claimId} is already reversed`, 'claimId');
-  if (!claim.recovered.isZero()) {
+  if (claim.recoveredFen !== 0) {
     // The reversal would give the fund back the whole payment, the recovered part a second time.
-    throw ruleBroken(`claim ${command.claimId} already has ${formatMoney(claim.recovered)} recovered; correct it with a further recovery instead of a reversal`, 'claimId');
+    throw ruleBroken(`claim ${command.claimId} already has ${formatFen(claim.recoveredFen)} recovered; correct it with a further recovery instead of a reversal`, 'claimId');
   }
-  refuseReversalBefore(command.reversedAt, claim.settled.dischargedAt, `claim ${command.claimId}`);
-  const s = claim.settled;
+  refuseReversalBefore(command.reversedAt, claim.dischargedAt, `claim ${command.claimId}`);
   return [
     {
       type: 'ClaimReversed',
@@ -477,11 +532,11 @@ export function decideClaimReversal(command: ReverseClaim, state: ResidentState)
         year: claim.year,
         fundId: claim.fundId,
         careType: claim.careType,
-        basicFundPayment: s.basicFundPayment,
-        criticalIllnessPayment: s.criticalIllnessPayment,
-        assistancePayment: s.assistancePayment,
-        compliantCost: s.compliantCost,
-        burdenInScope: s.burdenInScope,
+        basicFundPayment: formatFen(claim.basicFundPaymentFen),
+        criticalIllnessPayment: formatFen(claim.criticalIllnessPaymentFen),
+        assistancePayment: formatFen(claim.assistancePaymentFen),
+        compliantCost: formatFen(claim.compliantCostFen),
+        burdenInScope: formatFen(claim.burdenInScopeFen),
         reversedAt: command.reversedAt,
         reason: command.reason,
       },
@@ -493,18 +548,18 @@ const ILLNESS_POVERTY = 'illness-poverty';
 
 /** A recorded claim as the look-back rule of the policy library reads it. */
 function lookbackClaim(policy: Policy, claim: ClaimRecord): LookbackClaim {
-  const s = claim.settled;
   // A group the policy does not know (none is written today) is no one-stop group.
-  const assistanceGroup = isAssistanceGroupName(s.assistanceGroup) ? s.assistanceGroup : null;
+  const assistanceGroup = isAssistanceGroupName(claim.assistanceGroup) ? claim.assistanceGroup : null;
+  const assistancePayment = decimalOfFen(claim.assistancePaymentFen);
   return {
     claimId: claim.claimId,
-    admittedAt: s.admittedAt,
+    admittedAt: claim.admittedAt,
     reversed: claim.reversed,
-    compliantCost: money(s.compliantCost),
-    basicFundPayment: money(s.basicFundPayment),
-    criticalIllnessPayment: money(s.criticalIllnessPayment),
-    assistancePayment: money(s.assistancePayment),
-    assistedOneStop: assistedOneStop(policy, { admittedAt: s.admittedAt, assistancePayment: money(s.assistancePayment), assistanceGroup }),
+    compliantCost: decimalOfFen(claim.compliantCostFen),
+    basicFundPayment: decimalOfFen(claim.basicFundPaymentFen),
+    criticalIllnessPayment: decimalOfFen(claim.criticalIllnessPaymentFen),
+    assistancePayment,
+    assistedOneStop: assistedOneStop(policy, { admittedAt: claim.admittedAt, assistancePayment, assistanceGroup }),
   };
 }
 
@@ -532,7 +587,7 @@ export function decideAssistanceApplication(command: ApplyForAssistance, state: 
       appliedAt,
       claims: [...state.claims.values()].map((claim) => lookbackClaim(policy, claim)),
       countedBefore: claimsCountedByGrants(state),
-      assistancePaidInYear: state.accumulations.get(year)?.assistancePaid ?? ZERO,
+      assistancePaidInYear: decimalOfFen(state.accumulations.get(year)?.assistancePaid ?? 0),
     });
   } catch (error) {
     // An application from before the rule took effect is a business refusal, not a server fault.
@@ -548,9 +603,9 @@ export function decideAssistanceApplication(command: ApplyForAssistance, state: 
   }
   if (assessed.capLeft.isZero()) {
     // Refused rather than granted at 0.00, so the claims stay available to a later year's application.
-    const paidThisYear = state.accumulations.get(year)?.assistancePaid ?? ZERO;
+    const paidThisYear = state.accumulations.get(year)?.assistancePaid ?? 0;
     throw ruleBroken(
-      `resident ${command.residentId}'s ${year} assistance (${formatMoney(paidThisYear)}) has already reached the illness-poverty annual cap of ${formatMoney(assessed.annualCap)}`,
+      `resident ${command.residentId}'s ${year} assistance (${formatFen(paidThisYear)}) has already reached the illness-poverty annual cap of ${formatMoney(assessed.annualCap)}`,
       'appliedAt',
     );
   }

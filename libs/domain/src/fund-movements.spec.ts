@@ -7,6 +7,7 @@ import { formatMoney, money, ZERO } from './money';
 import { postingsOf, type Posting } from './postings';
 import { evolveResident, foldResident, fundsTouchedBy, initialResidentState } from './resident';
 import { context, refusal } from './testing/fixtures';
+import { decimalOfFen } from '@ledger/policy';
 
 /** given(events) → when(decide) → then(events and postings), for the fund's own books. */
 const FUND_STREAM_STATE = initialResidentState('fund-huangpi');
@@ -66,7 +67,7 @@ function residentWithClaim(): DomainEvent[] {
       context,
     ),
   );
-  const due = state.years.get(2025)!.contributionDue;
+  const due = decimalOfFen(state.years.get(2025)!.contributionDueFen);
   apply(decideContribution({ kind: 'RecordContribution', receiptNo: 'RC-1', residentId, year: 2025, amount: due, paidAt: '2024-11-01', collector: 'self' }, state, context));
   apply(
     decideClaim(
@@ -160,7 +161,7 @@ describe('recoveries (追回资金, 条例 art. 45)', () => {
     const [event] = decideFundMovement(command, state);
     expect(event.type).toBe('RecoveryReceived');
     expect(event.data).toMatchObject({ claimId: 'C-1', residentId: 'R-1', fundId: 'huangpi', amount: '100.00' });
-    expect(evolveResident(state, event).claims.get('C-1')!.recovered.toFixed(2)).toBe('100.00');
+    expect(evolveResident(state, event).claims.get('C-1')!.recoveredFen).toBe(10_000);
   });
 
   it('refuses a recovery credited to another fund than the one that paid the claim (422 naming fundId)', () => {
@@ -173,7 +174,7 @@ describe('recoveries (追回资金, 条例 art. 45)', () => {
 
   it('refuses to recover more than the basic fund paid, counting earlier recoveries', () => {
     let state = foldResident('R-1', residentWithClaim());
-    const paid = money(state.claims.get('C-1')!.settled.basicFundPayment);
+    const paid = decimalOfFen(state.claims.get('C-1')!.basicFundPaymentFen);
     const first = decideFundMovement(movement({ movement: 'recovery', claimId: 'C-1', amount: paid.minus(1), occurredAt: '2025-05-01' }), state);
     state = first.reduce(evolveResident, state);
     const refused = refusal(() => decideFundMovement(movement({ movementId: 'FM-2', movement: 'recovery', claimId: 'C-1', amount: money('1.01'), occurredAt: '2025-05-02' }), state));

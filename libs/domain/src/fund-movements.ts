@@ -3,7 +3,8 @@ import { businessKeyOf } from './commands';
 import type { DomainEvent } from './events';
 import { fundStream } from './events';
 import { invalid, notFound, ruleBroken } from './errors';
-import { formatMoney, money, ZERO } from './money';
+import { decimalOfFen } from '@ledger/policy';
+import { formatFen, formatMoney } from './money';
 import type { ResidentState } from './resident';
 
 /**
@@ -83,14 +84,14 @@ function checkRecoveryOfClaim(command: RecordFundMovement, state: ResidentState)
     throw ruleBroken(`claim ${claim.claimId} was paid by fund ${claim.fundId}; its recovery is credited back to that fund, not ${command.fundId}`, 'fundId');
   }
   if (claim.reversed) throw ruleBroken(`claim ${claim.claimId} is reversed: its payment is already back in the fund`, 'claimId');
-  if (command.occurredAt < claim.settled.dischargedAt) {
-    throw ruleBroken(`a recovery is not dated before the payment it recovers (claim ${claim.claimId} paid ${claim.settled.dischargedAt})`, 'occurredAt');
+  if (command.occurredAt < claim.dischargedAt) {
+    throw ruleBroken(`a recovery is not dated before the payment it recovers (claim ${claim.claimId} paid ${claim.dischargedAt})`, 'occurredAt');
   }
-  const paid = money(claim.settled.basicFundPayment);
-  const left = paid.minus(claim.recovered);
-  if (command.amount.greaterThan(left)) {
+  const paid = claim.basicFundPaymentFen;
+  const left = paid - claim.recoveredFen;
+  if (command.amount.greaterThan(decimalOfFen(left))) {
     throw ruleBroken(
-      `claim ${claim.claimId}: the basic fund paid ${formatMoney(paid)} and ${formatMoney(claim.recovered)} is already recovered; at most ${formatMoney(left.isNegative() ? ZERO : left)} can be recovered`,
+      `claim ${claim.claimId}: the basic fund paid ${formatFen(paid)} and ${formatFen(claim.recoveredFen)} is already recovered; at most ${formatFen(left < 0 ? 0 : left)} can be recovered`,
       'amount',
     );
   }

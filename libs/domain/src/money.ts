@@ -1,5 +1,5 @@
 import type Decimal from 'decimal.js';
-import { PolicyDecimal, ZERO as POLICY_ZERO } from '@ledger/policy';
+import { fenOfAmount, PolicyDecimal, ZERO as POLICY_ZERO } from '@ledger/policy';
 
 /**
  * Money is yuan held as a decimal.js Decimal inside the ledger and as a string with two
@@ -35,4 +35,71 @@ export function sum(amounts: Iterable<Money>): Money {
   let total: Money = ZERO;
   for (const amount of amounts) total = total.plus(amount);
   return total;
+}
+
+/**
+ * Whole fen: how the resident state (resident.ts) holds amounts, because every import decision
+ * folds them and a Decimal per amount made the kept states ~5 KB each and most of the import's
+ * garbage. Only whole numbers of fen below 2^53 are taken; anything else throws a RangeError, so an
+ * amount is held exactly or not at all. The texts are the two-decimal yuan of the events
+ * (`formatMoney`), and `formatFen` gives back the same text.
+ */
+export type Fen = number;
+
+/** "380.00", "-12.5", "7" → whole fen; throws on anything that is not a yuan amount of at most two decimals within 2^53 fen. */
+export function fenOfText(text: string): Fen {
+  const length = text.length;
+  let i = 0;
+  const negative = length > 0 && text.charCodeAt(0) === 45; // '-'
+  if (negative) i = 1;
+  let fen = 0;
+  let digits = 0;
+  for (; i < length; i += 1) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit === -2) break; // '.'
+    if (digit < 0 || digit > 9) throw new RangeError(`not a yuan amount: ${JSON.stringify(text)}`);
+    fen = fen * 10 + digit;
+    digits += 1;
+  }
+  let decimals = 0;
+  if (i < length) {
+    for (i += 1; i < length; i += 1) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9 || decimals === 2) throw new RangeError(`not a yuan amount with at most two decimals: ${JSON.stringify(text)}`);
+      fen = fen * 10 + digit;
+      decimals += 1;
+    }
+    if (decimals === 0) throw new RangeError(`not a yuan amount: ${JSON.stringify(text)}`);
+  }
+  if (digits === 0) throw new RangeError(`not a yuan amount: ${JSON.stringify(text)}`);
+  if (decimals < 2) fen *= decimals === 1 ? 10 : 100;
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`${text} is beyond the amounts held in whole fen`);
+  return negative && fen !== 0 ? -fen : fen;
+}
+
+/** A Money amount in whole fen; throws a RangeError when it is not whole fen within 2^53. */
+export function fenOfMoney(amount: Money): Fen {
+  try {
+    return fenOfAmount(amount); // reads the Decimal's digits, no arithmetic (non-negative amounts)
+  } catch {
+    // negative, or finer than a fen: the exact way below answers or refuses
+  }
+  const fen = amount.times(100);
+  if (!fen.isInteger() || fen.abs().greaterThan(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${amount.toString()} is not held in whole fen`);
+  return fen.isZero() ? 0 : fen.toNumber();
+}
+
+/** Whole fen as the two-decimal yuan text of `formatMoney` ("-0.00" never appears). */
+export function formatFen(fen: Fen): string {
+  const negative = fen < 0;
+  const abs = negative ? -fen : fen;
+  const cents = abs % 100;
+  return `${negative ? '-' : ''}${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
+}
+
+/** Sum of whole fen that stays exact; throws a RangeError past 2^53. */
+export function addFen(a: Fen, b: Fen): Fen {
+  const sum = a + b;
+  if (!Number.isSafeInteger(sum)) throw new RangeError('an amount beyond 2^53 fen cannot be held exactly');
+  return sum;
 }

@@ -1,17 +1,17 @@
-import { emptyAccumulations, type YearAccumulations } from '@ledger/policy';
+import type { FenAccumulations } from '@ledger/policy';
 import type { BusinessDate } from './dates';
-import type {
-  CareType,
-  Category,
-  ClaimSettledV1,
-  DomainEvent,
-  LookbackAssistanceGrantedV1,
-  Scheme,
-} from './events';
+import type { CareType, Category, DomainEvent, LookbackAssistanceGrantedV1, Scheme } from './events';
 import type { FundId, Hukou } from './funds';
-import { Money, money, ZERO } from './money';
+import { KeyedRecords } from './keyed-records';
+import { addFen, type Fen, fenOfText } from './money';
 
-/** What the ledger knows of one resident: the fold of the resident's stream. */
+/**
+ * What the ledger knows of one resident: the fold of the resident's stream, reduced to what
+ * decide() and the resident view read. Amounts are whole fen (money.ts `Fen`), not Decimals, and a
+ * claim keeps its amounts and dates, not its whole event: the importer keeps every resident's state
+ * in memory and folds one per decided event, so its size and its garbage are the import's.
+ * States are never mutated once built: evolve returns a new one sharing what did not change.
+ */
 export interface ResidentState {
   residentId: string;
   /** Revision of the last event folded in; -1 before the first. */
@@ -20,14 +20,14 @@ export interface ResidentState {
   hukou: Hukou | null;
   residenceDistrict: string | null;
   hardship: readonly string[];
-  years: ReadonlyMap<number, EnrollmentYear>;
+  years: EnrollmentYears;
   /** Scheme periods in order; the resident scheme from the first enrollment unless changed. */
   schemes: readonly SchemePeriod[];
-  claims: ReadonlyMap<string, ClaimRecord>;
-  receipts: ReadonlyMap<string, ReceiptRecord>;
-  accumulations: ReadonlyMap<number, Accumulations>;
-  /** Natural years in which assistance was paid as uninsured / not entitled to basic benefits. */
-  uninsuredAssistanceYears: ReadonlySet<number>;
+  claims: ClaimRecords;
+  receipts: ReceiptRecords;
+  accumulations: YearAccumulationsByYear;
+  /** Natural years in which assistance was paid as uninsured / not entitled to basic benefits, in order of first use. */
+  uninsuredAssistanceYears: readonly number[];
   /** Look-back assistance granted on application, in order; their claims are spent for later applications. */
   assistanceGrants: readonly LookbackAssistanceGrantedV1[];
 }
@@ -41,8 +41,9 @@ export interface EnrollmentYear {
   fundId: FundId;
   enrolledAt: BusinessDate;
   contributionExempt: boolean;
-  contributionDue: Money;
-  paid: Money;
+  contributionDueFen: Fen;
+  /** Contributions and hardship aid of the year, less reversals. */
+  paidFen: Fen;
   benefitStart: BusinessDate | null;
 }
 
@@ -53,17 +54,27 @@ export interface SchemePeriod {
   changeId?: string;
 }
 
+/** A settled claim as decisions and the resident view read it (the event itself stays in the store). */
 export interface ClaimRecord {
   claimId: string;
   year: number;
   fundId: FundId;
   careType: CareType;
-  settled: ClaimSettledV1;
+  admittedAt: BusinessDate;
+  dischargedAt: BusinessDate;
+  /** The medical-assistance group the settlement applied (null: none). */
+  assistanceGroup: string | null;
+  compliantCostFen: Fen;
+  basicFundPaymentFen: Fen;
+  criticalIllnessPaymentFen: Fen;
+  assistancePaymentFen: Fen;
+  personalPaymentFen: Fen;
+  burdenInScopeFen: Fen;
   insurerDecision: { receivedAt: BusinessDate; decidedAt: BusinessDate; covered: boolean } | null;
-  insurerPayment: { paidAt: BusinessDate; amount: Money } | null;
+  insurerPayment: { paidAt: BusinessDate; amountFen: Fen } | null;
   reversed: boolean;
   /** Basic fund payment recovered so far (条例 art. 45); never more than was paid. */
-  recovered: Money;
+  recoveredFen: Fen;
 }
 
 export interface ReceiptRecord {
@@ -71,20 +82,72 @@ export interface ReceiptRecord {
   year: number;
   /** The contribution's business date: nothing can reverse it with an earlier one. */
   paidAt: BusinessDate;
-  amount: Money;
+  amountFen: Fen;
   fundId: FundId;
   reversed: boolean;
 }
 
 /**
- * Year-to-date sums the one-stop settlement needs (insurance year = calendar year of admission):
- * the policy's accumulations plus the compliant cost, shown on the resident view.
+ * Year-to-date sums the one-stop settlement needs (insurance year = calendar year of admission), in
+ * whole fen: the policy's accumulations plus the compliant cost, shown on the resident view.
  */
-export interface Accumulations extends YearAccumulations {
-  compliantCost: Money;
+export interface Accumulations extends FenAccumulations {
+  year: number;
+  compliantCost: Fen;
 }
 
-export const EMPTY_ACCUMULATIONS: Accumulations = { ...emptyAccumulations(), compliantCost: ZERO };
+export function emptyAccumulationsOf(year: number): Accumulations {
+  return { year, compliantCost: 0, basicFundPaid: 0, personalBurdenInScope: 0, criticalIllnessPaid: 0, assistancePaid: 0, outpatientCompliant: 0 };
+}
+
+/** Enrollments by year. */
+export class EnrollmentYears extends KeyedRecords<number, EnrollmentYear> {
+  static readonly EMPTY = new EnrollmentYears([]);
+  protected keyOf(record: EnrollmentYear): number {
+    return record.year;
+  }
+  protected derive(records: readonly EnrollmentYear[], index: Map<number, number> | undefined): this {
+    return new EnrollmentYears(records, index) as this;
+  }
+}
+
+/** Settled claims by claim id, in the order they were settled. */
+export class ClaimRecords extends KeyedRecords<string, ClaimRecord> {
+  static readonly EMPTY = new ClaimRecords([]);
+  protected keyOf(record: ClaimRecord): string {
+    return record.claimId;
+  }
+  protected derive(records: readonly ClaimRecord[], index: Map<string, number> | undefined): this {
+    return new ClaimRecords(records, index) as this;
+  }
+}
+
+/** Contributions by receipt number. */
+export class ReceiptRecords extends KeyedRecords<string, ReceiptRecord> {
+  static readonly EMPTY = new ReceiptRecords([]);
+  protected keyOf(record: ReceiptRecord): string {
+    return record.receiptNo;
+  }
+  protected derive(records: readonly ReceiptRecord[], index: Map<string, number> | undefined): this {
+    return new ReceiptRecords(records, index) as this;
+  }
+}
+
+/** Year-to-date sums by insurance year. */
+export class YearAccumulationsByYear extends KeyedRecords<number, Accumulations> {
+  static readonly EMPTY = new YearAccumulationsByYear([]);
+  protected keyOf(record: Accumulations): number {
+    return record.year;
+  }
+  protected derive(records: readonly Accumulations[], index: Map<number, number> | undefined): this {
+    return new YearAccumulationsByYear(records, index) as this;
+  }
+}
+
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_YEARS: readonly number[] = Object.freeze([]);
+const NO_SCHEMES: readonly SchemePeriod[] = Object.freeze([]);
+const NO_GRANTS: readonly LookbackAssistanceGrantedV1[] = Object.freeze([]);
 
 export function initialResidentState(residentId: string): ResidentState {
   return {
@@ -93,14 +156,14 @@ export function initialResidentState(residentId: string): ResidentState {
     birthDate: null,
     hukou: null,
     residenceDistrict: null,
-    hardship: [],
-    years: new Map(),
-    schemes: [],
-    claims: new Map(),
-    receipts: new Map(),
-    accumulations: new Map(),
-    uninsuredAssistanceYears: new Set(),
-    assistanceGrants: [],
+    hardship: NO_STRINGS,
+    years: EnrollmentYears.EMPTY,
+    schemes: NO_SCHEMES,
+    claims: ClaimRecords.EMPTY,
+    receipts: ReceiptRecords.EMPTY,
+    accumulations: YearAccumulationsByYear.EMPTY,
+    uninsuredAssistanceYears: NO_YEARS,
+    assistanceGrants: NO_GRANTS,
   };
 }
 
@@ -132,77 +195,53 @@ export function latestEnrollment(state: ResidentState): EnrollmentYear | undefin
   return latest;
 }
 
-function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Map<K, V> {
-  const next = new Map(map);
-  next.set(key, value);
-  return next;
-}
-
-function addClaimToAccumulations(acc: Accumulations, claim: {
-  careType: CareType;
-  compliantCost: Money;
-  basicFundPayment: Money;
-  criticalIllnessPayment: Money;
-  assistancePayment: Money;
-  burdenInScope: Money;
-}, sign: 1 | -1): Accumulations {
-  const s = (amount: Money) => amount.times(sign);
+/** A claim's amounts added to (sign 1) or taken back from (sign -1) its year's sums. */
+function addClaimToAccumulations(acc: Accumulations, claim: ClaimRecord, sign: 1 | -1): Accumulations {
   return {
-    compliantCost: acc.compliantCost.plus(s(claim.compliantCost)),
-    basicFundPaid: acc.basicFundPaid.plus(s(claim.basicFundPayment)),
-    personalBurdenInScope: acc.personalBurdenInScope.plus(s(claim.burdenInScope)),
-    criticalIllnessPaid: acc.criticalIllnessPaid.plus(s(claim.criticalIllnessPayment)),
-    assistancePaid: acc.assistancePaid.plus(s(claim.assistancePayment)),
-    outpatientCompliant:
-      claim.careType === 'inpatient' ? acc.outpatientCompliant : acc.outpatientCompliant.plus(s(claim.compliantCost)),
+    year: acc.year,
+    compliantCost: addFen(acc.compliantCost, sign * claim.compliantCostFen),
+    basicFundPaid: addFen(acc.basicFundPaid, sign * claim.basicFundPaymentFen),
+    personalBurdenInScope: addFen(acc.personalBurdenInScope, sign * claim.burdenInScopeFen),
+    criticalIllnessPaid: addFen(acc.criticalIllnessPaid, sign * claim.criticalIllnessPaymentFen),
+    assistancePaid: addFen(acc.assistancePaid, sign * claim.assistancePaymentFen),
+    outpatientCompliant: claim.careType === 'inpatient' ? acc.outpatientCompliant : addFen(acc.outpatientCompliant, sign * claim.compliantCostFen),
   };
 }
 
-function claimAmounts(settled: ClaimSettledV1) {
-  return {
-    careType: settled.careType,
-    compliantCost: money(settled.compliantCost),
-    basicFundPayment: money(settled.basicFundPayment),
-    criticalIllnessPayment: money(settled.criticalIllnessPayment),
-    assistancePayment: money(settled.assistancePayment),
-    burdenInScope: money(settled.burdenInScope),
-  };
+function accumulationsOf(state: ResidentState, year: number): Accumulations {
+  return state.accumulations.get(year) ?? emptyAccumulationsOf(year);
 }
 
 /** A reversal that leaves the year short of what is due also takes back its benefit start. */
-function afterReversal(enrollment: EnrollmentYear, amount: Money): EnrollmentYear {
-  const paid = enrollment.paid.minus(amount);
-  const stillPaidUp = enrollment.contributionExempt || paid.greaterThanOrEqualTo(enrollment.contributionDue);
-  return { ...enrollment, paid, benefitStart: stillPaidUp ? enrollment.benefitStart : null };
+function afterReversal(enrollment: EnrollmentYear, amountFen: Fen): EnrollmentYear {
+  const paidFen = addFen(enrollment.paidFen, -amountFen);
+  const stillPaidUp = enrollment.contributionExempt || paidFen >= enrollment.contributionDueFen;
+  return { ...enrollment, paidFen, benefitStart: stillPaidUp ? enrollment.benefitStart : null };
 }
 
-function creditPayment(state: ResidentState, year: number, amount: Money, benefitStart: BusinessDate | null): ResidentState {
-  const enrollment = state.years.get(year);
-  if (!enrollment) return state;
-  return {
-    ...state,
-    years: withEntry(state.years, year, {
-      ...enrollment,
-      paid: enrollment.paid.plus(amount),
-      benefitStart: enrollment.benefitStart ?? benefitStart,
-    }),
-  };
+function creditPayment(years: EnrollmentYears, year: number, amountFen: Fen, benefitStart: BusinessDate | null): EnrollmentYears {
+  const enrollment = years.get(year);
+  if (!enrollment) return years;
+  return years.with({ ...enrollment, paidFen: addFen(enrollment.paidFen, amountFen), benefitStart: enrollment.benefitStart ?? benefitStart });
+}
+
+/** The state after an event, with `changes`: one copy of the state per event. */
+function advanced(state: ResidentState, changes: Partial<ResidentState>): ResidentState {
+  return { ...state, ...changes, revision: state.revision + 1 };
 }
 
 /** evolve(state, event) → state. Pure: the same events always fold to the same state. */
 export function evolveResident(state: ResidentState, event: DomainEvent): ResidentState {
-  const next = { ...state, revision: state.revision + 1 };
   switch (event.type) {
     case 'ResidentEnrolled': {
       const e = event.data;
-      return {
-        ...next,
+      return advanced(state, {
         birthDate: e.birthDate,
         hukou: e.hukou,
         residenceDistrict: e.residenceDistrict,
         hardship: e.hardship,
         schemes: state.schemes.length ? state.schemes : [{ scheme: 'resident', from: e.enrolledAt }],
-        years: withEntry(state.years, e.year, {
+        years: state.years.with({
           enrollmentId: e.enrollmentId,
           year: e.year,
           category: e.category,
@@ -210,116 +249,105 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
           fundId: e.fundId,
           enrolledAt: e.enrolledAt,
           contributionExempt: e.contributionExempt,
-          contributionDue: money(e.contributionDue),
-          paid: ZERO,
+          contributionDueFen: fenOfText(e.contributionDue),
+          paidFen: 0,
           benefitStart: e.benefitStart,
         }),
-      };
+      });
     }
     case 'ContributionPaid': {
       const e = event.data;
-      const credited = creditPayment(next, e.year, money(e.amount), e.benefitStart);
-      return {
-        ...credited,
-        receipts: withEntry(state.receipts, e.receiptNo, {
-          receiptNo: e.receiptNo,
-          year: e.year,
-          paidAt: e.paidAt,
-          amount: money(e.amount),
-          fundId: e.fundId,
-          reversed: false,
-        }),
-      };
+      const amountFen = fenOfText(e.amount);
+      return advanced(state, {
+        years: creditPayment(state.years, e.year, amountFen, e.benefitStart),
+        receipts: state.receipts.with({ receiptNo: e.receiptNo, year: e.year, paidAt: e.paidAt, amountFen, fundId: e.fundId, reversed: false }),
+      });
     }
     case 'SubsidyGranted': {
       const e = event.data;
-      return e.residentId === state.residentId ? creditPayment(next, e.year, money(e.amount), e.benefitStart) : next;
+      if (e.residentId !== state.residentId) return advanced(state, {});
+      return advanced(state, { years: creditPayment(state.years, e.year, fenOfText(e.amount), e.benefitStart) });
     }
     case 'ContributionReversed': {
       const e = event.data;
       const receipt = state.receipts.get(e.receiptNo);
-      const enrollment = next.years.get(e.year);
-      return {
-        ...next,
-        years: enrollment ? withEntry(next.years, e.year, afterReversal(enrollment, money(e.amount))) : next.years,
-        receipts: receipt ? withEntry(state.receipts, e.receiptNo, { ...receipt, reversed: true }) : state.receipts,
-      };
+      const enrollment = state.years.get(e.year);
+      return advanced(state, {
+        years: enrollment ? state.years.with(afterReversal(enrollment, fenOfText(e.amount))) : state.years,
+        receipts: receipt ? state.receipts.with({ ...receipt, reversed: true }) : state.receipts,
+      });
     }
     case 'SchemeChanged': {
       const e = event.data;
-      return { ...next, schemes: [...state.schemes, { scheme: e.to, from: e.effectiveAt, changeId: e.changeId }] };
+      return advanced(state, { schemes: [...state.schemes, { scheme: e.to, from: e.effectiveAt, changeId: e.changeId }] });
     }
     case 'ClaimSettled': {
       const e = event.data;
-      const acc = state.accumulations.get(e.year) ?? EMPTY_ACCUMULATIONS;
-      return {
-        ...next,
-        claims: withEntry(state.claims, e.claimId, {
-          claimId: e.claimId,
-          year: e.year,
-          fundId: e.fundId,
-          careType: e.careType,
-          settled: e,
-          insurerDecision: null,
-          insurerPayment: null,
-          reversed: false,
-          recovered: ZERO,
-        }),
-        accumulations: withEntry(state.accumulations, e.year, addClaimToAccumulations(acc, claimAmounts(e), 1)),
-        uninsuredAssistanceYears:
-          e.assistanceGroup === 'uninsured' && !money(e.assistancePayment).isZero()
-            ? new Set([...state.uninsuredAssistanceYears, e.year])
-            : state.uninsuredAssistanceYears,
+      const claim: ClaimRecord = {
+        claimId: e.claimId,
+        year: e.year,
+        fundId: e.fundId,
+        careType: e.careType,
+        admittedAt: e.admittedAt,
+        dischargedAt: e.dischargedAt,
+        assistanceGroup: e.assistanceGroup,
+        compliantCostFen: fenOfText(e.compliantCost),
+        basicFundPaymentFen: fenOfText(e.basicFundPayment),
+        criticalIllnessPaymentFen: fenOfText(e.criticalIllnessPayment),
+        assistancePaymentFen: fenOfText(e.assistancePayment),
+        personalPaymentFen: fenOfText(e.personalPayment),
+        burdenInScopeFen: fenOfText(e.burdenInScope),
+        insurerDecision: null,
+        insurerPayment: null,
+        reversed: false,
+        recoveredFen: 0,
       };
+      const usesUninsuredYear =
+        e.assistanceGroup === 'uninsured' && claim.assistancePaymentFen !== 0 && !state.uninsuredAssistanceYears.includes(e.year);
+      return advanced(state, {
+        claims: state.claims.with(claim),
+        accumulations: state.accumulations.with(addClaimToAccumulations(accumulationsOf(state, e.year), claim, 1)),
+        uninsuredAssistanceYears: usesUninsuredYear ? [...state.uninsuredAssistanceYears, e.year] : state.uninsuredAssistanceYears,
+      });
     }
     case 'ClaimReversed': {
       const e = event.data;
       const claim = state.claims.get(e.claimId);
-      if (!claim) return next;
-      const acc = state.accumulations.get(claim.year) ?? EMPTY_ACCUMULATIONS;
-      return {
-        ...next,
-        claims: withEntry(state.claims, e.claimId, { ...claim, reversed: true }),
-        accumulations: withEntry(state.accumulations, claim.year, addClaimToAccumulations(acc, claimAmounts(claim.settled), -1)),
-      };
+      if (!claim) return advanced(state, {});
+      return advanced(state, {
+        claims: state.claims.with({ ...claim, reversed: true }),
+        accumulations: state.accumulations.with(addClaimToAccumulations(accumulationsOf(state, claim.year), claim, -1)),
+      });
     }
     case 'InsurerDecisionRecorded': {
       const e = event.data;
       const claim = state.claims.get(e.claimId);
-      if (!claim) return next;
-      return {
-        ...next,
-        claims: withEntry(state.claims, e.claimId, {
-          ...claim,
-          insurerDecision: { receivedAt: e.receivedAt, decidedAt: e.decidedAt, covered: e.covered },
-        }),
-      };
+      if (!claim) return advanced(state, {});
+      return advanced(state, {
+        claims: state.claims.with({ ...claim, insurerDecision: { receivedAt: e.receivedAt, decidedAt: e.decidedAt, covered: e.covered } }),
+      });
     }
     case 'LookbackAssistanceGranted': {
       // The grant is assistance paid in its natural year: a later claim's one-stop settlement and
       // a later application both meet the annual cap with it already counted.
       const e = event.data;
-      const acc = state.accumulations.get(e.year) ?? EMPTY_ACCUMULATIONS;
-      return {
-        ...next,
+      const acc = accumulationsOf(state, e.year);
+      return advanced(state, {
         assistanceGrants: [...state.assistanceGrants, e],
-        accumulations: withEntry(state.accumulations, e.year, { ...acc, assistancePaid: acc.assistancePaid.plus(money(e.amount)) }),
-      };
+        accumulations: state.accumulations.with({ ...acc, assistancePaid: addFen(acc.assistancePaid, fenOfText(e.amount)) }),
+      });
     }
     case 'InsurerPaymentRecorded': {
       const e = event.data;
       const claim = state.claims.get(e.claimId);
-      if (!claim) return next;
-      return {
-        ...next,
-        claims: withEntry(state.claims, e.claimId, { ...claim, insurerPayment: { paidAt: e.paidAt, amount: money(e.amount) } }),
-      };
+      if (!claim) return advanced(state, {});
+      return advanced(state, { claims: state.claims.with({ ...claim, insurerPayment: { paidAt: e.paidAt, amountFen: fenOfText(e.amount) } }) });
     }
     case 'RecoveryReceived': {
       const e = event.data;
       const claim = e.claimId === null ? undefined : state.claims.get(e.claimId);
-      if (!claim) return next;
-      return { ...next, claims: withEntry(state.claims, claim.claimId, { ...claim, recovered: claim.recovered.plus(money(e.amount)) }) };
+      if (!claim) return advanced(state, {});
+      return advanced(state, { claims: state.claims.with({ ...claim, recoveredFen: addFen(claim.recoveredFen, fenOfText(e.amount)) }) });
     }
     // The fund's own movements change no resident's state; on a fund stream there is nothing to fold.
     case 'InterestReceived':
@@ -327,10 +355,10 @@ export function evolveResident(state: ResidentState, event: DomainEvent): Reside
     case 'OtherIncomeReceived':
     case 'OtherExpenditurePaid':
     case 'FundTransferred':
-      return next;
+      return advanced(state, {});
     case 'PeriodClosed':
     case 'BankBalanceConfirmed':
-      return next; // never in a resident's stream
+      return advanced(state, {}); // never in a resident's stream
   }
 }
 

@@ -57,6 +57,8 @@ export {
   type Settlement,
   type SettlementBasis,
   type SettlementInput,
+  type SettlementInputFen,
+  type SettlementInFen,
   type YearAccumulations,
   criticalIllnessTierPayment,
   cumulativeTierAmount,
@@ -64,6 +66,7 @@ export {
   decimalOfFen,
   fenOfAmount,
   settleClaim,
+  settleClaimInFen,
 } from './settlement';
 export {
   type BasicTermsFen,

@@ -20,6 +20,7 @@ import {
   PolicyDecimal,
   rememberingPolicy,
   settleClaim,
+  settleClaimInFen,
   toDecimal,
 } from './index';
 import { criticalIllnessTierPayment, decimalOfFen, fenOfAmount } from './settlement';
@@ -37,6 +38,36 @@ function described(s: Settlement): Record<string, unknown> {
     parts: [s.basicFundPayment, s.criticalIllnessPayment, s.assistancePayment, s.personalPayment].map((d) => d.toFixed(2)),
     accumulations: [a.basicFundPaid, a.personalBurdenInScope, a.criticalIllnessPaid, a.assistancePaid, a.outpatientCompliant].map((d) => d.toString()),
     basis: { ...s.basis, deductible: s.basis.deductible.toString(), basicRatio: s.basis.basicRatio.toString(), assistanceRatio: s.basis.assistanceRatio.toString() },
+  };
+}
+
+/** settleClaimInFen on the same claim, its answer back in Decimals. */
+function settledInFen(policy: ReturnType<typeof loadPolicy>, input: SettlementInput): Settlement {
+  const a = input.accumulations;
+  const settled = settleClaimInFen(policy, {
+    ...input,
+    accumulations: {
+      basicFundPaid: fenOfAmount(a.basicFundPaid),
+      personalBurdenInScope: fenOfAmount(a.personalBurdenInScope),
+      criticalIllnessPaid: fenOfAmount(a.criticalIllnessPaid),
+      assistancePaid: fenOfAmount(a.assistancePaid),
+      outpatientCompliant: fenOfAmount(a.outpatientCompliant),
+    },
+  });
+  const after = settled.accumulations;
+  return {
+    basicFundPayment: decimalOfFen(settled.basicFundPayment),
+    criticalIllnessPayment: decimalOfFen(settled.criticalIllnessPayment),
+    assistancePayment: decimalOfFen(settled.assistancePayment),
+    personalPayment: decimalOfFen(settled.personalPayment),
+    accumulations: {
+      basicFundPaid: decimalOfFen(after.basicFundPaid),
+      personalBurdenInScope: decimalOfFen(after.personalBurdenInScope),
+      criticalIllnessPaid: decimalOfFen(after.criticalIllnessPaid),
+      assistancePaid: decimalOfFen(after.assistancePaid),
+      outpatientCompliant: decimalOfFen(after.outpatientCompliant),
+    },
+    basis: settled.basis,
   };
 }
 
@@ -127,6 +158,12 @@ describe('integer-fen settlement equals the decimal.js reference', () => {
           if (JSON.stringify(fen) !== JSON.stringify(reference)) {
             throw new Error(`differs on ${JSON.stringify({ seed, personYear, index, input })}:\nfen ${JSON.stringify(fen)}\nref ${JSON.stringify(reference)}`);
           }
+          // The ledger's way in (its resident state holds the year's sums in fen): the same answer.
+          const inFen = outcome(() => settledInFen(policy, input));
+          if (!('error' in reference) && JSON.stringify(inFen) !== JSON.stringify(reference)) {
+            throw new Error(`settleClaimInFen differs on ${JSON.stringify({ seed, personYear, index, input })}:\nfen ${JSON.stringify(inFen)}\nref ${JSON.stringify(reference)}`);
+          }
+          if ('error' in reference && !('error' in inFen)) throw new Error(`settleClaimInFen settled what the reference refuses: ${JSON.stringify(input)}`);
           compared += 1;
           if (!('error' in reference)) accumulations = settleClaimReference(policy, input).accumulations;
         }

@@ -40,7 +40,7 @@ import { type AssistanceGroupName, type CareType, type HardshipCode, type Instit
 import { type BusinessDate, assertBusinessDate } from './dates';
 import { PolicyDecimal, ZERO } from './decimal';
 import type { CriticalIllnessSchedule, CriticalIllnessScheduleName, Policy } from './parameters';
-import { criticalIllnessTierPaymentFen, type FenAccumulations, type FenSettlement, RATIO_SCALE, settleClaimFen } from './settlement-fen';
+import { criticalIllnessTierPaymentFen, type FenAccumulations, type FenSettlement, type FenSettlementInput, RATIO_SCALE, settleClaimFen } from './settlement-fen';
 import { criticalIllnessTierPaymentReference, cumulativeTierAmountReference, settleClaimReference } from './settlement-reference';
 
 /** What one insurance year has accumulated for a person so far; start each year with `emptyAccumulations()`. */
@@ -133,14 +133,78 @@ export function settleClaim(policy: Policy, input: SettlementInput): Settlement 
       assistancePaid: after.assistancePaid === prior.assistancePaid ? before.assistancePaid : decimalOfFen(after.assistancePaid),
       outpatientCompliant: after.outpatientCompliant === prior.outpatientCompliant ? before.outpatientCompliant : decimalOfFen(after.outpatientCompliant),
     },
-    basis: {
-      deductible: settled.deductible,
-      deductibleWaived: settled.deductibleWaived,
-      basicRatio: decimalOfScaledRatio(settled.basicRatioScaled),
-      criticalIllnessSchedule: settled.criticalIllnessScheduleName,
-      assistanceGroup: settled.assistanceGroup,
-      assistanceRatio: settled.assistanceRatio,
-    },
+    basis: basisOf(settled),
+  };
+}
+
+/** settleClaim's input with the year's accumulations already in whole fen (how the ledger's resident state holds them). */
+export interface SettlementInputFen extends Omit<SettlementInput, 'accumulations'> {
+  accumulations: FenAccumulations;
+}
+
+/** settleClaim's answer in whole fen. */
+export interface SettlementInFen {
+  basicFundPayment: number;
+  criticalIllnessPayment: number;
+  assistancePayment: number;
+  personalPayment: number;
+  accumulations: FenAccumulations;
+  basis: SettlementBasis;
+}
+
+/**
+ * settleClaim for a caller that holds the year's sums in fen: the same settlement (the fen path, or
+ * the decimal.js reference wherever settleClaim would take it), without a Decimal per amount on
+ * the way in and out. A reference answer that is not whole fen within 2^53 throws a RangeError.
+ */
+export function settleClaimInFen(policy: Policy, input: SettlementInputFen): SettlementInFen {
+  let settled: FenSettlement;
+  try {
+    settled = settleClaimFen(policy, fenTermsWith(input, input.accumulations));
+  } catch {
+    const a = input.accumulations;
+    const accumulations: YearAccumulations = {
+      basicFundPaid: decimalOfFen(a.basicFundPaid),
+      personalBurdenInScope: decimalOfFen(a.personalBurdenInScope),
+      criticalIllnessPaid: decimalOfFen(a.criticalIllnessPaid),
+      assistancePaid: decimalOfFen(a.assistancePaid),
+      outpatientCompliant: decimalOfFen(a.outpatientCompliant),
+    };
+    const reference = settleClaimReference(policy, { ...input, accumulations });
+    const after = reference.accumulations;
+    return {
+      basicFundPayment: fenOfAmount(reference.basicFundPayment),
+      criticalIllnessPayment: fenOfAmount(reference.criticalIllnessPayment),
+      assistancePayment: fenOfAmount(reference.assistancePayment),
+      personalPayment: fenOfAmount(reference.personalPayment),
+      accumulations: {
+        basicFundPaid: fenOfAmount(after.basicFundPaid),
+        personalBurdenInScope: fenOfAmount(after.personalBurdenInScope),
+        criticalIllnessPaid: fenOfAmount(after.criticalIllnessPaid),
+        assistancePaid: fenOfAmount(after.assistancePaid),
+        outpatientCompliant: fenOfAmount(after.outpatientCompliant),
+      },
+      basis: reference.basis,
+    };
+  }
+  return {
+    basicFundPayment: settled.basicFundPayment,
+    criticalIllnessPayment: settled.criticalIllnessPayment,
+    assistancePayment: settled.assistancePayment,
+    personalPayment: settled.personalPayment,
+    accumulations: settled.accumulations,
+    basis: basisOf(settled),
+  };
+}
+
+function basisOf(settled: FenSettlement): SettlementBasis {
+  return {
+    deductible: settled.deductible,
+    deductibleWaived: settled.deductibleWaived,
+    basicRatio: decimalOfScaledRatio(settled.basicRatioScaled),
+    criticalIllnessSchedule: settled.criticalIllnessScheduleName,
+    assistanceGroup: settled.assistanceGroup,
+    assistanceRatio: settled.assistanceRatio,
   };
 }
 
@@ -181,7 +245,23 @@ export function criticalIllnessTierPayment(
 let lastValidDate: unknown = null;
 
 /** The claim's terms in fen; throws (any error) where the reference would refuse or the fen path cannot be exact. */
-function fenTermsOf(input: SettlementInput) {
+function fenTermsOf(input: SettlementInput): FenSettlementInput {
+  const a = input.accumulations;
+  return fenTermsWith(input, {
+    basicFundPaid: fenOfAmount(a.basicFundPaid),
+    personalBurdenInScope: fenOfAmount(a.personalBurdenInScope),
+    criticalIllnessPaid: fenOfAmount(a.criticalIllnessPaid),
+    assistancePaid: fenOfAmount(a.assistancePaid),
+    outpatientCompliant: fenOfAmount(a.outpatientCompliant),
+  });
+}
+
+function isFen(amount: number): boolean {
+  return Number.isSafeInteger(amount) && amount >= 0;
+}
+
+/** The claim's own terms in fen, with the year's accumulations already in fen. */
+function fenTermsWith(input: Omit<SettlementInput, 'accumulations'>, accumulations: FenAccumulations): FenSettlementInput {
   const { on, careType } = input;
   if (on !== lastValidDate) {
     assertBusinessDate(on, 'on');
@@ -191,14 +271,10 @@ function fenTermsOf(input: SettlementInput) {
   const totalCost = fenOfAmount(input.totalCost);
   const compliantCost = fenOfAmount(input.compliantCost);
   if (compliantCost > totalCost) throw new RangeError('compliantCost exceeds totalCost');
-  const a = input.accumulations;
-  const accumulations: FenAccumulations = {
-    basicFundPaid: fenOfAmount(a.basicFundPaid),
-    personalBurdenInScope: fenOfAmount(a.personalBurdenInScope),
-    criticalIllnessPaid: fenOfAmount(a.criticalIllnessPaid),
-    assistancePaid: fenOfAmount(a.assistancePaid),
-    outpatientCompliant: fenOfAmount(a.outpatientCompliant),
-  };
+  const a = accumulations;
+  if (!(isFen(a.basicFundPaid) && isFen(a.personalBurdenInScope) && isFen(a.criticalIllnessPaid) && isFen(a.assistancePaid) && isFen(a.outpatientCompliant))) {
+    throw new RangeError('accumulations not in whole non-negative fen');
+  }
   const reported = input.reported;
   return {
     on,

@@ -2,6 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import {
   FUND_IDS,
   FundId,
+  formatFen,
   formatMoney,
   shanghaiDateOf,
   notFound,
@@ -192,30 +193,30 @@ function residentViewOf(residentId: string, state: ResidentState) {
         enrolledAt: year.enrolledAt,
         universityStudent: year.category === 'university-student',
         contributionExempt: year.contributionExempt,
-        contributionDue: formatMoney(year.contributionDue),
-        contributionPaid: formatMoney(year.paid),
+        contributionDue: formatFen(year.contributionDueFen),
+        contributionPaid: formatFen(year.paidFen),
         benefitStart: year.benefitStart,
       })),
     schemeHistory: schemeHistoryOf(state.schemes),
-    yearToDate: [...state.accumulations.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([year, acc]) => ({
-        year,
-        compliantCost: formatMoney(acc.compliantCost),
-        basicFundPaid: formatMoney(acc.basicFundPaid),
-        personalBurdenInScope: formatMoney(acc.personalBurdenInScope),
-        criticalIllnessPaid: formatMoney(acc.criticalIllnessPaid),
-        assistancePaid: formatMoney(acc.assistancePaid),
+    yearToDate: [...state.accumulations.values()]
+      .sort((a, b) => a.year - b.year)
+      .map((acc) => ({
+        year: acc.year,
+        compliantCost: formatFen(acc.compliantCost),
+        basicFundPaid: formatFen(acc.basicFundPaid),
+        personalBurdenInScope: formatFen(acc.personalBurdenInScope),
+        criticalIllnessPaid: formatFen(acc.criticalIllnessPaid),
+        assistancePaid: formatFen(acc.assistancePaid),
       })),
     claims: [...state.claims.values()].map((claim) => ({
       claimId: claim.claimId,
       year: claim.year,
       fundId: claim.fundId,
       careType: claim.careType,
-      basicFundPayment: claim.settled.basicFundPayment,
-      criticalIllnessPayment: claim.settled.criticalIllnessPayment,
-      assistancePayment: claim.settled.assistancePayment,
-      personalPayment: claim.settled.personalPayment,
+      basicFundPayment: formatFen(claim.basicFundPaymentFen),
+      criticalIllnessPayment: formatFen(claim.criticalIllnessPaymentFen),
+      assistancePayment: formatFen(claim.assistancePaymentFen),
+      personalPayment: formatFen(claim.personalPaymentFen),
       reversed: claim.reversed,
     })),
     // Already inside yearToDate.assistancePaid of their year; listed for what each one counted.
