@@ -98,14 +98,20 @@ let nextCheckpoint = 0;
 const baselinePosition = workerData.baselinePosition === null ? null : BigInt(workerData.baselinePosition);
 let chain = '0'.repeat(64);
 let chainAtBaseline = baselinePosition === null ? null : chain;
+// The chain's value before the last event observed: while the record's digest agrees with the
+// chain (an untouched store, from the first event on) the digest's step is the chain's step, the
+// same sha256 of the same text, so it is taken from the chain instead of computed a second time.
+let chainBefore = chain;
 function observeChain(position, eventId, hash) {
+  chainBefore = chain;
   chain = createHash('sha256').update(chain + '\\n' + position + '\\n' + eventId + '\\n' + (typeof hash === 'string' ? hash : '')).digest('hex');
   if (baselinePosition !== null && position <= baselinePosition) chainAtBaseline = chain;
 }
+// Call after observeChain for the same event.
 function observeDigest(position, eventId, hash) {
   if (digestThrough === null || position > digestThrough) return;
   while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].position < position) running = checkpoints[nextCheckpoint++].digest;
-  running = createHash('sha256').update(running + '\\n' + position + '\\n' + eventId + '\\n' + (typeof hash === 'string' ? hash : '')).digest('hex');
+  running = running === chainBefore ? chain : createHash('sha256').update(running + '\\n' + position + '\\n' + eventId + '\\n' + (typeof hash === 'string' ? hash : '')).digest('hex');
   if (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].position === position) {
     reached.checkpoints[nextCheckpoint] = running;
     running = checkpoints[nextCheckpoint++].digest;
@@ -146,8 +152,8 @@ for (;;) {
     // Metadata the main thread's replay could not read either: that audit stops, or the main thread recomputes.
     if (metadata === null || typeof metadata !== 'object') digestUnreadable = true;
     else {
-      observeDigest(row.position, row.event_id, metadata.hash);
       observeChain(row.position, row.event_id, metadata.hash);
+      observeDigest(row.position, row.event_id, metadata.hash);
     }
     if (!matches) {
       if (mismatches.length < workerData.maxSuspects) {
