@@ -29,6 +29,7 @@ import {
   DecisionContext,
   DomainEvent,
   evolveResident,
+  formatFen,
   formatMoney,
   FundId,
   GENESIS_HASH,
@@ -57,7 +58,7 @@ import {
   Position,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
-import { type Policy, rememberingPolicy } from '@ledger/policy';
+import { fenOfAmount, type Policy, rememberingPolicy } from '@ledger/policy';
 import { decodeEvent, encodeEvents } from './event-codec';
 import { StreamSnapshots } from './stream-snapshots';
 
@@ -160,7 +161,16 @@ export function commandDigest(command: object): string {
 }
 
 function moneyAsText(value: object): string | undefined {
-  return Decimal.isDecimal(value) ? JSON.stringify(formatMoney(value as Decimal)) : undefined;
+  if (!Decimal.isDecimal(value)) return undefined;
+  let text: string;
+  try {
+    // Whole fen, read off the Decimal's digits: what toFixed(2) writes, without its arithmetic.
+    text = formatFen(fenOfAmount(value as Decimal));
+  } catch {
+    text = formatMoney(value as Decimal);
+  }
+  // A money text has nothing JSON would escape.
+  return `"${text}"`;
 }
 
 /**
@@ -317,11 +327,13 @@ export class LedgerService {
    */
   prepare(command: LedgerCommand, snapshot: StreamSnapshot, request: RequestContext): PreparedAppend {
     if (request.fundScope) refuseOutsideFund(request.fundScope, fundsAddressedBy(command, snapshot.state));
-    // The period gate, for every command: on the dates it names, then on what it decided.
-    refuseClosedPeriod(businessDatesOf(command), request.periods);
+    // The period gate, for every command: on the dates it names, then on what it decided (nothing
+    // to gather while no period is closed).
+    const anyClosed = request.periods.closedThrough !== null;
+    if (anyClosed) refuseClosedPeriod(businessDatesOf(command), request.periods);
     const decided = withinPolicy(command, () => this.decide(command, snapshot.state));
     if (request.fundScope) refuseOutsideFund(request.fundScope, fundsWrittenBy(decided, snapshot.state));
-    refuseClosedPeriod(datesRecordedBy(decided), request.periods);
+    if (anyClosed) refuseClosedPeriod(datesRecordedBy(decided), request.periods);
     const toAppend = encodeEvents(decided, {
       stream: snapshot.stream,
       revision: snapshot.revision,

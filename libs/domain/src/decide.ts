@@ -354,14 +354,12 @@ function quoteInFen(command: SettleClaim, state: ResidentState, { policy }: Deci
   if (command.compliantCost.greaterThan(command.totalCost)) throw invalid('compliantCost', 'exceeds totalCost');
   const year = yearOf(command.admittedAt);
   const enrollment = state.years.get(year) ?? latestEnrollment(state)!;
-  const reported = [command.basicFundPayment, command.criticalIllnessPayment, command.assistancePayment];
-  const recorded = reported.some((part) => part !== undefined);
+  const recorded = command.basicFundPayment !== undefined || command.criticalIllnessPayment !== undefined || command.assistancePayment !== undefined;
 
   if (recorded) {
     // The settlement platform already paid: its parts are recorded as reported (the auditor
     // judges them) and only the omitted parts are computed, in the policy's order.
-    const reportedTotal = reported.reduce<Money>((total, part) => total.plus(part ?? ZERO), ZERO);
-    if (reportedTotal.greaterThan(command.totalCost)) {
+    if (reportedExceedTotal(command)) {
       throw ruleBroken('basicFundPayment + criticalIllnessPayment + assistancePayment exceed totalCost', 'totalCost');
     }
   } else if (command.settlement === 'cash-advance') {
@@ -392,6 +390,19 @@ function quoteInFen(command: SettleClaim, state: ResidentState, { policy }: Deci
     burdenInScopeFen: split.accumulations.personalBurdenInScope - before.personalBurdenInScope,
     paymentsSource: recorded ? 'recorded' : 'computed',
   };
+}
+
+/** Whether the reported parts add up to more than the total cost: in fen, or in decimal.js for amounts beyond it. */
+function reportedExceedTotal(command: SettleClaim): boolean {
+  const parts = [command.basicFundPayment, command.criticalIllnessPayment, command.assistancePayment];
+  try {
+    let sum = 0;
+    for (const part of parts) if (part !== undefined) sum += fenOfMoney(part);
+    if (Number.isSafeInteger(sum)) return sum > fenOfMoney(command.totalCost);
+  } catch {
+    // an amount beyond whole fen within 2^53: exactly, below
+  }
+  return parts.reduce<Money>((total, part) => total.plus(part ?? ZERO), ZERO).greaterThan(command.totalCost);
 }
 
 function otherYears(years: readonly number[], year: number): number {

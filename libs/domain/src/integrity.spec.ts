@@ -188,3 +188,30 @@ describe('canonicalJsonReplacing', () => {
     }
   });
 });
+
+describe('canonicalJson with the sorted key lists it keeps', () => {
+  /** The plain definition: keys sorted afresh for every object. */
+  const reference = (value: unknown): string =>
+    value === null || typeof value !== 'object'
+      ? (JSON.stringify(value) ?? 'null')
+      : Array.isArray(value)
+        ? `[${value.map(reference).join(',')}]`
+        : `{${Object.keys(value)
+            .sort()
+            .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+            .map((key) => `${JSON.stringify(key)}:${reference((value as Record<string, unknown>)[key])}`)
+            .join(',')}}`;
+
+  it('writes what a fresh sort would, for the same keys in other orders, subsets and supersets', () => {
+    const shapes: Record<string, unknown>[] = [];
+    const keys = ['b', 'a', 'c', '10', '9', 'aa', '__proto__x', 'é', 'Z'];
+    for (let n = 1; n <= keys.length; n += 1) {
+      for (let rotation = 0; rotation < n; rotation += 1) {
+        const order = [...keys.slice(0, n).slice(rotation), ...keys.slice(0, n).slice(0, rotation)];
+        shapes.push(Object.fromEntries(order.map((key, i) => [key, i % 3 === 0 ? undefined : { [key]: i, b: [i, { y: 1, x: 2 }] }])));
+      }
+    }
+    // Twice: the second pass is answered from the kept lists.
+    for (const pass of [1, 2]) for (const shape of shapes) expect([pass, canonicalJson(shape)]).toEqual([pass, reference(shape)]);
+  });
+});

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * Tamper evidence. Each event's hash covers its place (stream, revision), its identity and
@@ -29,6 +29,44 @@ function knownKey(key: string): KnownKey {
 }
 
 /**
+ * Key lists already sorted, by the object's own key list (in its own order): events and commands
+ * of one kind have the same keys in the same order, and sorting them again for every digest and
+ * hash was a sort per object per event. A list is found by comparing keys one by one, so a hit
+ * is exactly the list `Object.keys(record).sort()` would give; bounded like KNOWN_KEYS.
+ */
+interface SortedKeyList {
+  keys: readonly string[];
+  sorted: readonly string[];
+}
+const SORTED_KEYS = new Map<string, SortedKeyList[]>();
+let sortedKeyLists = 0;
+const MAX_LISTS_PER_FIRST_KEY = 16;
+
+function sortedKeys(record: object): readonly string[] {
+  const keys = Object.keys(record);
+  if (keys.length < 2) return keys;
+  const candidates = SORTED_KEYS.get(keys[0]);
+  if (candidates) {
+    for (const candidate of candidates) if (sameKeys(candidate.keys, keys)) return candidate.sorted;
+  }
+  const sorted = keys.slice().sort();
+  // A few lists per first key (an event's versions, a command's optional members): the scan stays short.
+  if (sortedKeyLists < MAX_KNOWN_KEYS && (candidates?.length ?? 0) < MAX_LISTS_PER_FIRST_KEY) {
+    sortedKeyLists += 1;
+    const entry = { keys, sorted };
+    if (candidates) candidates.push(entry);
+    else SORTED_KEYS.set(keys[0], [entry]);
+  }
+  return sorted;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
  * Writes canonical JSON and notes what JSON.stringify of canonicalCopy would write differently
  * (an index-like key, an array hole); `replace` may stand for a value's own text (money as text in
  * a command digest), or return undefined to leave it to the default.
@@ -46,7 +84,7 @@ class CanonicalWriter {
     }
     if (Array.isArray(value)) return this.writeArray(value);
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
+    const keys = sortedKeys(record);
     let out = '{';
     let first = true;
     for (const key of keys) {
@@ -129,8 +167,12 @@ export function canonicalCopy(value: unknown): unknown {
   return copy;
 }
 
+/** Node's one-shot hash (20.12 and later) where there is one: no Hash object per call. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+/** Hex SHA-256 of the text's UTF-8 bytes; runs for every command digest and every event hash. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /**

@@ -16,6 +16,27 @@ describe('isValidBusinessDate', () => {
   ])('%j → %s', (text, valid) => {
     expect(isValidBusinessDate(text)).toBe(valid);
   });
+
+  /** The check it replaced (a RegExp and a round trip through Date.UTC): same answer on every input. */
+  function throughDate(s: string): boolean {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    if (!match) return false;
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const date = new Date(Date.UTC(year, month - 1, day));
+    return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  }
+
+  it('answers as the check through Date did, on every day of years 0–2400 and malformed texts', () => {
+    const texts: string[] = ['2025-01-01\n', '2025-01-0a', '２０２５-01-01', '2025/01/01', '-025-01-01', '2025-01-1 ', '0000-01-01', '0099-12-31', '0100-01-01', '9999-12-31'];
+    for (const year of [0, 1, 99, 100, 1582, 1900, 2000, 2023, 2024, 2100, 2400]) {
+      for (let month = 0; month <= 13; month += 1) {
+        for (let day = 0; day <= 32; day += 1) {
+          texts.push(`${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+        }
+      }
+    }
+    for (const text of texts) expect([text, isValidBusinessDate(text)]).toEqual([text, throughDate(text)]);
+  });
 });
 
 describe('daysBetween (to − from, calendar days, no time-zone or DST drift)', () => {
