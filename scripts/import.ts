@@ -1,12 +1,12 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolveDataDir } from '@ledger/access';
 import { SingleBar, Presets } from 'cli-progress';
 import { BatchImporter, commandFromImport, LedgerService } from '@ledger/application';
 import type { LedgerCommand } from '@ledger/domain';
-import { openEventStore } from '@ledger/event-store';
+import { EMBEDDED_EVENTS_FILE, openEventStore, SqliteEventStore, SqliteWriterThread } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 
 /**
@@ -33,22 +33,38 @@ export interface ImportOptions {
 
 export async function importFile(options: ImportOptions): Promise<ImportSummary> {
   const store = await openEventStore(options);
+  // The embedded store's batches commit on a thread of their own while the next batch is decided.
+  const writer = store instanceof SqliteEventStore ? new SqliteWriterThread(join(options.dataDir, EMBEDDED_EVENTS_FILE)) : undefined;
   const ledger = new LedgerService({ store, policy: loadPolicy(process.env.POLICY_FILE || undefined) });
-  const importer = new BatchImporter(ledger, store);
+  const importer = new BatchImporter(ledger, store, { writer });
   const recordedBy = { subject: options.subject, role: 'clerk' };
   const summary: ImportSummary = { lines: 0, created: 0, replayed: 0, rejected: [] };
   const bar = options.progress ? new SingleBar({ format: 'import |{bar}| {value} lines', hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(0, 0);
   let batch: Array<{ line: number; command: LedgerCommand }> = [];
 
+  /** The batch handed to the importer last, until its outcome is counted. */
+  let inFlight = null as Promise<void> | null;
+  /** Starts the batch and returns once the one before it has committed (the importer decides this one meanwhile). */
   const flush = async () => {
     if (batch.length === 0) return;
-    const outcome = await importer.importBatch(batch.map((entry) => entry.command), recordedBy);
-    summary.created += outcome.created;
-    summary.replayed += outcome.replayed;
-    for (const refused of outcome.refused) summary.rejected.push({ line: batch[refused.index].line, reason: refused.error.message });
+    const lines = batch;
     batch = [];
-    bar?.update(summary.lines);
+    const counted = importer.importBatch(lines.map((entry) => entry.command), recordedBy).then((outcome) => {
+      summary.created += outcome.created;
+      summary.replayed += outcome.replayed;
+      for (const refused of outcome.refused) summary.rejected.push({ line: lines[refused.index].line, reason: refused.error.message });
+      bar?.update(summary.lines);
+    });
+    counted.catch(() => undefined);
+    const previous = inFlight;
+    inFlight = counted;
+    try {
+      await previous;
+    } catch (error) {
+      await counted.catch(() => undefined);
+      throw error;
+    }
   };
 
   try {
@@ -72,8 +88,11 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       if (batch.length >= options.batchSize) await flush();
     }
     await flush();
+    await inFlight;
   } finally {
     bar?.stop();
+    await inFlight?.catch(() => undefined);
+    await writer?.close();
     await store.close();
   }
   // Parse errors are known at once, business refusals only when their batch is decided.

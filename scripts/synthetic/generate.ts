@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { resolveDataDir } from '@ledger/access';
-import { EMBEDDED_EVENTS_FILE, openEventStore } from '@ledger/event-store';
+import { EMBEDDED_EVENTS_FILE, openEventStore, SqliteEventStore, SqliteWriterThread } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SNAPSHOT_CACHE, DEFAULT_TRANSACTION_SIZE, importSyntheticYear } from './import-year';
 import { fenText } from './year';
@@ -61,6 +61,7 @@ export async function runSyntheticGenerateCli(argv: readonly string[]): Promise<
     .option('--batch-size <n>', 'commands per batch (within a day; its events are stored grouped by stream)', positiveInt, DEFAULT_BATCH_SIZE)
     .option('--transaction-size <n>', 'commands per store transaction, whole batches at a time (positions do not depend on it)', positiveInt, DEFAULT_TRANSACTION_SIZE)
     .option('--snapshot-cache <n>', 'resident states kept between batches', (v) => Number(v), DEFAULT_SNAPSHOT_CACHE)
+    .option('--no-writer-thread', 'append on the main thread (default for the embedded store: a writer thread commits while the next transaction is decided)')
     .option('--force', 'delete a store already in DATA_DIR first', false)
     .addHelpText('after', HELP)
     .exitOverride();
@@ -69,7 +70,7 @@ export async function runSyntheticGenerateCli(argv: readonly string[]): Promise<
   } catch (error) {
     return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
   }
-  const options = program.opts<{ residents: number; seed: number; year: number; claimsPerResident: number; batchSize: number; transactionSize: number; snapshotCache: number; force: boolean }>();
+  const options = program.opts<{ residents: number; seed: number; year: number; claimsPerResident: number; batchSize: number; transactionSize: number; snapshotCache: number; writerThread: boolean; force: boolean }>();
   const dataDir = resolveDataDir();
   if (!process.env.EVENTSTORE_CONNECTION_STRING) {
     const refusal = clearDataDir(dataDir, options.force);
@@ -81,6 +82,8 @@ export async function runSyntheticGenerateCli(argv: readonly string[]): Promise<
   // The parameters first: a bad file must not leave behind an empty store the next run refuses.
   const policy = loadPolicy(process.env.POLICY_FILE || undefined);
   const store = await openEventStore({ dataDir, eventStoreConnectionString: process.env.EVENTSTORE_CONNECTION_STRING || undefined });
+  // Opened after the store, which has created the file and its tables.
+  const writer = store instanceof SqliteEventStore && options.writerThread ? new SqliteWriterThread(join(dataDir, EMBEDDED_EVENTS_FILE)) : undefined;
   const expected = Math.round(options.residents * (2 + options.claimsPerResident));
   const bar = process.stderr.isTTY
     ? new SingleBar(
@@ -95,6 +98,7 @@ export async function runSyntheticGenerateCli(argv: readonly string[]): Promise<
       ...options,
       snapshotCacheSize: options.snapshotCache,
       store,
+      writer,
       policy,
       onProgress: ({ events, date }) => bar?.update(Math.min(events, expected), { date, rate: Math.round(events / ((Date.now() - started) / 1000 || 1)) }),
     });
@@ -127,6 +131,7 @@ export async function runSyntheticGenerateCli(argv: readonly string[]): Promise<
     return 0;
   } finally {
     bar?.stop();
+    await writer?.close();
     await store.close();
   }
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { BatchImporter, LedgerService } from '@ledger/application';
+import { type BatchOutcome, BatchImporter, LedgerService } from '@ledger/application';
 import type { LedgerCommand, RecordedBy } from '@ledger/domain';
-import type { EventStorePort } from '@ledger/event-store';
+import type { EventStorePort, OrderedAppender } from '@ledger/event-store';
 import type { Policy } from '@ledger/policy';
 import { type SyntheticSummary, SyntheticYear, type SyntheticYearOptions } from './year';
 
@@ -23,6 +23,12 @@ export interface ImportYearOptions extends SyntheticYearOptions {
   transactionSize?: number;
   /** Resident states the importer keeps between batches (BatchImporterOptions); default 200,000. */
   snapshotCacheSize?: number;
+  /**
+   * Where the transactions' appends go (BatchImporterOptions.writer): with the embedded store's
+   * SqliteWriterThread each commits on the second core while the next is decided. Default the
+   * store's own appendMany. The caller closes it.
+   */
+  writer?: OrderedAppender;
   recordedBy?: RecordedBy;
   /** Where new event ids come from (LedgerServiceOptions.newEventId); default UUID v7. */
   newEventId?: () => string;
@@ -60,7 +66,7 @@ export async function importSyntheticYear(options: ImportYearOptions): Promise<I
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const transactionSize = Math.max(batchSize, options.transactionSize ?? DEFAULT_TRANSACTION_SIZE);
   const ledger = new LedgerService({ store: options.store, policy: options.policy, newEventId: options.newEventId });
-  const importer = new BatchImporter(ledger, options.store, { snapshotCacheSize: options.snapshotCacheSize ?? DEFAULT_SNAPSHOT_CACHE });
+  const importer = new BatchImporter(ledger, options.store, { snapshotCacheSize: options.snapshotCacheSize ?? DEFAULT_SNAPSHOT_CACHE, writer: options.writer });
   const recordedBy = options.recordedBy ?? { subject: 'synthetic-year', role: 'clerk' };
   const year = new SyntheticYear(options.policy, options);
   let importMs = 0;
@@ -69,17 +75,20 @@ export async function importSyntheticYear(options: ImportYearOptions): Promise<I
   let batches = 0;
   /** The transaction being gathered: its commands, each one's day (recordedAt) and batch (segment). */
   let pending: { commands: LedgerCommand[]; recordedAt: string[]; segment: number[]; date: string } = { commands: [], recordedAt: [], segment: [], date: '' };
-  const commit = async () => {
-    const transaction = pending;
-    if (transaction.commands.length === 0) return;
-    pending = { commands: [], recordedAt: [], segment: [], date: '' };
-    const before = performance.now();
-    const outcome = await importer.importBatch(transaction.commands, recordedBy, {
-      recordedAtOf: (index) => transaction.recordedAt[index],
-      segmentOf: (index) => transaction.segment[index],
-    });
+  // importMs counts the time in which at least one transaction is being decided or committed: two
+  // overlap (the next is decided while the last commits), and are counted once.
+  let importing = 0;
+  let importingSince = 0;
+  const enter = () => {
+    if (importing++ === 0) importingSince = performance.now();
+  };
+  const leave = () => {
+    if (--importing === 0) importMs += performance.now() - importingSince;
+  };
+  /** The transaction submitted last, until its outcome has been counted. */
+  let inFlight: Promise<void> | null = null;
+  const counted = (transaction: typeof pending, before: number) => (outcome: BatchOutcome) => {
     const ms = performance.now() - before;
-    importMs += ms;
     if (outcome.refused.length > 0) {
       const first = outcome.refused[0];
       throw new Error(
@@ -93,6 +102,33 @@ export async function importSyntheticYear(options: ImportYearOptions): Promise<I
     batches += 1;
     options.onBatch?.({ commands: transaction.commands.length, events: appended, ms });
     options.onProgress?.({ commands, events, date: transaction.date });
+  };
+  /**
+   * Hands the gathered transaction to the importer and returns once the one before it has
+   * committed: the importer decides this one while that one commits on the writer's thread.
+   */
+  const commit = async () => {
+    const transaction = pending;
+    if (transaction.commands.length === 0) return;
+    pending = { commands: [], recordedAt: [], segment: [], date: '' };
+    enter();
+    const outcome = importer
+      .importBatch(transaction.commands, recordedBy, {
+        recordedAtOf: (index) => transaction.recordedAt[index],
+        segmentOf: (index) => transaction.segment[index],
+      })
+      .then(counted(transaction, performance.now()))
+      .finally(leave);
+    // Awaited below or by the next commit; until then its failure is not an unhandled one.
+    outcome.catch(() => undefined);
+    const previous = inFlight;
+    inFlight = outcome;
+    try {
+      await previous;
+    } catch (error) {
+      await outcome.catch(() => undefined);
+      throw error;
+    }
   };
   let segment = 0;
   for (const day of year.days()) {
@@ -110,5 +146,6 @@ export async function importSyntheticYear(options: ImportYearOptions): Promise<I
     }
   }
   await commit();
+  await inFlight;
   return { summary: year.summary, events, batches, importMs, totalMs: performance.now() - started };
 }

@@ -6,8 +6,13 @@ import {
   RecordedBy,
 } from '@ledger/domain';
 import {
+  AppendCondition,
+  AppendTicket,
   BusinessKeyTakenError,
+  EarlierAppendFailedError,
   EventStorePort,
+  OrderedAppender,
+  PortAppender,
   Position,
   StoredEvent,
   StreamAppend,
@@ -33,6 +38,7 @@ export interface BatchOutcome {
 interface PendingKey {
   digest: string;
   stream: string;
+  eventId: string;
 }
 
 /**
@@ -50,6 +56,12 @@ export interface BatchImporterOptions {
    * and a command refused on a cached state is decided again on a fresh read before it is refused.
    */
   snapshotCacheSize?: number;
+  /**
+   * Where the batches' appends go; default the store's own appendMany (PortAppender). With the
+   * embedded store's writer thread (SqliteWriterThread), a batch commits on the second core while
+   * the caller's next importBatch decides.
+   */
+  writer?: OrderedAppender;
 }
 
 export const DEFAULT_SNAPSHOT_CACHE_SIZE = 10_000;
@@ -70,9 +82,54 @@ export interface ImportBatchOptions {
   segmentOf?: (index: number) => number;
 }
 
+/**
+ * A batch between its decision and its outcome: what the next batch decides on top of while this
+ * one's transaction commits (its streams' states and the business keys it appends).
+ */
+class BatchInFlight {
+  ticket: AppendTicket | null = null;
+  snapshots = new Map<string, StreamSnapshot>();
+  pendingKeys = new Map<string, PendingKey>();
+  settled = false;
+  /** This batch threw (not a fallback to one command at a time): the ones queued behind it must not write either. */
+  fatal = false;
+  /** Resolves when the next batch may start deciding: this one is submitted and the one before it settled, or this one settled. */
+  readonly ready: Promise<void>;
+  /** Resolves when this batch's outcome is known. */
+  readonly done: Promise<void>;
+  markReady!: () => void;
+  private markDone!: () => void;
+
+  constructor() {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.done = new Promise((resolve) => (this.markDone = resolve));
+  }
+
+  settle(): void {
+    this.settled = true;
+    this.markReady();
+    this.markDone();
+  }
+}
+
+/**
+ * What an optimistic batch decided: the appends in store order, the states they leave, and the
+ * business keys they take.
+ */
+interface DecidedBatch {
+  outcome: BatchOutcome;
+  appendList: StreamAppend[];
+  snapshots: Map<string, StreamSnapshot>;
+  pendingKeys: Map<string, PendingKey>;
+  condition: AppendCondition;
+}
+
 export class BatchImporter {
   private readonly cache = new Map<string, StreamSnapshot>();
   private readonly cacheSize: number;
+  private readonly writer: OrderedAppender;
+  /** The batch submitted last (it may still be committing). */
+  private last: BatchInFlight | null = null;
 
   constructor(
     private readonly ledger: LedgerService,
@@ -80,21 +137,75 @@ export class BatchImporter {
     options: BatchImporterOptions = {},
   ) {
     this.cacheSize = Math.max(0, options.snapshotCacheSize ?? DEFAULT_SNAPSHOT_CACHE_SIZE);
+    this.writer = options.writer ?? new PortAppender(store);
   }
 
+  /**
+   * Decides the batch and appends it; resolves once its transaction has committed (or the batch
+   * has been imported command by command). A caller may call again before that: the next batch
+   * is decided while this one commits (on top of its states; it lands only if this one does), and
+   * at most one batch is ever uncommitted while another is decided.
+   */
   async importBatch(commands: readonly LedgerCommand[], recordedBy: RecordedBy, options: ImportBatchOptions = {}): Promise<BatchOutcome> {
+    const previous = this.last;
+    const batch = new BatchInFlight();
+    this.last = batch;
     try {
-      return await this.importOptimistically(commands, recordedBy, options);
-    } catch (error) {
-      this.cache.clear();
-      // Another writer moved a stream under us: fall back to one command at a time, each with
-      // its own retry, so the batch still lands whole-command by whole-command.
-      if (error instanceof WrongExpectedRevisionError || error instanceof BusinessKeyTakenError) return this.importOneByOne(commands, recordedBy, options);
-      throw error;
+      return await this.importAfter(previous, batch, commands, recordedBy, options);
+    } finally {
+      batch.settle();
     }
   }
 
-  private async importOptimistically(commands: readonly LedgerCommand[], recordedBy: RecordedBy, options: ImportBatchOptions): Promise<BatchOutcome> {
+  private async importAfter(
+    previous: BatchInFlight | null,
+    batch: BatchInFlight,
+    commands: readonly LedgerCommand[],
+    recordedBy: RecordedBy,
+    options: ImportBatchOptions,
+  ): Promise<BatchOutcome> {
+    await previous?.ready;
+    // Still committing: this batch decides on top of its states and lands only if it does.
+    const base = previous !== null && !previous.settled ? previous : null;
+    try {
+      const decided = await this.decide(commands, recordedBy, options, base);
+      const { outcome, appendList } = decided;
+      if (appendList.length === 0) {
+        // Nothing to write, but what was replayed may be keys the previous batch is still writing.
+        await previous?.done;
+        if (base?.ticket?.failed || base?.fatal) throw new EarlierAppendFailedError();
+        return outcome;
+      }
+      batch.snapshots = decided.snapshots;
+      batch.pendingKeys = decided.pendingKeys;
+      batch.ticket = this.writer.submit(appendList, decided.condition, base?.ticket ?? null);
+      // The next batch may start deciding once this one is submitted, but never on top of two uncommitted ones.
+      await previous?.done;
+      batch.markReady();
+      const results = await batch.ticket.done;
+      outcome.position = results.reduce<Position | null>((max, r) => (max === null || r.position > max ? r.position : max), null);
+      this.remember(decided.snapshots);
+      return outcome;
+    } catch (error) {
+      // Whatever the previous batch ends in (committed, imported one by one, failed) comes first.
+      await previous?.done;
+      this.cache.clear();
+      const fallBack =
+        error instanceof WrongExpectedRevisionError ||
+        error instanceof BusinessKeyTakenError ||
+        (error instanceof EarlierAppendFailedError && !previous?.fatal);
+      if (!fallBack) {
+        batch.fatal = true;
+        throw error;
+      }
+      // Another writer moved a stream under us (or the batch this one was decided on did not
+      // land): one command at a time, each with its own retry, so the batch still lands
+      // whole-command by whole-command.
+      return this.importOneByOne(commands, recordedBy, options);
+    }
+  }
+
+  private async decide(commands: readonly LedgerCommand[], recordedBy: RecordedBy, options: ImportBatchOptions, base: BatchInFlight | null): Promise<DecidedBatch> {
     const snapshots = new Map<string, StreamSnapshot>();
     // In store order: one append per stream and segment (a stream met again in a later segment gets another).
     const appendList: StreamAppend[] = [];
@@ -106,7 +217,7 @@ export class BatchImporter {
     const periods = await loadPeriods(this.store);
     const businessKeys = commands.map(businessKeyOf);
     const holders = await this.findHolders(commands, businessKeys);
-    const streamHeldBy = (key: string) => pendingKeys.get(key)?.stream ?? holders.get(key)?.stream;
+    const streamHeldBy = (key: string) => pendingKeys.get(key)?.stream ?? base?.pendingKeys.get(key)?.stream ?? holders.get(key)?.stream;
 
     for (const [index, command] of commands.entries()) {
       const commandSegment = options.segmentOf?.(index);
@@ -123,6 +234,13 @@ export class BatchImporter {
           outcome.replayed += 1;
           continue;
         }
+        // Taken by the batch still committing: answered as its stored holder will answer (LedgerService.replay).
+        const inFlight = base?.pendingKeys.get(businessKey);
+        if (inFlight) {
+          if (inFlight.digest !== requestDigest) throw conflict(`${businessKey} was already recorded with a different payload (event ${inFlight.eventId})`);
+          outcome.replayed += 1;
+          continue;
+        }
         const holder = holders.get(businessKey);
         if (holder) {
           this.ledger.replay(decodeEvent(holder), requestDigest);
@@ -130,7 +248,7 @@ export class BatchImporter {
           continue;
         }
         const stream = await this.ledger.streamOf(command, streamHeldBy);
-        let snapshot = snapshots.get(stream);
+        let snapshot = snapshots.get(stream) ?? base?.snapshots.get(stream);
         const cached = snapshot === undefined ? this.cache.get(stream) : undefined;
         snapshot ??= cached ?? (await this.ledger.loadSnapshot(stream));
         const request = { recordedBy, requestDigest, fundScope: null, periods: periods.state, recordedAt: options.recordedAtOf?.(index) };
@@ -151,19 +269,14 @@ export class BatchImporter {
           appendList.push(append);
         }
         append.events.push(...prepared.toAppend);
-        for (const event of prepared.toAppend) if (event.businessKey) pendingKeys.set(event.businessKey, { digest: requestDigest, stream });
+        for (const event of prepared.toAppend) if (event.businessKey) pendingKeys.set(event.businessKey, { digest: requestDigest, stream, eventId: event.eventId });
         outcome.created += 1;
       } catch (error) {
         if (!(error instanceof CommandRefused)) throw error;
         outcome.refused.push({ index, command, error });
       }
     }
-    if (appendList.length > 0) {
-      const results = await this.store.appendMany(appendList, periodsCondition(periods));
-      outcome.position = results.reduce<Position | null>((max, r) => (max === null || r.position > max ? r.position : max), null);
-      this.remember(snapshots);
-    }
-    return outcome;
+    return { outcome, appendList, snapshots, pendingKeys, condition: periodsCondition(periods) };
   }
 
   /**
