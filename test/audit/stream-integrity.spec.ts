@@ -1,6 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encodeEvents } from '@ledger/application';
+import { Auditor, type AuditorOptions, type InspectionReport, replayStore } from '@ledger/audit';
 import { GENESIS_HASH, eventHash, type DomainEvent } from '@ledger/domain';
-import { audit, CLERK, claim, contribution, expectNoFindings, expectOnly, findingsOf, fundSubsidy, newHistory, paidUpAdult, type TestHistory } from './support';
+import type { SqliteEventStore } from '@ledger/event-store';
+import { collectHashCheck, startParallelHashCheck } from '../../apps/auditor/src/parallel-hash-check';
+import { audit as auditInline, CLERK, claim, contribution, expectNoFindings, expectOnly, findingsOf, fundSubsidy, newHistory, paidUpAdult, policy, type TestHistory } from './support';
+
+/**
+ * Every case audited twice: with every check on this thread, and as the CLI does it, with the
+ * history checks, content hashes and log digest in the worker thread (history-check.ts loaded
+ * there); the two reports must be the same, finding for finding and word for word.
+ */
+async function audit(store: SqliteEventStore, options: Partial<AuditorOptions> = {}): Promise<InspectionReport> {
+  const inline = await auditInline(store, options);
+  const dir = mkdtempSync(join(tmpdir(), 'audit-history-worker-'));
+  try {
+    const file = join(dir, 'events.sqlite');
+    await store.database.backup(file);
+    const head = (await store.headPosition()) ?? 0n;
+    const record = await store.logDigest();
+    const check = startParallelHashCheck(file, head, record, 2, null, null, true);
+    await check.ready;
+    const parallel = new Auditor({ policy, asOf: '2025-12-31', ...options, contentHashes: 'elsewhere', logDigest: 'elsewhere', historyChecks: 'elsewhere' });
+    await replayStore(store, parallel, { logDigest: record });
+    await collectHashCheck(check, store, parallel, head, record);
+    expect(parallel.report()).toEqual(inline);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return inline;
+}
 
 let history: TestHistory;
 let residentId: string;
@@ -134,6 +165,19 @@ describe('stream-integrity', () => {
     expect(integrity).toHaveLength(1);
     expect(integrity[0].message).toContain('business key contribution:RC-DUP was already recorded at position 6');
     expect(integrity[0].evidence).toEqual([6, 7]);
+  });
+
+  it('lists every problem of one event in one order, wherever the checks ran', async () => {
+    // A copy of an earlier event under its own id, without a business date, in the wrong place of its stream.
+    const row = db().prepare('SELECT * FROM events WHERE position = 4').get() as { stream: string; type: string; data: string; metadata: string };
+    const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+    delete metadata.occurredAt;
+    db()
+      .prepare('INSERT INTO events (event_id, stream, revision, type, data, metadata, business_key) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run('f0e3c7a2-0000-4000-8000-0000000000aa', row.stream, 7, row.type, row.data, JSON.stringify(metadata), null);
+    const report = await audit(history.store);
+    const found = findingsOf(report, 'stream-integrity').find((f) => f.message.includes('event(s) missing'))!;
+    expect(found.message).toMatch(/event\(s\) missing.*business key .* was already recorded.*no business date.*hash chain is broken/);
   });
 
   it('checks integrity over every event read, also those after the business-date cut-off', async () => {

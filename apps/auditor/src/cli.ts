@@ -182,8 +182,10 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
     // Read before the first event, so the digest's snapshot covers at least what is replayed.
     const logDigest = store.logDigest ? await store.logDigest() : null;
     let hashCheck: ParallelHashCheck | null = null;
+    // The history checks go to the worker too, but for a state that is sealed or resumed: it holds their state.
+    const historyInWorker = options.seal === undefined && resumeFrom === null;
     if (!connectionString && readThrough > 0n && parallelHashCheckAvailable()) {
-      hashCheck = startParallelHashCheck(join(dataDir, EMBEDDED_EVENTS_FILE), readThrough, logDigest, undefined, baseline?.position ?? null, resumeAfter);
+      hashCheck = startParallelHashCheck(join(dataDir, EMBEDDED_EVENTS_FILE), readThrough, logDigest, undefined, baseline?.position ?? null, resumeAfter, historyInWorker);
       await hashCheck.ready.catch(async () => {
         await hashCheck?.stop();
         hashCheck = null;
@@ -195,6 +197,7 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo = {}):
       throughPosition,
       projectionCheckpoint: projection ? projection.checkpoint : undefined,
       contentHashes: hashCheck ? 'elsewhere' : 'verify',
+      historyChecks: hashCheck && historyInWorker ? 'elsewhere' : 'verify',
       // A resumed audit always has the log digests recomputed apart, from the first event (below without the worker).
       logDigest: hashCheck || resumeFrom ? 'elsewhere' : 'verify',
       baseline,

@@ -1,6 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Auditor, type ComputedLogChain, type ComputedLogDigests, LogChain, LogDigestInspection, storedContentMatchesHash } from '@ledger/audit';
+import {
+  type Auditor,
+  checkHistory,
+  type ComputedLogChain,
+  type ComputedLogDigests,
+  HISTORY_CHECK_FILE,
+  HISTORY_CONSTANTS,
+  type HistoryProblems,
+  LogChain,
+  LogDigestInspection,
+  newHistoryState,
+  storedContentMatchesHash,
+} from '@ledger/audit';
 import type { EventStorePort, LogDigest, Position, StoredEvent } from '@ledger/event-store';
 
 /**
@@ -29,8 +41,21 @@ export interface ContentMismatchRow {
   metadata: string;
 }
 
+/** An event the worker's history checks found problems with (integrity/history-check.ts). */
+interface HistoryFoundRow {
+  position: bigint;
+  eventId: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  found: HistoryProblems;
+}
+
 interface WorkerDone {
   done: true;
+  /** Null when the worker was not asked to run the history checks. */
+  history: { found: HistoryFoundRow[]; overflow: boolean; unreadable: boolean } | null;
   checked: number;
   mismatches: ContentMismatchRow[];
   overflow: boolean;
@@ -52,8 +77,10 @@ interface WorkerLogDigest {
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
+const crypto = require('node:crypto');
 const Database = require(workerData.betterSqlite3);
+// One call per digest: building a Hash object per event cost the worker as much as the hashing.
+const sha256 = typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text) : (text) => crypto.createHash('sha256').update(text).digest('hex');
 // canonicalJson of integrity.ts: object keys sorted by UTF-16 code units, undefined members left out.
 function canonical(value) {
   if (value === null || typeof value !== 'object') { const text = JSON.stringify(value); return text === undefined ? 'null' : text; }
@@ -80,11 +107,23 @@ function contentMatches(row, metadata) {
   if (metadata.hashVersion !== undefined && metadata.hashVersion !== 2) return false;
   const before = metadata.previousHash + '\\n' + row.stream + '\\n' + row.revision + '\\n' + row.event_id + '\\n' + row.type + '\\n' + metadata.schemaVersion
     + '\\n' + metadata.businessKey + '\\n' + metadata.occurredAt + '\\n';
-  const after = metadata.hashVersion === 2 ? '\\n' + canonical({ recordedAt: metadata.recordedAt, recordedBy: metadata.recordedBy, requestDigest: metadata.requestDigest }) : '';
+  const after = metadata.hashVersion === 2 ? '\\n' + provenanceText(metadata) : '';
   // The ledger stores data in canonical form (integrity.ts canonicalCopy), so the stored text is
   // tried as it is first; only when that differs is it parsed and put in canonical form.
-  if (createHash('sha256').update(before).update(row.data).update(after).digest('hex') === metadata.hash) return true;
-  return createHash('sha256').update(before + canonical(JSON.parse(row.data)) + after).digest('hex') === metadata.hash;
+  if (sha256(before + row.data + after) === metadata.hash) return true;
+  return sha256(before + canonical(JSON.parse(row.data)) + after) === metadata.hash;
+}
+// canonical() of the provenance, written out for the form every ledger write has (recordedBy a
+// { role, subject } pair of texts); any other form goes through canonical(). Only a match is ever
+// trusted here, so a text built wrongly could make a suspect for the main thread, never hide one.
+function provenanceText(metadata) {
+  const by = metadata.recordedBy;
+  if (typeof metadata.recordedAt === 'string' && typeof metadata.requestDigest === 'string' && by !== null && typeof by === 'object'
+    && !Array.isArray(by) && typeof by.role === 'string' && typeof by.subject === 'string' && Object.keys(by).length === 2) {
+    return '{"recordedAt":' + JSON.stringify(metadata.recordedAt) + ',"recordedBy":{"role":' + JSON.stringify(by.role) + ',"subject":' + JSON.stringify(by.subject)
+      + '},"requestDigest":' + JSON.stringify(metadata.requestDigest) + '}';
+  }
+  return canonical({ recordedAt: metadata.recordedAt, recordedBy: metadata.recordedBy, requestDigest: metadata.requestDigest });
 }
 // The running log digest (event-store log-digest.ts logDigestStep), walked as LogDigestInspection walks it.
 const record = workerData.logDigest;
@@ -104,19 +143,40 @@ let chainAtBaseline = baselinePosition === null ? null : chain;
 let chainBefore = chain;
 function observeChain(position, eventId, hash) {
   chainBefore = chain;
-  chain = createHash('sha256').update(chain + '\\n' + position + '\\n' + eventId + '\\n' + (typeof hash === 'string' ? hash : '')).digest('hex');
+  chain = sha256(chain + '\\n' + position + '\\n' + eventId + '\\n' + (typeof hash === 'string' ? hash : ''));
   if (baselinePosition !== null && position <= baselinePosition) chainAtBaseline = chain;
 }
 // Call after observeChain for the same event.
 function observeDigest(position, eventId, hash) {
   if (digestThrough === null || position > digestThrough) return;
   while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].position < position) running = checkpoints[nextCheckpoint++].digest;
-  running = running === chainBefore ? chain : createHash('sha256').update(running + '\\n' + position + '\\n' + eventId + '\\n' + (typeof hash === 'string' ? hash : '')).digest('hex');
+  running = running === chainBefore ? chain : sha256(running + '\\n' + position + '\\n' + eventId + '\\n' + (typeof hash === 'string' ? hash : ''));
   if (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint].position === position) {
     reached.checkpoints[nextCheckpoint] = running;
     running = checkpoints[nextCheckpoint++].digest;
   }
   if (head !== null && head.position === position) { reached.head = running; running = head.digest; }
+}
+// The history checks (positions, revisions, duplicate ids and keys, chain links): the auditor's own
+// module, loaded from its file — compiled, or TypeScript under the tests.
+function loadHistoryModule(file) {
+  if (file.endsWith('.ts') && !require.extensions['.ts']) {
+    const ts = require(workerData.typescript);
+    const { readFileSync } = require('node:fs');
+    const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 };
+    require.extensions['.ts'] = (module, filename) => module._compile(ts.transpileModule(readFileSync(filename, 'utf8'), { compilerOptions, fileName: filename }).outputText, filename);
+  }
+  return require(file);
+}
+const historyModule = workerData.history ? loadHistoryModule(workerData.history.file) : null;
+const historyState = historyModule ? historyModule.newHistoryState() : null;
+const history = historyModule ? { found: [], overflow: false, unreadable: false } : null;
+function checkHistoryOf(row, metadata) {
+  const found = historyModule.checkHistory(historyState, { position: row.position, eventId: row.event_id, stream: row.stream, revision: Number(row.revision) }, metadata ?? {}, workerData.history.constants);
+  if (found === null) return;
+  if (history.found.length < workerData.maxSuspects) {
+    history.found.push({ position: row.position, eventId: row.event_id, stream: row.stream, revision: Number(row.revision), type: row.type, data: row.data, found });
+  } else history.overflow = true;
 }
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 const page = db.prepare('SELECT position, event_id, stream, revision, type, data, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?');
@@ -142,12 +202,18 @@ for (;;) {
   for (const row of rows) {
     if (!sealed) checked += 1;
     let metadata = null;
+    let parsed = false;
     let matches = false;
     try {
       metadata = JSON.parse(row.metadata);
+      parsed = true;
       matches = sealed || contentMatches(row, metadata);
     } catch (error) {
       matches = false;
+    }
+    if (history !== null && !sealed) {
+      if (parsed) checkHistoryOf(row, metadata);
+      else history.unreadable = true;
     }
     // Metadata the main thread's replay could not read either: that audit stops, or the main thread recomputes.
     if (metadata === null || typeof metadata !== 'object') digestUnreadable = true;
@@ -168,7 +234,7 @@ const logDigests = record && !digestUnreadable
   ? { checkpoints: reached.checkpoints.map((d) => (d === null ? undefined : d)), head: reached.head === null ? undefined : reached.head }
   : null;
 const logChain = digestUnreadable ? null : { through: chain, atBaseline: chainAtBaseline };
-parentPort.postMessage({ done: true, checked, mismatches, overflow, logDigests, logChain, digestUnreadable });
+parentPort.postMessage({ done: true, checked, mismatches, overflow, logDigests, logChain, digestUnreadable, history });
 `;
 
 export interface ParallelHashCheck {
@@ -205,7 +271,10 @@ export function startParallelHashCheck(
   baselinePosition: Position | null = null,
   /** A resumed audit's sealed position: content hashes only after it (the log digests from the first event still). */
   contentAfter: Position | null = null,
+  /** Also run the history checks (an auditor with historyChecks 'elsewhere'); never with contentAfter. */
+  historyChecks = false,
 ): ParallelHashCheck {
+  if (historyChecks && contentAfter !== null) throw new Error('a resumed audit runs its history checks itself');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
@@ -217,6 +286,9 @@ export function startParallelHashCheck(
       baselinePosition: baselinePosition === null ? null : baselinePosition.toString(),
       contentAfter: contentAfter === null ? null : contentAfter.toString(),
       betterSqlite3: require.resolve('better-sqlite3'),
+      history: historyChecks ? { file: HISTORY_CHECK_FILE, constants: HISTORY_CONSTANTS } : null,
+      // Only under the tests, where the auditor's modules are TypeScript.
+      typescript: historyChecks && HISTORY_CHECK_FILE.endsWith('.ts') ? require.resolve('typescript') : null,
     },
   });
   let settleReady: { resolve: () => void; reject: (error: Error) => void };
@@ -267,22 +339,41 @@ export function recordSuspects(auditor: Auditor, suspects: readonly ContentMisma
   }
 }
 
+/** The worker's history findings handed to the auditor. */
+export function recordHistoryFound(auditor: Auditor, rows: readonly HistoryFoundRow[]): void {
+  for (const row of rows) {
+    let data: unknown = null;
+    try {
+      data = JSON.parse(row.data);
+    } catch {
+      // unreadable JSON: the main replay could not read the event either
+    }
+    auditor.recordHistoryProblems({ eventId: row.eventId, type: row.type, stream: row.stream, revision: row.revision, position: row.position, data }, row.found);
+  }
+}
+
 /**
- * The main-thread fallback: reads the events again, checks every content hash (when asked) and
- * recomputes the running log digest (when given the record the auditor was given).
+ * The main-thread fallback: reads the events again, checks every content hash (when asked),
+ * recomputes the running log digest (when given the record the auditor was given) and runs the
+ * history checks (when asked).
  */
 export async function checkHashesInline(
   store: EventStorePort,
   auditor: Auditor,
   through: Position,
-  what: { contentHashes: boolean; logDigest: LogDigest | null; logChain?: boolean },
+  what: { contentHashes: boolean; logDigest: LogDigest | null; logChain?: boolean; history?: boolean },
 ): Promise<void> {
   const digest = what.logDigest === null ? null : new LogDigestInspection(what.logDigest);
   // The chain too, unless the worker already computed it.
   const chain = what.logChain ?? true ? new LogChain(auditor.baselinePosition) : null;
+  const history = what.history ? newHistoryState() : null;
   for await (const stored of store.readAll()) {
     if (stored.position > through) break;
     const sealed = auditor.resumedAfterPosition !== null && stored.position <= auditor.resumedAfterPosition;
+    if (history !== null) {
+      const found = checkHistory(history, stored, (stored.metadata ?? {}) as Record<string, unknown>, HISTORY_CONSTANTS);
+      if (found !== null) auditor.recordHistoryProblems(stored, found);
+    }
     if (what.contentHashes && !sealed && !storedContentMatchesHash(stored)) auditor.recordContentMismatch(stored);
     digest?.observe(stored);
     chain?.observe(stored);
@@ -307,16 +398,18 @@ export async function collectHashCheck(
     result = await check.done;
   } catch {
     await check.stop();
-    await checkHashesInline(store, auditor, through, { contentHashes: true, logDigest, logChain: true });
+    await checkHashesInline(store, auditor, through, { contentHashes: true, logDigest, logChain: true, history: auditor.historyChecksElsewhere });
     return;
   }
   await check.stop();
+  const historyInline = auditor.historyChecksElsewhere && (result.history === null || result.history.overflow || result.history.unreadable);
+  if (auditor.historyChecksElsewhere && !historyInline) recordHistoryFound(auditor, result.history!.found);
   if (!result.overflow) recordSuspects(auditor, result.mismatches);
   if (result.logDigests) auditor.settleLogDigests(result.logDigests);
   if (result.logChain) auditor.settleLogChain(result.logChain);
   const digestInline = logDigest !== null && result.logDigests === null;
   const chainInline = result.logChain === null;
-  if (result.overflow || digestInline || chainInline) {
-    await checkHashesInline(store, auditor, through, { contentHashes: result.overflow, logDigest: digestInline ? logDigest : null, logChain: chainInline });
+  if (result.overflow || digestInline || chainInline || historyInline) {
+    await checkHashesInline(store, auditor, through, { contentHashes: result.overflow, logDigest: digestInline ? logDigest : null, logChain: chainInline, history: historyInline });
   }
 }

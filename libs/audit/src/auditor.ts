@@ -10,6 +10,7 @@ import { balanceOfFigures, FundBooks, incomeOfFigures, outflowOfFigures } from '
 import { type MonthEnd, monthEndSeries, monthsOfPaymentText, reportMonths } from './fold/fund-series';
 import { LogDigestInspection, type ComputedLogDigests } from './integrity/log-digest';
 import { baselineFindings, type ComputedLogChain, type LogBaseline, LogChain } from './integrity/log-baseline';
+import type { HistoryProblems } from './integrity/history-check';
 import { StreamIntegrityCheck } from './integrity/stream-check';
 import type { LiveProjection } from './live-projection';
 import { type InspectionReport, type NotEvaluatedJson, findingToJson, positionJson } from './report';
@@ -51,6 +52,14 @@ export interface AuditorOptions {
    * logDigest 'elsewhere', the caller settles the chain with settleLogChain().
    */
   baseline?: LogBaseline | null;
+  /**
+   * 'verify' (default): the history checks of integrity/history-check.ts (positions, revisions,
+   * duplicate event ids and business keys, the hash chain's links, hash versions) run here.
+   * 'elsewhere': the caller runs them in parallel (the CLI's worker thread) and hands what they
+   * found over with recordHistoryProblems() before report(). Not with sealable: a sealed state
+   * carries those checks' state.
+   */
+  historyChecks?: 'verify' | 'elsewhere';
   /**
    * Keep the state in plain data so that seal() can write it (auditor-seal.ts): the running
    * digests then use a plain-data sha256, about 1 µs more per event. Omitted: not sealable.
@@ -109,6 +118,12 @@ export class Auditor {
     this.fold = new AuditFold(this.policy, options.projectionCheckpoint, options.sealable === true);
     this.digest = new ReplayDigest(options.sealable === true);
     this.integrity = new StreamIntegrityCheck(options.contentHashes !== 'elsewhere');
+    if (options.historyChecks === 'elsewhere') {
+      if (options.sealable === true) throw new Error('a sealable audit keeps its history checks\' state: it runs them itself (historyChecks: verify)');
+      // The content hash is checked where the chain is: both elsewhere, or both here.
+      if (options.contentHashes !== 'elsewhere') throw new Error('history checks elsewhere need the content hashes checked elsewhere too (contentHashes: elsewhere)');
+      this.integrity.historyChecks = 'elsewhere';
+    }
     this.logDigestHere = options.logDigest !== 'elsewhere';
     this.baseline = options.baseline ?? null;
     this.chain = new LogChain(this.baseline?.position ?? null, this.logDigestHere);
@@ -341,6 +356,20 @@ export class Auditor {
     // Through a sealed position the content was judged by the audit that sealed it.
     if (this.resumedAfter !== null && stored.position <= this.resumedAfter) return;
     this.integrity.addContentMismatch(stored);
+  }
+
+  /**
+   * What a parallel run of the history checks found (see AuditorOptions.historyChecks), event by
+   * event. Events after the last one read are not this audit's.
+   */
+  recordHistoryProblems(stored: Pick<StoredEvent, 'eventId' | 'type' | 'stream' | 'revision' | 'position' | 'data'>, found: HistoryProblems): void {
+    if (this.lastPositionRead === null || stored.position > this.lastPositionRead) return;
+    this.integrity.addHistoryProblems(stored, found.problems, found.placeCount, found.evidence);
+  }
+
+  /** Whether the history checks are left to the caller (AuditorOptions.historyChecks). */
+  get historyChecksElsewhere(): boolean {
+    return this.integrity.historyChecks === 'elsewhere';
   }
 
   /**

@@ -16,3 +16,5 @@ export { type ComputedLogDigests, LogDigestInspection } from './integrity/log-di
 export * from './rule';
 export { baselineFromReport, type ComputedLogChain, type LogBaseline, LogChain } from './integrity/log-baseline';
 export { type SealedStateHeader, SealedStateRefused, SEALED_STATE_FORMAT, readSealedState, sha256Hex, writeSealedState } from './sealed-state';
+export { checkHistory, HISTORY_CHECK_FILE, type HistoryProblems, newHistoryState } from './integrity/history-check';
+export { HISTORY_CONSTANTS } from './integrity/stream-check';

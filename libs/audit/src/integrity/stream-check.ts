@@ -1,9 +1,10 @@
-import { GENESIS_HASH, UnknownEventError, upcast, type DomainEvent } from '@ledger/domain';
+import { CURRENT_HASH_VERSION, GENESIS_HASH, UnknownEventError, upcast, type DomainEvent } from '@ledger/domain';
 import type { Position, StoredEvent } from '@ledger/event-store';
 import { type Bilingual, joinProblems, type RaisedFinding } from '../rule';
-import { hashedContentOf, hashMatches, isKnownHashVersion } from '../fold/event-hash';
+import { hashedContentOf, hashMatches } from '../fold/event-hash';
 import { isCalendarDate, malformedFields } from '../fold/event-shapes';
 import { FirstSeenIndex } from './first-seen';
+import { checkChain, checkPlace, type HistoryConstants, type HistoryState, recordTip } from './history-check';
 import { StreamTips } from './stream-tips';
 
 /**
@@ -31,25 +32,36 @@ export type DecodedEvent = DomainEvent & { position: Position; eventId: string; 
 /** The decoded event when the auditor can fold it, null when it cannot be read at all. */
 export type IntegrityOutcome = { event: DecodedEvent | null };
 
-interface EventProblems {
+export interface EventProblems {
   stored: Pick<StoredEvent, 'eventId' | 'type' | 'stream' | 'revision' | 'position' | 'data'>;
   problems: Bilingual[];
   evidence: Array<Position | undefined>;
 }
 
+const NO_BUSINESS_DATE: Bilingual = { zh: '缺少业务日期（metadata.occurredAt）', en: 'it carries no business date (metadata.occurredAt)' };
+/** The domain's genesis hash and hash version, for history-check.ts (a worker thread gets them as data). */
+export const HISTORY_CONSTANTS: HistoryConstants = { genesisHash: GENESIS_HASH, currentHashVersion: CURRENT_HASH_VERSION };
+
 const CONTENT_CHANGED: Bilingual = { zh: '其内容与哈希不符：写入后被改动过', en: 'its content does not match its hash: it was changed after it was written' };
 
-export class StreamIntegrityCheck {
+export class StreamIntegrityCheck implements HistoryState {
   /** Events with problems, by position: one finding each, built when asked for. */
   private readonly troubled = new Map<Position, EventProblems>();
 
   constructor(private readonly verifyContentHashes = true) {}
 
-  private lastPosition: Position | null = null;
-  private readonly tips = new StreamTips();
-  // An entry per event of the history: kept compact (see first-seen.ts).
-  private readonly eventIds = new FirstSeenIndex();
-  private readonly businessKeys = new FirstSeenIndex();
+  // The history checks' state (history-check.ts), unused when they run elsewhere.
+  lastPosition: Position | null = null;
+  readonly tips = new StreamTips();
+  readonly eventIds = new FirstSeenIndex();
+  readonly businessKeys = new FirstSeenIndex();
+  /**
+   * 'elsewhere': the history checks of history-check.ts (positions, revisions, duplicate ids and
+   * keys, the chain, hash versions) run in the caller's worker thread, which hands their problems
+   * over with addHistoryProblems() before the findings are asked for; only the business date and
+   * the decoding are checked here.
+   */
+  historyChecks: 'here' | 'elsewhere' = 'here';
 
   /** Checks one stored event (problems are kept for findings()) and decodes it. */
   check(stored: StoredEvent): IntegrityOutcome {
@@ -57,78 +69,16 @@ export class StreamIntegrityCheck {
     const problem = (text: Bilingual, ...positions: Array<Position | undefined>) => this.addProblem(stored, text, positions);
     const metadata = (stored.metadata ?? {}) as Record<string, unknown>;
 
-    if (this.lastPosition !== null && stored.position <= this.lastPosition) {
-      problem(
-        { zh: `其位置 ${stored.position} 不在前一事件位置 ${this.lastPosition} 之后`, en: `its position ${stored.position} does not follow the previous event's ${this.lastPosition}` },
-        this.lastPosition,
-      );
-    }
-    this.lastPosition = stored.position;
-
-    const tip = this.tips.find(stored.stream);
-    const expectedRevision = tip === undefined ? 0 : this.tips.revisionOf(tip) + 1;
-    if (stored.revision !== expectedRevision) {
-      problem(
-        stored.revision > expectedRevision
-          ? {
-              zh: `流 ${stored.stream} 的版本 ${stored.revision} 紧接在版本 ${expectedRevision - 1} 之后：缺少 ${stored.revision - expectedRevision} 个事件`,
-              en: `revision ${stored.revision} of stream ${stored.stream} follows revision ${expectedRevision - 1}: ${stored.revision - expectedRevision} event(s) missing`,
-            }
-          : {
-              zh: `流 ${stored.stream} 的版本 ${stored.revision} 出现在版本 ${expectedRevision - 1} 之后：顺序错乱或重复`,
-              en: `revision ${stored.revision} of stream ${stored.stream} comes after revision ${expectedRevision - 1}: reordered or duplicated`,
-            },
-        this.tips.positionOf(tip),
-      );
-    }
-
-    const firstWithId = this.eventIds.firstOrAdd(stored.eventId, stored.position);
-    if (firstWithId !== undefined) {
-      problem({ zh: `事件编号 ${stored.eventId} 已在位置 ${firstWithId} 使用过`, en: `event id ${stored.eventId} was already used at position ${firstWithId}` }, firstWithId);
-    }
-
-    const businessKey = metadata.businessKey;
-    if (typeof businessKey === 'string' && businessKey.length > 0) {
-      const firstWithKey = this.businessKeys.firstOrAdd(businessKey, stored.position);
-      if (firstWithKey !== undefined) {
-        problem({ zh: `业务键 ${businessKey} 已在位置 ${firstWithKey} 记录过`, en: `business key ${businessKey} was already recorded at position ${firstWithKey}` }, firstWithKey);
-      }
-    } else {
-      problem({ zh: '缺少业务键', en: 'it carries no business key' });
-    }
-
-    if (!isCalendarDate(metadata.occurredAt)) problem({ zh: '缺少业务日期（metadata.occurredAt）', en: 'it carries no business date (metadata.occurredAt)' });
-
-    const previousHash = metadata.previousHash;
-    const hash = metadata.hash;
-    if (typeof previousHash !== 'string' || typeof hash !== 'string') {
-      problem({ zh: '缺少哈希链（metadata.previousHash / metadata.hash）', en: 'it carries no hash chain (metadata.previousHash / metadata.hash)' });
-    } else {
-      if (tip === undefined ? previousHash !== GENESIS_HASH : !this.tips.hashIs(tip, previousHash)) {
-        const tipPosition = this.tips.positionOf(tip);
-        problem(
-          tip !== undefined
-            ? {
-                zh: `哈希链断裂：其 previousHash 与本流位置 ${tipPosition} 的前一事件的哈希不符`,
-                en: `the hash chain is broken: its previousHash does not match the hash of the stream's previous event at position ${tipPosition}`,
-              }
-            : {
-                zh: `哈希链断裂：流 ${stored.stream} 的第一个事件不是从创始哈希开始`,
-                en: `the hash chain is broken: the first event of stream ${stored.stream} does not start from the genesis hash`,
-              },
-          tipPosition,
-        );
-      }
-      if (!isKnownHashVersion(metadata.hashVersion)) {
-        const version = JSON.stringify(metadata.hashVersion);
-        problem({ zh: `其哈希版本 ${version} 不为本检查程序所知，无法核对内容`, en: `its hash version ${version} is not one this auditor knows, so its content cannot be checked` });
-      }
+    const here = this.historyChecks !== 'elsewhere';
+    const tip = here ? checkPlace(this, stored, metadata, problem) : undefined;
+    if (!isCalendarDate(metadata.occurredAt)) problem(NO_BUSINESS_DATE);
+    if (here) {
       // Only built when checked here: with a parallel verifier it would be garbage for every event.
-      else if (this.verifyContentHashes && !hashMatches(previousHash, hashedContentOf(stored)!, hash)) problem(CONTENT_CHANGED);
+      if (checkChain(this, stored, tip, metadata, HISTORY_CONSTANTS, problem) && this.verifyContentHashes) {
+        if (!hashMatches(metadata.previousHash as string, hashedContentOf(stored)!, metadata.hash as string)) problem(CONTENT_CHANGED);
+      }
+      recordTip(this, stored, tip, metadata);
     }
-    const tipHash = typeof hash === 'string' ? hash : '';
-    if (tip !== undefined) this.tips.update(tip, Math.max(stored.revision, this.tips.revisionOf(tip)), tipHash, stored.position);
-    else this.tips.add(stored.stream, stored.revision, tipHash, stored.position);
 
     let decoded: DecodedEvent | null = null;
     try {
@@ -136,7 +86,7 @@ export class StreamIntegrityCheck {
       const type = stored.type as DomainEvent['type'];
       const bad = malformedFields(type, data);
       if (bad.length) problem({ zh: `其 ${type} 数据格式错误（${bad.join(', ')}），无法重放`, en: `its ${type} data is malformed (${bad.join(', ')}), so it cannot be replayed` });
-      else decoded = { type, data, businessKey: String(businessKey), occurredAt: String(metadata.occurredAt), position: stored.position, eventId: stored.eventId, stream: stored.stream } as DecodedEvent;
+      else decoded = { type, data, businessKey: String(metadata.businessKey), occurredAt: String(metadata.occurredAt), position: stored.position, eventId: stored.eventId, stream: stored.stream } as DecodedEvent;
     } catch (error) {
       if (!(error instanceof UnknownEventError)) throw error;
       const what = `${stored.type} v${String(metadata.schemaVersion)}`;
@@ -144,6 +94,21 @@ export class StreamIntegrityCheck {
     }
 
     return { event: decoded };
+  }
+
+  /**
+   * The problems the history checks found elsewhere for one event, in their order (checkPlace's,
+   * then checkChain's; `placeCount` of them are checkPlace's). They take the places they have
+   * when the checks run here: before the business date's problem for checkPlace's, after it for
+   * checkChain's, and before the decoding's and a content mismatch's.
+   */
+  addHistoryProblems(stored: EventProblems['stored'], problems: readonly Bilingual[], placeCount: number, positions: ReadonlyArray<Position | undefined>): void {
+    let entry = this.troubled.get(stored.position);
+    if (!entry) this.troubled.set(stored.position, (entry = { stored, problems: [], evidence: [stored.position] }));
+    const rest = entry.problems;
+    const date = rest[0] === NO_BUSINESS_DATE ? rest.slice(0, 1) : [];
+    entry.problems = [...problems.slice(0, placeCount), ...date, ...problems.slice(placeCount), ...rest.slice(date.length)];
+    entry.evidence.push(...positions);
   }
 
   private addProblem(stored: EventProblems['stored'], text: Bilingual, positions: Array<Position | undefined>): void {
