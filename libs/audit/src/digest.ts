@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { ResumableSha256 } from './resumable-sha256';
 
@@ -54,3 +55,12 @@ export function runningSha256(sealable: boolean): RunningSha256 {
   const hash = createHash('sha256');
   return { update: (text: string) => hash.update(text), hex: () => hash.copy().digest('hex') };
 }
+
+/**
+ * sha256 (hex) of a text in one call: crypto.hash where Node has it (20.12+), which spares the Hash
+ * object createHash makes — at one call per claim or event that object cost as much as the hashing.
+ */
+export const sha256HexOf: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string): string }).hash('sha256', text)
+    : (text) => createHash('sha256').update(text).digest('hex');

@@ -79,19 +79,38 @@ export interface Coverage {
 export function coverageOn(policy: Policy, record: ResidentRecord, year: number, date: string): Coverage {
   const enrollments = record.enrollmentsOf(year);
   if (enrollments.length === 0) return { gap: 'not-enrolled', benefitStart: null, enrollments, starts: [] };
+  const starts = startsOf(policy, record, year, enrollments);
+  const earliest = earliestOf(starts);
+  if (earliest === null) return { gap: 'not-paid-up', benefitStart: null, enrollments, starts };
+  return { gap: date < earliest ? 'before-benefit-start' : null, benefitStart: earliest, enrollments, starts };
+}
+
+/** The year's benefit starts, remembered until its enrollments or payments change. */
+function startsOf(policy: Policy, record: ResidentRecord, year: number, enrollments: readonly EnrollmentFact[]): BenefitStart[] {
   let starts = record.benefitStarts.get(year);
   if (!starts) {
     const payments = record.paymentsOf(year);
     starts = enrollments.map((enrollment) => benefitStartOf(policy, enrollment, payments));
     record.benefitStarts.set(year, starts);
   }
-  let earliest: string | null = null;
-  for (const { start } of starts) if (start !== null && (earliest === null || start < earliest)) earliest = start;
-  if (earliest === null) return { gap: 'not-paid-up', benefitStart: null, enrollments, starts };
-  return { gap: date < earliest ? 'before-benefit-start' : null, benefitStart: earliest, enrollments, starts };
+  return starts;
 }
 
-/** Entitled to resident basic benefits on a date: covered and in the resident scheme (opinions-2017 §七). */
+function earliestOf(starts: readonly BenefitStart[]): string | null {
+  let earliest: string | null = null;
+  for (const { start } of starts) if (start !== null && (earliest === null || start < earliest)) earliest = start;
+  return earliest;
+}
+
+/**
+ * Entitled to resident basic benefits on a date: covered and in the resident scheme (opinions-2017
+ * §七). coverageOn's verdict without its object: this runs for every claim of the history.
+ */
 export function entitledOn(policy: Policy, record: ResidentRecord, year: number, date: string): boolean {
-  return coverageOn(policy, record, year, date).gap === null && record.schemeOn(date).scheme === 'resident';
+  const enrollments = record.enrollmentsOf(year);
+  if (enrollments.length === 0) return false;
+  const earliest = earliestOf(startsOf(policy, record, year, enrollments));
+  if (earliest === null || date < earliest) return false;
+  // With no scheme change on record the scheme is the resident one (ResidentRecord.schemeOn).
+  return record.schemes.length === 0 || record.schemeOn(date).scheme === 'resident';
 }

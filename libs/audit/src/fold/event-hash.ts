@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { canonicalJson, CURRENT_HASH_VERSION, eventHash, type HashedContent } from '@ledger/domain';
 import type { StoredEvent } from '@ledger/event-store';
+import { sha256HexOf } from '../digest';
 
 /**
  * Whether `hash` is eventHash(previousHash, content): recomputing every event's hash is the bulk
@@ -12,7 +12,7 @@ import type { StoredEvent } from '@ledger/event-store';
 export function hashMatches(previousHash: string, content: HashedContent, hash: string): boolean {
   let text = `${previousHash}\n${content.stream}\n${content.revision}\n${content.eventId}\n${content.type}\n${content.schemaVersion}\n${content.businessKey}\n${content.occurredAt}\n${canonicalJson(content.data)}`;
   if (content.provenance !== undefined) text += `\n${canonicalJson(content.provenance)}`;
-  const fast = createHash('sha256').update(text).digest('hex');
+  const fast = sha256HexOf(text);
   return fast === hash || eventHash(previousHash, content) === hash;
 }
 

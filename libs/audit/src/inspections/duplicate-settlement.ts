@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Folded } from '../fold/audit-fold';
+import { sha256HexOf } from '../digest';
 import { FirstSeenIndex } from '../integrity/first-seen';
 import { fixedText } from '../fold/fen';
 import { defineRule, type RuleContext } from '../rule';
@@ -51,6 +51,6 @@ function inspectSettlement(folded: Folded, context: RuleContext): void {
 
 /** 128 bits of the facts' sha256 in UUID form, which the first-seen table packs into four words. */
 function asUuid(text: string): string {
-  const hex = createHash('sha256').update(text).digest('hex');
+  const hex = sha256HexOf(text);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
