@@ -9,9 +9,10 @@ import { StreamTips, type TipIndex } from './stream-tips';
  * 0, 1, 2… with no gap or step back, event ids and business keys unique, the hash chain's link to
  * the stream's previous event, and a hash version this auditor knows.
  *
- * Kept apart, with no run-time import but first-seen.ts and stream-tips.ts, so that the CLI's
- * hash-check worker thread loads this very module (HISTORY_CHECK_FILE) and runs the checks on the
- * second core while the main thread folds: one implementation whichever thread runs it.
+ * Kept apart, with no run-time import but first-seen.ts and stream-tips.ts (and theirs, which
+ * must stay Node built-ins and relative paths), so that the CLI's hash-check worker thread loads
+ * this very module (HISTORY_CHECK_FILE) and runs the checks on the second core while the main
+ * thread folds: one implementation whichever thread runs it.
  */
 export interface HistoryState {
   lastPosition: Position | null;
