@@ -41,6 +41,22 @@ describe('sealing a state graph', () => {
     expect(roundTrip(value, registry)).toEqual(value);
   });
 
+  it('gives back large collections written in chunks, with references shared across chunks', () => {
+    const shared = { position: 7n };
+    const map = new Map(Array.from({ length: 5000 }, (_, i) => [`r${i}`, { i, shared, tally: i % 2 === 0 ? new Tally() : null }]));
+    const list = Array.from({ length: 4097 }, (_, i) => (i % 1000 === 0 ? shared : { i }));
+    const set = new Set(Array.from({ length: 3000 }, (_, i) => `k${i}`));
+    const restored = roundTrip({ map, list, set, after: shared }, registry) as { map: typeof map; list: typeof list; set: typeof set; after: object };
+    expect(restored.map.size).toBe(5000);
+    expect([...restored.map.keys()]).toEqual([...map.keys()]);
+    expect(restored.map.get('r4999')!.shared).toBe(restored.after);
+    expect(restored.map.get('r4998')!.tally).toBeInstanceOf(Tally);
+    expect(restored.list).toEqual(list);
+    expect(restored.list[4000]).toBe(restored.after);
+    expect([...restored.set]).toEqual([...set]);
+    expect(serializeGraph(restored, registry, new Map()).equals(serializeGraph({ map, list, set, after: shared }, registry, new Map()))).toBe(true);
+  });
+
   it('refers to named outside objects instead of copying them', () => {
     const policy = { version: 'p' };
     const restored = roundTrip({ policy }, registry, new Map([[policy, 'policy']])) as { policy: object };

@@ -87,7 +87,9 @@ export type Externals = ReadonlyMap<string, object>;
  * - an object (plain or a class instance): [shape, ...values], its shape — class and keys — written
  *   once in a table (v8 and JSON would write every object's keys again);
  * - [ARRAY, ...items], [MAP, k1, v1, …], [SET, ...items], [DECIMAL, constructor, s, e, digits],
- *   [TYPED, type, offset, byteLength] (into the binary sections; [TYPED, type, base64] where there
+ *   [CHUNKED_ARRAY | CHUNKED_MAP | CHUNKED_SET, count, offset, length, offset, length, …] (a large
+ *   collection's items, or key, value, key, value… for a map, as JSON texts in the binary sections,
+ *   see CHUNK_ITEMS), [TYPED, type, offset, byteLength] (into the binary sections; [TYPED, type, base64] where there
  *   are none, as for copyOf()), [BIGINT, number] (as text beyond ±2^53), [BIGINTS, ...numbers] (an
  *   array of positions: one array, no text to parse), [NUMBER, text] (NaN, ±Infinity, -0), [UNDEFINED],
  *   [EXTERNAL, name];
@@ -106,6 +108,16 @@ const UNDEFINED = -9;
 const DEFINE = -10;
 const REFERENCE = -11;
 const BIGINTS = -12;
+const CHUNKED_ARRAY = -13;
+const CHUNKED_MAP = -14;
+const CHUNKED_SET = -15;
+/**
+ * A collection of more items than this (the residents' records, the claim table's residents) is
+ * written as JSON texts of this many items each in the binary sections, parsed one at a time on
+ * decoding: the arrays JSON.parse builds for a chunk die young instead of surviving, with the
+ * objects decoded from them, every scavenge of a load that builds millions of objects.
+ */
+const CHUNK_ITEMS = 2048;
 /**
  * A class may seal a view of its fields instead of its own fields as they are: a method under
  * SEALED_FIELDS returns the fields to write (typed arrays cut to the entries in use rather than
@@ -322,17 +334,22 @@ export function encodeGraph(root: unknown, registry: ClassRegistry, externals: R
       return [TYPED, value.constructor.name, Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')];
     }
     if (types.isMap(value)) {
+      const map = value as Map<unknown, unknown>;
+      if (sections && map.size > CHUNK_ITEMS) return chunked(CHUNKED_MAP, map.size, map, true);
       const out: unknown[] = [MAP];
-      for (const [k, v] of value as Map<unknown, unknown>) out.push(encode(k), encode(v));
+      for (const [k, v] of map) out.push(encode(k), encode(v));
       return out;
     }
     if (types.isSet(value)) {
+      const set = value as Set<unknown>;
+      if (sections && set.size > CHUNK_ITEMS) return chunked(CHUNKED_SET, set.size, set, false);
       const out: unknown[] = [SET];
-      for (const v of value as Set<unknown>) out.push(encode(v));
+      for (const v of set) out.push(encode(v));
       return out;
     }
     if (Array.isArray(value)) {
       if (value.length > 0 && value.every(isSafeBigint)) return [BIGINTS, ...(value as bigint[]).map(Number)];
+      if (sections && value.length > CHUNK_ITEMS) return chunked(CHUNKED_ARRAY, value.length, value, false);
       const out: unknown[] = new Array(value.length + 1);
       out[0] = ARRAY;
       for (let i = 0; i < value.length; i += 1) out[i + 1] = encode(value[i]);
@@ -349,6 +366,25 @@ export function encodeGraph(root: unknown, registry: ClassRegistry, externals: R
     const out: unknown[] = new Array(keys.length + 1);
     out[0] = shapeOf(className, keys);
     for (let i = 0; i < keys.length; i += 1) out[i + 1] = encode(fields[keys[i]]);
+    return out;
+  };
+  /** A large collection's items (a map's as key, value pairs) as JSON texts of CHUNK_ITEMS items in the sections, in order. */
+  const chunked = (tag: number, count: number, items: Iterable<unknown>, pairs: boolean): unknown[] => {
+    const out: unknown[] = [tag, count];
+    let piece: unknown[] = [];
+    const flush = (): void => {
+      const text = Buffer.from(JSON.stringify(piece), 'utf8');
+      out.push(sections!.add(text), text.length);
+      piece = [];
+    };
+    for (const item of items) {
+      if (pairs) {
+        const [k, v] = item as [unknown, unknown];
+        piece.push(encode(k), encode(v));
+      } else piece.push(encode(item));
+      if (piece.length >= (pairs ? 2 * CHUNK_ITEMS : CHUNK_ITEMS)) flush();
+    }
+    if (piece.length > 0) flush();
     return out;
   };
   const encoded = encode(root);
@@ -372,6 +408,21 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
     throw new SealedStateRefused(`the sealed state is malformed: ${what}`);
   };
   /** `define`: the id to register the value under as soon as it exists (before its contents, for cycles). */
+  const chunkedCount = (value: unknown[]): number => (Number.isSafeInteger(value[1]) && (value[1] as number) >= 0 ? (value[1] as number) : malformed('a chunked collection with no count'));
+  /** Each chunk of a chunked collection, parsed in turn (its arrays are garbage once decoded). */
+  const forEachChunk = (value: unknown[], use: (piece: unknown[]) => void): void => {
+    for (let i = 2; i < value.length; i += 2) {
+      const bytes = typedBytes([null, null, value[i], value[i + 1]], sections) ?? malformed('a chunk outside the binary sections');
+      let piece: unknown;
+      try {
+        piece = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        malformed('a chunk that is not JSON');
+      }
+      if (!Array.isArray(piece)) malformed('a chunk that is not a list');
+      use(piece as unknown[]);
+    }
+  };
   // Not a closure per value: a state holds millions of them.
   const made = <T>(out: T, define: number): T => {
     if (define >= 0) defined[define] = out;
@@ -403,6 +454,29 @@ export function decodeGraph(plain: unknown, registry: ClassRegistry, externals: 
         const out = made(new Set<unknown>(), define);
         for (let i = 1; i < value.length; i += 1) out.add(decode(value[i]));
         return out;
+      }
+      case CHUNKED_ARRAY: {
+        const out = made(new Array<unknown>(chunkedCount(value)), define);
+        let n = 0;
+        forEachChunk(value, (piece) => {
+          for (const item of piece) out[n++] = decode(item);
+        });
+        return n === out.length ? out : malformed('a chunked array of another length than it states');
+      }
+      case CHUNKED_MAP: {
+        const out = made(new Map<unknown, unknown>(), define);
+        forEachChunk(value, (piece) => {
+          if (piece.length % 2 !== 0) malformed('a chunk of a map with a key and no value');
+          for (let i = 0; i < piece.length; i += 2) out.set(decode(piece[i]), decode(piece[i + 1]));
+        });
+        return out.size === chunkedCount(value) ? out : malformed('a chunked map of another size than it states');
+      }
+      case CHUNKED_SET: {
+        const out = made(new Set<unknown>(), define);
+        forEachChunk(value, (piece) => {
+          for (const item of piece) out.add(decode(item));
+        });
+        return out.size === chunkedCount(value) ? out : malformed('a chunked set of another size than it states');
       }
       case TYPED: {
         const type = TYPED_ARRAYS[value[1] as string] ?? malformed(`a typed array of type ${String(value[1])}`);
