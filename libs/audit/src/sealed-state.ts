@@ -145,7 +145,7 @@ class SealedFields {
   }
 }
 
-/** Collects the typed arrays' bytes into 8-byte-aligned sections. */
+/** Collects the binary sections (typed arrays' bytes, large collections' JSON chunks), each 8-byte aligned. */
 class Sections {
   private readonly parts: Buffer[] = [];
   private length = 0;
