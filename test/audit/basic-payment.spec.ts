@@ -1,5 +1,5 @@
 import { formatMoney, money, residentStream, type SettleClaim } from '@ledger/domain';
-import { roundFen } from '@ledger/policy';
+import { decimalOfFen, roundFen } from '@ledger/policy';
 import { audit, claim, expectNoFindings, expectOnly, fundSubsidy, newHistory, paidUpAdult, policy, type TestHistory } from './support';
 
 /**
@@ -73,7 +73,7 @@ describe('basic-payment', () => {
     // Computed: most of the 150000.00 cap, then a claim whose ratio share is larger than what is left.
     await history.run(inpatient(residentId, 2, '187000.00', { admittedAt: '2024-02-01' }));
     const { state } = await history.ledger.loadSnapshot(residentStream(residentId));
-    const left = formatMoney(policy.basicAnnualCap(ON).minus(state.accumulations.get(2024)!.basicFundPaid));
+    const left = formatMoney(policy.basicAnnualCap(ON).minus(decimalOfFen(state.accumulations.get(2024)!.basicFundPaid)));
     expect(money(left).greaterThan(0)).toBe(true);
     expect(money(policyFigure(2, '10000.00')).greaterThan(left)).toBe(true);
     await history.run(inpatient(residentId, 2, '10000.00', { basicFundPayment: left }));

@@ -32,10 +32,12 @@ function digitsAt(s: string, from: number, count: number): number {
   return value;
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** A long month's days; April, June, September and November have one fewer (a calendar fact, not a policy figure). */
+const LONG_MONTH_DAYS = 31;
+const SHORTER_MONTHS = [4, 6, 9, 11];
 
 function daysInMonth(year: number, month: number): number {
-  if (month !== 2) return DAYS_IN_MONTH[month - 1];
+  if (month !== 2) return SHORTER_MONTHS.includes(month) ? LONG_MONTH_DAYS - 1 : LONG_MONTH_DAYS;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return leap ? 29 : 28;
 }
