@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolveDataDir } from '@ledger/access';
 import { SingleBar, Presets } from 'cli-progress';
-import { BatchImporter, commandFromImport, LedgerService } from '@ledger/application';
+import { BatchImporter, commandFromImport, LedgerService, OneBatchInFlight } from '@ledger/application';
 import type { LedgerCommand } from '@ledger/domain';
 import { EMBEDDED_EVENTS_FILE, openEventStore, SqliteEventStore, SqliteWriterThread } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
@@ -43,8 +43,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   bar?.start(0, 0);
   let batch: Array<{ line: number; command: LedgerCommand }> = [];
 
-  /** The batch handed to the importer last, until its outcome is counted. */
-  let inFlight = null as Promise<void> | null;
+  const inFlight = new OneBatchInFlight();
   /** Starts the batch and returns once the one before it has committed (the importer decides this one meanwhile). */
   const flush = async () => {
     if (batch.length === 0) return;
@@ -56,15 +55,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       for (const refused of outcome.refused) summary.rejected.push({ line: lines[refused.index].line, reason: refused.error.message });
       bar?.update(summary.lines);
     });
-    counted.catch(() => undefined);
-    const previous = inFlight;
-    inFlight = counted;
-    try {
-      await previous;
-    } catch (error) {
-      await counted.catch(() => undefined);
-      throw error;
-    }
+    await inFlight.submit(counted);
   };
 
   try {
@@ -88,10 +79,10 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       if (batch.length >= options.batchSize) await flush();
     }
     await flush();
-    await inFlight;
+    await inFlight.settled();
   } finally {
     bar?.stop();
-    await inFlight?.catch(() => undefined);
+    await inFlight.abandon();
     await writer?.close();
     await store.close();
   }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type BatchOutcome, BatchImporter, LedgerService } from '@ledger/application';
+import { type BatchOutcome, BatchImporter, LedgerService, OneBatchInFlight } from '@ledger/application';
 import type { LedgerCommand, RecordedBy } from '@ledger/domain';
 import type { EventStorePort, OrderedAppender } from '@ledger/event-store';
 import type { Policy } from '@ledger/policy';
@@ -85,8 +85,7 @@ export async function importSyntheticYear(options: ImportYearOptions): Promise<I
   const leave = () => {
     if (--importing === 0) importMs += performance.now() - importingSince;
   };
-  /** The transaction submitted last, until its outcome has been counted. */
-  let inFlight: Promise<void> | null = null;
+  const inFlight = new OneBatchInFlight();
   const counted = (transaction: typeof pending, before: number) => (outcome: BatchOutcome) => {
     const ms = performance.now() - before;
     if (outcome.refused.length > 0) {
@@ -119,16 +118,7 @@ export async function importSyntheticYear(options: ImportYearOptions): Promise<I
       })
       .then(counted(transaction, performance.now()))
       .finally(leave);
-    // Awaited below or by the next commit; until then its failure is not an unhandled one.
-    outcome.catch(() => undefined);
-    const previous = inFlight;
-    inFlight = outcome;
-    try {
-      await previous;
-    } catch (error) {
-      await outcome.catch(() => undefined);
-      throw error;
-    }
+    await inFlight.submit(outcome);
   };
   let segment = 0;
   for (const day of year.days()) {
@@ -146,6 +136,6 @@ export async function importSyntheticYear(options: ImportYearOptions): Promise<I
     }
   }
   await commit();
-  await inFlight;
+  await inFlight.settled();
   return { summary: year.summary, events, batches, importMs, totalMs: performance.now() - started };
 }

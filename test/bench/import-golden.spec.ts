@@ -6,6 +6,7 @@ import { SqliteEventStore } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { runAuditCli } from '../../apps/auditor/src/cli';
 import { importSyntheticYear } from '../../scripts/synthetic/import-year';
+import { countingIds, GOLDEN_REPORT, GOLDEN_STORE, GOLDEN_YEAR, storeDigests } from './support/golden-year';
 
 /**
  * The import path's golden store: a seeded synthetic year imported with seeded event ids must give
@@ -15,42 +16,14 @@ import { importSyntheticYear } from '../../scripts/synthetic/import-year';
  * change that moves one of them changed what the ledger records or reports, not only how fast.
  *
  * The digests are over what the port returns (not the table's bytes), so a new store layout that
- * gives back the same events passes too. Recorded on main at the commit that added this test.
+ * gives back the same events passes too (support/golden-year.ts holds the recorded digests).
  */
-const GOLDEN = {
-  events: 12_722,
-  rows: '9489afe66befc1f94ee870050f404cbca926a30d2668c769690102d26de1d267',
-  logDigest: '12722:47229affb8bb270c29d6d9738fce5da798234ce045858cec3d36ed2f7e49413a:1',
-  report: 'a8b80ee3672f108e38d998223343b6843678ddf4caa615e74df56b0c209fcc45',
-};
-
 const quiet = { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false }, env: {} };
-
-/** Event ids 1, 2, 3… shaped as UUIDs: the only input of an import that is not already seeded. */
-function countingIds(): () => string {
-  let next = 0;
-  return () => {
-    next += 1;
-    return `00000000-0000-7000-8000-${next.toString(16).padStart(12, '0')}`;
-  };
-}
 
 async function importGoldenYear(dataDir: string, transactionSize: number): Promise<SqliteEventStore> {
   const store = new SqliteEventStore({ file: join(dataDir, 'events.sqlite') });
-  await importSyntheticYear({ residents: 2_000, seed: 18, store, policy: loadPolicy(), batchSize: 40, transactionSize, newEventId: countingIds() });
+  await importSyntheticYear({ ...GOLDEN_YEAR, store, policy: loadPolicy(), transactionSize, newEventId: countingIds() });
   return store;
-}
-
-async function digestsOf(store: SqliteEventStore): Promise<{ events: number; rows: string; logDigest: string }> {
-  const rows = createHash('sha256');
-  let events = 0;
-  for await (const event of store.readAll()) {
-    events += 1;
-    rows.update(JSON.stringify([String(event.position), event.eventId, event.stream, event.revision, event.type, event.data, event.metadata]));
-    rows.update('\n');
-  }
-  const log = await store.logDigest();
-  return { events, rows: rows.digest('hex'), logDigest: `${log.head?.position}:${log.head?.digest}:${log.checkpoints.length}` };
 }
 
 describe('the import path keeps its golden store', () => {
@@ -67,18 +40,18 @@ describe('the import path keeps its golden store', () => {
   it('stores the same events and log digest, and audits to the same report, as when recorded', async () => {
     const dataDir = dir();
     const store = await importGoldenYear(dataDir, 10_000);
-    const digests = await digestsOf(store);
+    const digests = await storeDigests(store);
     await store.close();
     const out = join(dataDir, 'reports');
     expect(await runAuditCli(['--as-of', '2025-12-31', '--out', out, '--data-dir', dataDir, '--lang', 'zh'], quiet)).toBe(0);
     const report = createHash('sha256').update(readFileSync(join(out, 'inspection-2025-12-31.json'))).digest('hex');
-    expect({ ...digests, report }).toEqual(GOLDEN);
+    expect({ ...digests, report }).toEqual({ ...GOLDEN_STORE, report: GOLDEN_REPORT });
   }, 120_000);
 
   it('stores the same events whatever the transaction size', async () => {
     const one = await importGoldenYear(dir(), 40);
     const large = await importGoldenYear(dir(), 10_000);
-    expect(await digestsOf(one)).toEqual(await digestsOf(large));
+    expect(await storeDigests(one)).toEqual(await storeDigests(large));
     await one.close();
     await large.close();
   }, 120_000);

@@ -4,3 +4,4 @@ export * from './input';
 export * from './batch-importer';
 export * from './stream-snapshots';
 export * from './period-service';
+export * from './one-batch-in-flight';

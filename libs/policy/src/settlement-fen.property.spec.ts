@@ -23,7 +23,7 @@ import {
   settleClaimInFen,
   toDecimal,
 } from './index';
-import { criticalIllnessTierPayment, decimalOfFen, fenOfAmount } from './settlement';
+import { criticalIllnessTierPayment, decimalAccumulationsOf, decimalOfFen, fenAccumulationsOf, fenOfAmount } from './settlement';
 import { OUT_OF_RANGE, RATIO_SCALE, emptyFenAccumulations, fenToText, roundHalfUp, settleClaimFen } from './settlement-fen';
 import { criticalIllnessTierPaymentReference, settleClaimReference } from './settlement-reference';
 
@@ -43,30 +43,13 @@ function described(s: Settlement): Record<string, unknown> {
 
 /** settleClaimInFen on the same claim, its answer back in Decimals. */
 function settledInFen(policy: ReturnType<typeof loadPolicy>, input: SettlementInput): Settlement {
-  const a = input.accumulations;
-  const settled = settleClaimInFen(policy, {
-    ...input,
-    accumulations: {
-      basicFundPaid: fenOfAmount(a.basicFundPaid),
-      personalBurdenInScope: fenOfAmount(a.personalBurdenInScope),
-      criticalIllnessPaid: fenOfAmount(a.criticalIllnessPaid),
-      assistancePaid: fenOfAmount(a.assistancePaid),
-      outpatientCompliant: fenOfAmount(a.outpatientCompliant),
-    },
-  });
-  const after = settled.accumulations;
+  const settled = settleClaimInFen(policy, { ...input, accumulations: fenAccumulationsOf(input.accumulations) });
   return {
     basicFundPayment: decimalOfFen(settled.basicFundPayment),
     criticalIllnessPayment: decimalOfFen(settled.criticalIllnessPayment),
     assistancePayment: decimalOfFen(settled.assistancePayment),
     personalPayment: decimalOfFen(settled.personalPayment),
-    accumulations: {
-      basicFundPaid: decimalOfFen(after.basicFundPaid),
-      personalBurdenInScope: decimalOfFen(after.personalBurdenInScope),
-      criticalIllnessPaid: decimalOfFen(after.criticalIllnessPaid),
-      assistancePaid: decimalOfFen(after.assistancePaid),
-      outpatientCompliant: decimalOfFen(after.outpatientCompliant),
-    },
+    accumulations: decimalAccumulationsOf(settled.accumulations),
     basis: settled.basis,
   };
 }

@@ -162,28 +162,13 @@ export function settleClaimInFen(policy: Policy, input: SettlementInputFen): Set
   try {
     settled = settleClaimFen(policy, fenTermsWith(input, input.accumulations));
   } catch {
-    const a = input.accumulations;
-    const accumulations: YearAccumulations = {
-      basicFundPaid: decimalOfFen(a.basicFundPaid),
-      personalBurdenInScope: decimalOfFen(a.personalBurdenInScope),
-      criticalIllnessPaid: decimalOfFen(a.criticalIllnessPaid),
-      assistancePaid: decimalOfFen(a.assistancePaid),
-      outpatientCompliant: decimalOfFen(a.outpatientCompliant),
-    };
-    const reference = settleClaimReference(policy, { ...input, accumulations });
-    const after = reference.accumulations;
+    const reference = settleClaimReference(policy, { ...input, accumulations: decimalAccumulationsOf(input.accumulations) });
     return {
       basicFundPayment: fenOfAmount(reference.basicFundPayment),
       criticalIllnessPayment: fenOfAmount(reference.criticalIllnessPayment),
       assistancePayment: fenOfAmount(reference.assistancePayment),
       personalPayment: fenOfAmount(reference.personalPayment),
-      accumulations: {
-        basicFundPaid: fenOfAmount(after.basicFundPaid),
-        personalBurdenInScope: fenOfAmount(after.personalBurdenInScope),
-        criticalIllnessPaid: fenOfAmount(after.criticalIllnessPaid),
-        assistancePaid: fenOfAmount(after.assistancePaid),
-        outpatientCompliant: fenOfAmount(after.outpatientCompliant),
-      },
+      accumulations: fenAccumulationsOf(reference.accumulations),
       basis: reference.basis,
     };
   }
@@ -246,14 +231,29 @@ let lastValidDate: unknown = null;
 
 /** The claim's terms in fen; throws (any error) where the reference would refuse or the fen path cannot be exact. */
 function fenTermsOf(input: SettlementInput): FenSettlementInput {
-  const a = input.accumulations;
-  return fenTermsWith(input, {
+  return fenTermsWith(input, fenAccumulationsOf(input.accumulations));
+}
+
+/** A year's accumulations in whole fen (fenOfAmount: throws where an amount is not whole fen). */
+export function fenAccumulationsOf(a: YearAccumulations): FenAccumulations {
+  return {
     basicFundPaid: fenOfAmount(a.basicFundPaid),
     personalBurdenInScope: fenOfAmount(a.personalBurdenInScope),
     criticalIllnessPaid: fenOfAmount(a.criticalIllnessPaid),
     assistancePaid: fenOfAmount(a.assistancePaid),
     outpatientCompliant: fenOfAmount(a.outpatientCompliant),
-  });
+  };
+}
+
+/** A year's accumulations held in fen, as Decimals of yuan. */
+export function decimalAccumulationsOf(a: FenAccumulations): YearAccumulations {
+  return {
+    basicFundPaid: decimalOfFen(a.basicFundPaid),
+    personalBurdenInScope: decimalOfFen(a.personalBurdenInScope),
+    criticalIllnessPaid: decimalOfFen(a.criticalIllnessPaid),
+    assistancePaid: decimalOfFen(a.assistancePaid),
+    outpatientCompliant: decimalOfFen(a.outpatientCompliant),
+  };
 }
 
 function isFen(amount: number): boolean {
