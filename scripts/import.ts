@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolveDataDir } from '@ledger/access';
 import { SingleBar, Presets } from 'cli-progress';
-import { BatchImporter, commandFromImport, LedgerService, OneBatchInFlight } from '@ledger/application';
+import { BatchImporter, commandFromImport, IMPORT_TYPES, LedgerService, OneBatchInFlight } from '@ledger/application';
 import type { LedgerCommand } from '@ledger/domain';
 import { EMBEDDED_EVENTS_FILE, openEventStore, SqliteEventStore, SqliteWriterThread } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
@@ -92,8 +92,8 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
 }
 
 const HELP = `
-Each line is { "type": "enrollment" | "contribution" | "subsidy" | "scheme-change" | "claim" |
-"insurer-decision" | "insurer-payment" | "assistance-application", "body": { …the API body… } }
+Each line is { "type": ${IMPORT_TYPES.map((type) => `"${type}"`).join(' | ')},
+"body": { …the API body… } }
 (insurer lines also carry "claimId"), validated exactly as the API validates it. Each batch is one
 transaction: an interrupted import leaves whole batches only, and re-running the file records
 nothing twice (those lines count as replayed). The store is the one in DATA_DIR (default: data, from
