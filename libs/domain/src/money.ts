@@ -1,5 +1,5 @@
 import type Decimal from 'decimal.js';
-import { fenOfAmount, PolicyDecimal, ZERO as POLICY_ZERO } from '@ledger/policy';
+import { fenOfAmount, fenToText, PolicyDecimal, ZERO as POLICY_ZERO } from '@ledger/policy';
 
 /**
  * Money is yuan held as a decimal.js Decimal inside the ledger and as a string with two
@@ -46,8 +46,12 @@ export function sum(amounts: Iterable<Money>): Money {
  */
 export type Fen = number;
 
-/** "380.00", "-12.5", "7" → whole fen; throws on anything that is not a yuan amount of at most two decimals within 2^53 fen. */
-export function fenOfText(text: string): Fen {
+/**
+ * "380.00", "-12.5", "7" → whole fen; NaN for anything that is not a yuan amount of at most two
+ * decimals within 2^53 fen. Read digit by digit: the importer's resident state and the auditor's
+ * fold read every amount of every event through it.
+ */
+export function fenOfTextOrNaN(text: string): number {
   const length = text.length;
   let i = 0;
   const negative = length > 0 && text.charCodeAt(0) === 45; // '-'
@@ -57,7 +61,7 @@ export function fenOfText(text: string): Fen {
   for (; i < length; i += 1) {
     const digit = text.charCodeAt(i) - 48;
     if (digit === -2) break; // '.'
-    if (digit < 0 || digit > 9) throw new RangeError(`not a yuan amount: ${JSON.stringify(text)}`);
+    if (digit < 0 || digit > 9) return NaN;
     fen = fen * 10 + digit;
     digits += 1;
   }
@@ -65,16 +69,24 @@ export function fenOfText(text: string): Fen {
   if (i < length) {
     for (i += 1; i < length; i += 1) {
       const digit = text.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9 || decimals === 2) throw new RangeError(`not a yuan amount with at most two decimals: ${JSON.stringify(text)}`);
+      if (digit < 0 || digit > 9 || decimals === 2) return NaN;
       fen = fen * 10 + digit;
       decimals += 1;
     }
-    if (decimals === 0) throw new RangeError(`not a yuan amount: ${JSON.stringify(text)}`);
+    if (decimals === 0) return NaN;
   }
-  if (digits === 0) throw new RangeError(`not a yuan amount: ${JSON.stringify(text)}`);
+  if (digits === 0) return NaN;
   if (decimals < 2) fen *= decimals === 1 ? 10 : 100;
-  if (!Number.isSafeInteger(fen)) throw new RangeError(`${text} is beyond the amounts held in whole fen`);
+  // Past 2^53 a step may have rounded, but the value only grew, so it is still past it.
+  if (!Number.isSafeInteger(fen)) return NaN;
   return negative && fen !== 0 ? -fen : fen;
+}
+
+/** fenOfTextOrNaN that throws a RangeError instead of answering NaN. */
+export function fenOfText(text: string): Fen {
+  const fen = fenOfTextOrNaN(text);
+  if (Number.isNaN(fen)) throw new RangeError(`not a yuan amount of at most two decimals within 2^53 fen: ${JSON.stringify(text)}`);
+  return fen;
 }
 
 /** A Money amount in whole fen; throws a RangeError when it is not whole fen within 2^53. */
@@ -89,13 +101,8 @@ export function fenOfMoney(amount: Money): Fen {
   return fen.isZero() ? 0 : fen.toNumber();
 }
 
-/** Whole fen as the two-decimal yuan text of `formatMoney` ("-0.00" never appears). */
-export function formatFen(fen: Fen): string {
-  const negative = fen < 0;
-  const abs = negative ? -fen : fen;
-  const cents = abs % 100;
-  return `${negative ? '-' : ''}${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
-}
+/** Whole fen as the two-decimal yuan text of `formatMoney` ("-0.00" never appears): the policy's fenToText. */
+export const formatFen: (fen: Fen) => string = fenToText;
 
 /** Sum of whole fen that stays exact; throws a RangeError past 2^53. */
 export function addFen(a: Fen, b: Fen): Fen {

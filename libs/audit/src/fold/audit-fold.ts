@@ -16,11 +16,12 @@ import {
   type SchemeChangedV1,
   type SubsidyGrantedV1,
   yearOf,
+  fenOfTextOrNaN,
 } from '@ledger/domain';
 import type { Position } from '@ledger/event-store';
 import { fenToText, type Policy } from '@ledger/policy';
 import { ClaimTable } from './claim-table';
-import { amountOfText, type FenOrMoney, fenOfText, isPositiveAmount, isZeroAmount, minusAmount, moneyOf, plusAmount } from './fen';
+import { amountOfText, type FenOrMoney, isPositiveAmount, isZeroAmount, minusAmount, moneyOf, plusAmount } from './fen';
 import { ClosesFold, type HistoryPoint } from './closes';
 import { entitledOn } from './coverage';
 import { intern } from './event-shapes';
@@ -368,11 +369,11 @@ export class AuditFold {
     // The insurance year is the calendar year of admission, whatever the event says.
     const year = yearOf(e.admittedAt);
     const fen: ClaimFen = {
-      totalCost: fenOfText(e.totalCost),
-      compliantCost: fenOfText(e.compliantCost),
-      basicFundPayment: fenOfText(e.basicFundPayment),
-      criticalIllnessPayment: fenOfText(e.criticalIllnessPayment),
-      assistancePayment: fenOfText(e.assistancePayment),
+      totalCost: fenOfTextOrNaN(e.totalCost),
+      compliantCost: fenOfTextOrNaN(e.compliantCost),
+      basicFundPayment: fenOfTextOrNaN(e.basicFundPayment),
+      criticalIllnessPayment: fenOfTextOrNaN(e.criticalIllnessPayment),
+      assistancePayment: fenOfTextOrNaN(e.assistancePayment),
     };
     const claim: ClaimFact = new SettledClaimFact(e, position, year, fen);
     const index = this.claims.add(resident, {

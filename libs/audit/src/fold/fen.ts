@@ -1,4 +1,4 @@
-import { money, type Money } from '@ledger/domain';
+import { fenOfTextOrNaN, money, type Money } from '@ledger/domain';
 import { decimalOfFen, fenToText } from '@ledger/policy';
 
 /**
@@ -11,44 +11,6 @@ import { decimalOfFen, fenToText } from '@ledger/policy';
  */
 export type FenOrMoney = number | Money;
 
-const CHAR_0 = 48;
-const CHAR_MINUS = 45;
-const CHAR_DOT = 46;
-const MAX_FEN = Number.MAX_SAFE_INTEGER;
-
-/** A money text (isMoneyText: "-12.5", "0", "380.00") as whole fen; NaN when it is not one within 2^53. */
-export function fenOfText(text: string): number {
-  const length = text.length;
-  let i = 0;
-  const negative = length > 0 && text.charCodeAt(0) === CHAR_MINUS;
-  if (negative) i = 1;
-  let yuan = 0;
-  let digits = 0;
-  for (; i < length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code === CHAR_DOT) break;
-    const digit = code - CHAR_0;
-    if (digit < 0 || digit > 9) return NaN;
-    yuan = yuan * 10 + digit;
-    digits += 1;
-  }
-  if (digits === 0 || digits > 15) return NaN;
-  let cents = 0;
-  if (i < length) {
-    const decimals = length - i - 1;
-    if (decimals < 1 || decimals > 2) return NaN;
-    for (let j = i + 1; j < length; j += 1) {
-      const digit = text.charCodeAt(j) - CHAR_0;
-      if (digit < 0 || digit > 9) return NaN;
-      cents = cents * 10 + digit;
-    }
-    if (decimals === 1) cents *= 10;
-  }
-  const fen = yuan * 100 + cents;
-  if (fen > MAX_FEN) return NaN;
-  return negative && fen !== 0 ? -fen : fen;
-}
-
 /** The amount as a Decimal (fen turned back exactly). */
 export function moneyOf(amount: FenOrMoney): Money {
   return typeof amount === 'number' ? decimalOfFen(amount) : amount;
@@ -56,7 +18,7 @@ export function moneyOf(amount: FenOrMoney): Money {
 
 /** The amount of a text: fen when exact, else the Decimal. */
 export function amountOfText(text: string): FenOrMoney {
-  const fen = fenOfText(text);
+  const fen = fenOfTextOrNaN(text);
   return Number.isNaN(fen) ? money(text) : fen;
 }
 
@@ -94,7 +56,7 @@ export function isPositiveAmount(amount: FenOrMoney): boolean {
 }
 
 /**
- * `money(text).toFixed(2)` without a Decimal, given the text's fen (fenOfText): the same text for
+ * `money(text).toFixed(2)` without a Decimal, given the text's fen (fenOfTextOrNaN): the same text for
  * every money text ("-0.00" included: decimal.js writes a negative zero as "0.00").
  */
 export function fixedText(text: string, fen: number): string {
