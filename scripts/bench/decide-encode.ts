@@ -49,6 +49,11 @@ class DiscardingStore implements Partial<EventStorePort> {
     return found;
   }
 
+  /** Keeps no stream: every stream is new (as readStream's empty answer says). */
+  async streamRevisions(): Promise<Map<string, number>> {
+    return new Map();
+  }
+
   async findByBusinessKey(key: string): Promise<StoredEvent | undefined> {
     return this.holders.get(key);
   }

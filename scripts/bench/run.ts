@@ -105,6 +105,7 @@ class TimedStore {
       subscribeToAll: (handler, options) => inner.subscribeToAll(handler, options),
       findByBusinessKey: (key) => inner.findByBusinessKey(key),
       findByBusinessKeys: (keys) => inner.findByBusinessKeys(keys),
+      streamRevisions: (streams) => inner.streamRevisions(streams),
       headPosition: () => inner.headPosition(),
       close: () => inner.close(),
     };

@@ -159,6 +159,20 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       expect((await store.findByBusinessKeys([])).size).toBe(0);
     });
 
+    it('answers the last revision of many streams at once, leaving out the streams never written', async () => {
+      const [one, three, never] = [stream('revs1'), stream('revs3'), stream('revs-never')];
+      await store.append(one, [newEvent('A')], 'no_stream');
+      await store.append(three, [newEvent('A'), newEvent('B')], 'no_stream');
+      await store.append(three, [newEvent('C')], 1);
+      const revisions = await store.streamRevisions([three, never, one, three]);
+      expect([...revisions.entries()].sort()).toEqual([
+        [one, 0],
+        [three, 2],
+      ].sort());
+      expect(revisions.has(never)).toBe(false);
+      expect((await store.streamRevisions([])).size).toBe(0);
+    });
+
     it('stores the pre-serialised data text when one is given, and reads it back as the value', async () => {
       const s = stream('text');
       await store.append(s, [{ ...newEvent('T', { b: 1, a: [1, 'x'] }), dataJson: '{"a":[1,"x"],"b":1}' }], 'no_stream');

@@ -51,6 +51,35 @@ describe('BatchImporter state cache', () => {
     expect((await store.readStream('resident-R2')).map((e) => e.type)).toEqual(['ResidentEnrolled', 'ResidentEnrolled', 'ContributionPaid']);
   });
 
+  it('reads no stream the store says is new, and reads one that is not', async () => {
+    await ledger.execute(enroll('R3', 2024), { subject: 'api', role: 'clerk' });
+    const read = jest.spyOn(store, 'readStream');
+    const asked = jest.spyOn(store, 'streamRevisions');
+    const importer = new BatchImporter(ledger, store);
+    const outcome = await importer.importBatch([enroll('N1', 2024), pay('N1', 2024, 'RC-N1'), pay('R3', 2024, 'RC-R3')], clerk);
+    expect(outcome).toMatchObject({ created: 3, refused: [] });
+    expect(asked).toHaveBeenCalledTimes(1);
+    expect(read.mock.calls.map(([stream]) => stream).filter((stream) => stream.startsWith('resident-'))).toEqual(['resident-R3']);
+    expect((await store.readStream('resident-N1')).map((e) => [e.revision, e.type])).toEqual([
+      [0, 'ResidentEnrolled'],
+      [1, 'ContributionPaid'],
+    ]);
+  });
+
+  it('lands a batch whose new stream another writer created after the store was asked', async () => {
+    const importer = new BatchImporter(ledger, store);
+    const asked = store.streamRevisions.bind(store);
+    // The other writer slips in between the question and the append.
+    jest.spyOn(store, 'streamRevisions').mockImplementationOnce(async (streams) => {
+      const answer = await asked(streams);
+      await ledger.execute(enroll('N2', 2024), { subject: 'api', role: 'clerk' });
+      return answer;
+    });
+    const outcome = await importer.importBatch([enroll('N2', 2025), pay('N2', 2025, 'RC-N2')], clerk);
+    expect(outcome).toMatchObject({ created: 2, refused: [] });
+    expect((await store.readStream('resident-N2')).map((e) => e.type)).toEqual(['ResidentEnrolled', 'ResidentEnrolled', 'ContributionPaid']);
+  });
+
   it('gives the same events with the cache on and off', async () => {
     const commands = ['A', 'B', 'C'].flatMap((id) => [enroll(id, 2024), pay(id, 2024, `RC-${id}`)]);
     const shape = async (cacheSize: number) => {

@@ -218,6 +218,7 @@ export class BatchImporter {
     const businessKeys = commands.map(businessKeyOf);
     const holders = await this.findHolders(commands, businessKeys);
     const streamHeldBy = (key: string) => pendingKeys.get(key)?.stream ?? base?.pendingKeys.get(key)?.stream ?? holders.get(key)?.stream;
+    const newStreams = await this.findNewStreams(commands, holders, base);
 
     for (const [index, command] of commands.entries()) {
       const commandSegment = options.segmentOf?.(index);
@@ -247,10 +248,12 @@ export class BatchImporter {
           outcome.replayed += 1;
           continue;
         }
-        const stream = await this.ledger.streamOf(command, streamHeldBy);
+        const route = streamRouteOf(command);
+        // A follow-up's holder is known from the batch's look-up; only a missing one goes to the ledger (to be refused).
+        const stream = 'stream' in route ? route.stream : (streamHeldBy(route.streamHolding) ?? (await this.ledger.streamOf(command, streamHeldBy)));
         let snapshot = snapshots.get(stream) ?? base?.snapshots.get(stream);
         const cached = snapshot === undefined ? this.cache.get(stream) : undefined;
-        snapshot ??= cached ?? (await this.ledger.loadSnapshot(stream));
+        snapshot ??= cached ?? (newStreams.has(stream) ? this.ledger.emptySnapshot(stream) : await this.ledger.loadSnapshot(stream));
         const request = { recordedBy, requestDigest, fundScope: null, periods: periods.state, recordedAt: options.recordedAtOf?.(index) };
         let prepared;
         try {
@@ -293,6 +296,24 @@ export class BatchImporter {
       if ('streamHolding' in route) keys.add(route.streamHolding);
     }
     return this.store.findByBusinessKeys([...keys]);
+  }
+
+  /**
+   * The streams the batch writes that the store has never seen, from one question for all the
+   * streams the importer holds no state of (neither kept nor in the batch still committing): each
+   * starts from the empty state instead of a read of nothing. Like findHolders, the answer holds
+   * while the batch is decided; a stream created meanwhile fails the append's 'no_stream'.
+   */
+  private async findNewStreams(commands: readonly LedgerCommand[], holders: Map<string, StoredEvent>, base: BatchInFlight | null): Promise<Set<string>> {
+    const unknown = new Set<string>();
+    for (const command of commands) {
+      const route = streamRouteOf(command);
+      const stream = 'stream' in route ? route.stream : holders.get(route.streamHolding)?.stream;
+      if (stream !== undefined && !this.cache.has(stream) && !base?.snapshots.has(stream)) unknown.add(stream);
+    }
+    if (unknown.size === 0) return unknown;
+    for (const stream of (await this.store.streamRevisions([...unknown])).keys()) unknown.delete(stream);
+    return unknown;
   }
 
   /** Keeps the states the batch left behind (now stored) for later batches, most recent last. */

@@ -296,11 +296,14 @@ export class LedgerService {
     return fold;
   }
 
+  /** A stream not yet written, as loadSnapshot folds it: for a caller that knows it is new (an import batch asked the store). */
+  emptySnapshot(stream: string): StreamSnapshot {
+    return { stream, state: initialResidentState(residentIdOf(stream)), revision: -1, lastHash: GENESIS_HASH };
+  }
+
   private async foldFromKept(stream: string): Promise<StreamSnapshot> {
-    const kept = this.snapshots.get(stream);
-    let state = kept?.state ?? initialResidentState(residentIdOf(stream));
-    let revision = kept?.revision ?? -1;
-    let lastHash = kept?.lastHash ?? GENESIS_HASH;
+    const kept = this.snapshots.get(stream) ?? this.emptySnapshot(stream);
+    let { state, revision, lastHash } = kept;
     let sliceStart = performance.now();
     for (;;) {
       const page = await this.store.readStream(stream, { fromRevision: revision + 1, maxCount: FOLD_PAGE });

@@ -159,7 +159,7 @@ export interface EventStoreDbEventStoreOptions {
 /** Retries of an 'any' / 'stream_exists' append that lost a race after reserving its business keys. */
 const MAX_UNCONDITIONAL_ATTEMPTS = 10;
 const PENDING_POLL_MS = 50;
-/** Reservation-stream reads in flight at once for findByBusinessKeys (an import batch asks ~1,000). */
+/** Reads in flight at once for findByBusinessKeys and streamRevisions (an import batch asks ~1,000). */
 const BUSINESS_KEY_LOOKUPS_AT_ONCE = 64;
 
 /**
@@ -442,6 +442,21 @@ export class EventStoreDbEventStore implements EventStorePort {
       const holders = await Promise.all(keys.map((key) => this.findByBusinessKey(key)));
       holders.forEach((holder, index) => {
         if (holder) found.set(keys[index], holder);
+      });
+    }
+    return found;
+  }
+
+  /** Each stream's last event read backwards, a bounded number at a time (no query across streams). */
+  async streamRevisions(streams: readonly string[]): Promise<Map<string, number>> {
+    this.assertOpen();
+    const found = new Map<string, number>();
+    const unique = [...new Set(streams)];
+    for (let from = 0; from < unique.length; from += BUSINESS_KEY_LOOKUPS_AT_ONCE) {
+      const names = unique.slice(from, from + BUSINESS_KEY_LOOKUPS_AT_ONCE);
+      const revisions = await Promise.all(names.map((stream) => this.currentRevision(stream)));
+      revisions.forEach((revision, index) => {
+        if (revision !== null) found.set(names[index], revision);
       });
     }
     return found;

@@ -126,6 +126,13 @@ export interface EventStorePort {
    * nobody holds are absent. One query on the embedded store instead of one per key.
    */
   findByBusinessKeys(businessKeys: readonly string[]): Promise<Map<string, StoredEvent>>;
+  /**
+   * The revision of each stream's last event, for the streams that exist; a stream never written
+   * is absent. An importer asks it once for a batch's unseen streams, so a stream it learns is new
+   * starts from the empty state instead of being read (its append still expects 'no_stream', so a
+   * writer that created it meanwhile fails that append as before).
+   */
+  streamRevisions(streams: readonly string[]): Promise<Map<string, number>>;
   /** Position of the last event in the store; null when empty. */
   headPosition(): Promise<Position | null>;
   /**

@@ -204,6 +204,7 @@ export class SqliteEventStore implements EventStorePort {
   private readonly selectByEventId: Database.Statement<[string], EventRow>;
   private readonly selectByBusinessKey: Database.Statement<[string], EventRow>;
   private readonly selectByBusinessKeys: Database.Statement<[string], EventRow & { business_key: string }>;
+  private readonly selectStreamRevisions: Database.Statement<[string], { stream: string; revision: number | null }>;
   private readonly insertEvent: Database.Statement<[string, string, number, string, string, string, string | null]>;
   private readonly selectStream: Database.Statement<[string], EventRow>;
   private readonly selectStreamFrom: Database.Statement<[string, number, number], EventRow>;
@@ -243,6 +244,10 @@ export class SqliteEventStore implements EventStorePort {
     this.selectByEventId = this.db.prepare('SELECT * FROM events WHERE event_id = ?');
     this.selectByBusinessKey = this.db.prepare('SELECT * FROM events WHERE business_key = ?');
     this.selectByBusinessKeys = this.db.prepare('SELECT * FROM events WHERE business_key IN (SELECT value FROM json_each(?))');
+    // A correlated max() per name: one seek to the end of the stream's (stream, revision) index entries.
+    this.selectStreamRevisions = this.db.prepare(
+      'SELECT j.value AS stream, (SELECT max(revision) FROM events WHERE stream = j.value) AS revision FROM json_each(?) AS j',
+    );
     this.insertEvent = this.db.prepare(
       'INSERT INTO events (event_id, stream, revision, type, data, metadata, business_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -534,6 +539,15 @@ export class SqliteEventStore implements EventStorePort {
     const found = new Map<string, StoredEvent>();
     if (businessKeys.length === 0) return found;
     for (const row of this.selectByBusinessKeys.all(JSON.stringify(businessKeys))) found.set(row.business_key, toStoredEvent(row));
+    return found;
+  }
+
+  /** One statement for the whole list, as findByBusinessKeys: the names go in as one JSON array. */
+  async streamRevisions(streams: readonly string[]): Promise<Map<string, number>> {
+    this.assertOpen();
+    const found = new Map<string, number>();
+    if (streams.length === 0) return found;
+    for (const row of this.selectStreamRevisions.all(JSON.stringify(streams))) if (row.revision !== null) found.set(row.stream, Number(row.revision));
     return found;
   }
 
