@@ -58,6 +58,24 @@ describe('period close and bank confirmations (end to end)', () => {
       await bureau.post('/v1/bank-confirmations', { ...body, balance: '1.00' }).expect(409);
     });
 
+    it('lists a fund’s confirmations by date to whoever reads the fund, and to a district manager its own fund’s only', async () => {
+      const later = { confirmationId: uid('BANK'), fundId: 'huangpi', date: '2024-09-30', balance: '49000.00' };
+      const earlier = { confirmationId: uid('BANK'), fundId: 'huangpi', date: '2024-03-31', balance: '100.00' };
+      await bureau.post('/v1/bank-confirmations', later).expect(201);
+      await bureau.post('/v1/bank-confirmations', earlier).expect(201);
+      const listed = (await bureau.get('/v1/funds/huangpi/bank-confirmations').expect(200)).body as Array<Record<string, unknown>>;
+      const dates = listed.map((row) => row.date);
+      expect(dates).toEqual([...dates].sort());
+      const row = listed.find((r) => r.confirmationId === later.confirmationId)!;
+      expect(row).toEqual(expect.objectContaining({ fundId: 'huangpi', date: '2024-09-30', bankBalance: '49000.00', recordedBy: expect.any(String), recordedAt: expect.any(String), position: expect.any(Number) }));
+      expect(listed.map((r) => r.confirmationId)).toEqual(expect.arrayContaining([earlier.confirmationId, later.confirmationId]));
+
+      await (await ledger.as('district-manager', 'huangpi')).get('/v1/funds/huangpi/bank-confirmations').expect(200);
+      await (await ledger.as('district-manager', 'xinzhou')).get('/v1/funds/huangpi/bank-confirmations').expect(403);
+      expect((await bureau.get('/v1/funds/xinzhou/bank-confirmations').expect(200)).body).toEqual([]);
+      await bureau.get('/v1/funds/wuchang/bank-confirmations').expect(404);
+    });
+
     it('is the finance bureau’s alone, and refuses a malformed body', async () => {
       const before = await storedEventCount(ledger);
       const body = { confirmationId: uid('BANK'), fundId: 'huangpi', date: '2024-06-30', balance: '1.00' };

@@ -64,6 +64,17 @@ export class PeriodService {
   }
 
   /**
+   * The bank balances confirmed for a fund, by confirmed date (then as recorded): one stream per
+   * fund, so a district manager's list never reads another fund's.
+   */
+  async bankConfirmations(fundId: FundId): Promise<LedgerEvent[]> {
+    const events = (await this.store.readStream(bankStream(fundId))).map(decodeEvent);
+    return events
+      .filter((event) => event.type === 'BankBalanceConfirmed')
+      .sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : Number(a.position - b.position)));
+  }
+
+  /**
    * Closes a year: its figures and digest are computed over the whole history through the head
    * read at the start, and the close is appended on the condition that the head has not moved. If
    * it has, only the events after it are folded in and the append is tried again.

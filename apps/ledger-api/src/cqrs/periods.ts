@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler, IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { ClosePeriod, ConfirmBankBalance, RecordedBy } from '@ledger/domain';
+import type { ClosePeriod, ConfirmBankBalance, FundId, RecordedBy } from '@ledger/domain';
 import { CommandOutcome, PeriodService } from '@ledger/application';
 import { ProjectionRunner } from '@ledger/projections';
 import { resultOf } from '../http/results';
@@ -19,6 +19,10 @@ export class ConfirmBankBalanceCommand {
 }
 
 export class ListPeriodsQuery {}
+
+export class ListBankConfirmationsQuery {
+  constructor(readonly fundId: FundId) {}
+}
 
 /** Closes a year; answers once the read models include the close (read-your-writes). */
 @CommandHandler(ClosePeriodCommand)
@@ -59,4 +63,19 @@ export class ListPeriodsHandler implements IQueryHandler<ListPeriodsQuery> {
   }
 }
 
-export const PERIOD_HANDLERS = [ClosePeriodHandler, ConfirmBankBalanceHandler, ListPeriodsHandler];
+/** A fund's bank confirmations, each as its POST answered, with when and by whom it was recorded. */
+@QueryHandler(ListBankConfirmationsQuery)
+export class ListBankConfirmationsHandler implements IQueryHandler<ListBankConfirmationsQuery> {
+  constructor(private readonly periods: PeriodService) {}
+
+  async execute({ fundId }: ListBankConfirmationsQuery): Promise<Array<Record<string, unknown>>> {
+    return (await this.periods.bankConfirmations(fundId)).map((event) => ({
+      ...resultOf(event),
+      recordedAt: event.metadata.recordedAt,
+      recordedBy: event.metadata.recordedBy.subject,
+      position: Number(event.position),
+    }));
+  }
+}
+
+export const PERIOD_HANDLERS = [ClosePeriodHandler, ConfirmBankBalanceHandler, ListPeriodsHandler, ListBankConfirmationsHandler];

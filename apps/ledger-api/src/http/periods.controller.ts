@@ -4,8 +4,9 @@ import type { FastifyReply as Response } from 'fastify';
 import { fundScopeOf, type Principal } from '@ledger/access';
 import { invalid } from '@ledger/domain';
 import { BankConfirmationDto, bankConfirmationCommand, ClosePeriodDto, closePeriodCommand, CommandOutcome } from '@ledger/application';
-import { ClosePeriodCommand, ConfirmBankBalanceCommand, ListPeriodsQuery } from '../cqrs/periods';
-import { CurrentPrincipal, recordedByOf, Requires } from './auth.guard';
+import { ClosePeriodCommand, ConfirmBankBalanceCommand, ListBankConfirmationsQuery, ListPeriodsQuery } from '../cqrs/periods';
+import { assertFundVisible, CurrentPrincipal, recordedByOf, Requires } from './auth.guard';
+import { knownFund } from './queries.controller';
 import { resultOf } from './results';
 
 const YEAR = /^(19|20)\d\d$|^2100$/;
@@ -50,5 +51,14 @@ export class PeriodsController {
   async confirm(@Body() body: BankConfirmationDto, @CurrentPrincipal() actor: Principal, @Res({ passthrough: true }) response: Response) {
     const command = bankConfirmationCommand(body);
     return answer(await this.commandBus.execute(new ConfirmBankBalanceCommand(command, recordedByOf(actor))), response);
+  }
+
+  /** Everyone who reads the fund reads its bank confirmations; a district manager its own fund's only (403 otherwise). */
+  @Get('funds/:fundId/bank-confirmations')
+  @Requires('read-funds')
+  async bankConfirmations(@Param('fundId') fundId: string, @CurrentPrincipal() principal: Principal) {
+    const fund = knownFund(fundId);
+    assertFundVisible(principal, fund);
+    return this.queryBus.execute(new ListBankConfirmationsQuery(fund));
   }
 }

@@ -25,7 +25,7 @@ function knownAtOf(query: { knownAt?: string }): string | undefined {
   return query.knownAt === undefined ? undefined : normaliseInstant(query.knownAt)!;
 }
 
-function knownFund(fundId: string): FundId {
+export function knownFund(fundId: string): FundId {
   if (!isFundId(fundId)) throw notFound(`fund ${fundId} does not exist; funds are municipal, caidian, jiangxia, dongxihu, huangpi, xinzhou`);
   return fundId;
 }

@@ -136,10 +136,13 @@ const periodClose = object({
   digest: { type: 'string', description: 'sha256 hex over eventId + "\\n" + hash + "\\n" of every event through throughPosition, in position order' },
 });
 
+const bankConfirmation = object({ confirmationId: text, fundId, date, ledgerBalance: money, bankBalance: money, difference: money });
+
 export const SUCCESS_SCHEMAS: Record<string, Schema> = {
   PeriodsController_close: periodClose,
   PeriodsController_periods: list(object({ ...(periodClose.properties as Record<string, Schema>), recordedAt: text, position })),
-  PeriodsController_confirm: object({ confirmationId: text, fundId, date, ledgerBalance: money, bankBalance: money, difference: money }),
+  PeriodsController_confirm: bankConfirmation,
+  PeriodsController_bankConfirmations: list(object({ ...(bankConfirmation.properties as Record<string, Schema>), recordedAt: text, recordedBy: text, position })),
   QueriesController_health: object({ status: { type: 'string', enum: ['ok'] } }),
   QueriesController_funds: list(fundRow),
   QueriesController_fund: fund,
