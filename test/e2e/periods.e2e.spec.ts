@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { PeriodService } from '@ledger/application';
 import { SqliteEventStore, StoredEvent } from '@ledger/event-store';
 import { adultEnrollment, AuthorizedClient, startTestLedger, storedEventCount, TestLedger, uid } from './ledger-app';
 
@@ -53,6 +54,10 @@ describe('period close and bank confirmations (end to end)', () => {
       const created = await bureau.post('/v1/bank-confirmations', body).expect(201);
       const difference = (Number(body.balance) - Number(ledgerBalance)).toFixed(2);
       expect(created.body).toEqual({ confirmationId: body.confirmationId, fundId: 'huangpi', date: '2024-06-30', ledgerBalance, bankBalance: '50000.00', difference });
+      // The API takes it from the fund ledger; a replay of every stored posting gives the same.
+      const store = new SqliteEventStore({ file: join(ledger.dataDir, 'events.sqlite') });
+      expect((await new PeriodService({ store }).balanceAsOf('huangpi', '2024-06-30')).toFixed(2)).toBe(created.body.ledgerBalance);
+      await store.close();
       const again = await bureau.post('/v1/bank-confirmations', body).expect(200);
       expect(again.body).toEqual(created.body);
       await bureau.post('/v1/bank-confirmations', { ...body, balance: '1.00' }).expect(409);

@@ -57,7 +57,19 @@ export class LedgerModule {
           useFactory: (store: EventStorePort, policy: Policy) => new LedgerService({ store, policy }),
           inject: [EVENT_STORE, POLICY],
         },
-        { provide: PeriodService, useFactory: (store: EventStorePort) => new PeriodService({ store }), inject: [EVENT_STORE] },
+        {
+          provide: PeriodService,
+          // A confirmation's ledger balance from the fund ledger once it has every stored event, not a replay of the history.
+          useFactory: (store: EventStorePort, projections: ProjectionRunner) =>
+            new PeriodService({
+              store,
+              ledgerBalanceAsOf: async (fundId, date) => {
+                await projections.catchUp();
+                return projections.ledger.asOf(fundId, date).balance;
+              },
+            }),
+          inject: [EVENT_STORE, ProjectionRunner],
+        },
         {
           provide: ProjectionRunner,
           useFactory: (store: EventStorePort) =>

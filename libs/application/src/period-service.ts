@@ -44,17 +44,25 @@ export interface PeriodServiceOptions {
   store: EventStorePort;
   clock?: () => Date;
   maxAttempts?: number;
+  /**
+   * Where a bank confirmation's ledger balance comes from: a read model caught up with the
+   * store's head (the API's fund ledger). Omitted, every posting of the whole history is read
+   * again (`balanceAsOf`), which at a year of a million residents takes minutes per confirmation.
+   */
+  ledgerBalanceAsOf?: (fundId: FundId, date: string) => Promise<Money>;
 }
 
 export class PeriodService {
   private readonly store: EventStorePort;
   private readonly clock: () => Date;
   private readonly maxAttempts: number;
+  private readonly ledgerBalanceAsOf: (fundId: FundId, date: string) => Promise<Money>;
 
   constructor(options: PeriodServiceOptions) {
     this.store = options.store;
     this.clock = options.clock ?? (() => new Date());
     this.maxAttempts = options.maxAttempts ?? 20;
+    this.ledgerBalanceAsOf = options.ledgerBalanceAsOf ?? ((fundId, date) => this.balanceAsOf(fundId, date));
   }
 
   /** The closes recorded, oldest year first. */
@@ -105,7 +113,7 @@ export class PeriodService {
       if (held) return held;
       const periods = await loadPeriods(this.store);
       refuseClosedPeriod([{ field: 'date', date: command.date }], periods.state);
-      const ledgerBalance = await this.balanceAsOf(command.fundId, command.date);
+      const ledgerBalance = await this.ledgerBalanceAsOf(command.fundId, command.date);
       const events = decideBankConfirmation(command, ledgerBalance);
       const revision = (await this.store.readStream(stream)).length - 1;
       const outcome = await this.tryAppend(stream, events, revision, periodsCondition(periods), recordedBy, requestDigest);
