@@ -43,6 +43,7 @@ describe('the console in Chromium', () => {
     }
     await clerk.post('/v1/subsidies', { subsidyId: uid('SUB'), level: 'central', purpose: 'per-capita', year: 2025, amount: '120000.00', grantedAt: '2025-03-01', fundId: 'huangpi' }).expect(201);
     await (await ledger.as('finance-bureau')).post('/v1/periods/2024/close', { closedAt: '2025-01-20' }).expect(201);
+    await (await ledger.as('finance-bureau')).post('/v1/bank-confirmations', { confirmationId: uid('BANK'), fundId: 'huangpi', date: '2025-03-31', balance: '1.00' }).expect(201);
   }
 
   beforeAll(async () => {
@@ -109,6 +110,8 @@ describe('the console in Chromium', () => {
     for (const chart of ['#chart-income', '#chart-outflow', '#chart-balance', '#chart-months']) expect(await drawnPixels(page, chart)).toBeGreaterThan(500);
     expect(await page.$$eval('#statement-table tbody tr', (rows) => rows.length)).toBe(12);
     expect(await (await page.waitForSelector('#fund-periods tr[data-year="2024"]')).textContent()).toContain('2025-01-20');
+    const confirmed = (await bureau.get('/v1/funds/huangpi/bank-confirmations').expect(200)).body as Array<{ difference: string }>;
+    expect(money((await (await page.waitForSelector('#fund-bank tr.differs td[data-field=difference]')).textContent()) ?? '')).toBe(confirmed[0].difference);
     await shot(page, '03-bureau-fund-huangpi');
 
     // As known before anything was recorded: the API's empty figures, not today's.

@@ -452,6 +452,7 @@
     }
 
     periodsOf(fundId).then((panel) => panel && current(renderId) && figures.append(panel));
+    bankConfirmationsOf(fundId).then((panel) => panel && current(renderId) && figures.append(panel));
 
     try {
       const statement = await api('/v1/funds/' + fundId + '/statement?from=' + from + '&to=' + to + known);
@@ -476,6 +477,22 @@
         const own = (period.funds ?? []).find((f) => f.fundId === fundId);
         return h('tr', { 'data-year': period.year }, h('td', {}, period.year), h('td', {}, period.closedAt ?? ''), numCell(own ? own.closingBalance : null));
       }), { id: 'fund-periods', class: 'figures' }));
+  }
+
+  /** What the fund's bank confirmed beside the ledger's balance on that date; a difference is flagged (nothing if none, or on an older ledger). */
+  async function bankConfirmationsOf(fundId) {
+    let rows;
+    try {
+      rows = await api('/v1/funds/' + fundId + '/bank-confirmations');
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(rows) || rows.length === 0) return null;
+    return section(t('fund.bank'), table([t('fund.bankDate'), t('fund.bankBalance'), t('fund.ledgerBalance'), t('fund.difference')],
+      rows.map((row) => h('tr', { 'data-confirmation': row.confirmationId, class: row.difference === '0.00' ? null : 'differs' },
+        h('td', {}, row.date), numCell(row.bankBalance), numCell(row.ledgerBalance),
+        numCell(row.difference, { 'data-field': 'difference', title: row.difference === '0.00' ? t('fund.agrees') : t('fund.differs') }))),
+      { id: 'fund-bank', class: 'figures' }));
   }
 
   async function monthsOfPaymentSeries(fundId, statement, to, known) {
