@@ -2,6 +2,7 @@ import {
   businessKeyOf,
   CommandRefused,
   conflict,
+  type FundCommandRoute,
   LedgerCommand,
   RecordedBy,
 } from '@ledger/domain';
@@ -216,9 +217,11 @@ export class BatchImporter {
     // Read once per batch; the batch's append is conditioned on it, like an API command's.
     const periods = await loadPeriods(this.store);
     const businessKeys = commands.map(businessKeyOf);
-    const holders = await this.findHolders(commands, businessKeys);
+    // Once per command for the look-ups below and the decision loop.
+    const routes = commands.map(streamRouteOf);
+    const holders = await this.findHolders(routes, businessKeys);
     const streamHeldBy = (key: string) => pendingKeys.get(key)?.stream ?? base?.pendingKeys.get(key)?.stream ?? holders.get(key)?.stream;
-    const newStreams = await this.findNewStreams(commands, holders, base);
+    const newStreams = await this.findNewStreams(routes, holders, base);
 
     for (const [index, command] of commands.entries()) {
       const commandSegment = options.segmentOf?.(index);
@@ -248,7 +251,7 @@ export class BatchImporter {
           outcome.replayed += 1;
           continue;
         }
-        const route = streamRouteOf(command);
+        const route = routes[index];
         // A follow-up's holder is known from the batch's look-up; only a missing one goes to the ledger (to be refused).
         const stream = 'stream' in route ? route.stream : (streamHeldBy(route.streamHolding) ?? (await this.ledger.streamOf(command, streamHeldBy)));
         let snapshot = snapshots.get(stream) ?? base?.snapshots.get(stream);
@@ -289,12 +292,9 @@ export class BatchImporter {
    * while the batch is decided — its append comes last — so this answers as a look-up per
    * command would; a writer that slips in meanwhile fails the append, as before.
    */
-  private findHolders(commands: readonly LedgerCommand[], businessKeys: readonly string[]): Promise<Map<string, StoredEvent>> {
+  private findHolders(routes: readonly FundCommandRoute[], businessKeys: readonly string[]): Promise<Map<string, StoredEvent>> {
     const keys = new Set(businessKeys);
-    for (const command of commands) {
-      const route = streamRouteOf(command);
-      if ('streamHolding' in route) keys.add(route.streamHolding);
-    }
+    for (const route of routes) if ('streamHolding' in route) keys.add(route.streamHolding);
     return this.store.findByBusinessKeys([...keys]);
   }
 
@@ -304,10 +304,9 @@ export class BatchImporter {
    * starts from the empty state instead of a read of nothing. Like findHolders, the answer holds
    * while the batch is decided; a stream created meanwhile fails the append's 'no_stream'.
    */
-  private async findNewStreams(commands: readonly LedgerCommand[], holders: Map<string, StoredEvent>, base: BatchInFlight | null): Promise<Set<string>> {
+  private async findNewStreams(routes: readonly FundCommandRoute[], holders: Map<string, StoredEvent>, base: BatchInFlight | null): Promise<Set<string>> {
     const unknown = new Set<string>();
-    for (const command of commands) {
-      const route = streamRouteOf(command);
+    for (const route of routes) {
       const stream = 'stream' in route ? route.stream : holders.get(route.streamHolding)?.stream;
       if (stream !== undefined && !this.cache.has(stream) && !base?.snapshots.has(stream)) unknown.add(stream);
     }

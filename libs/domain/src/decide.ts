@@ -371,17 +371,23 @@ function quoteInFen(command: SettleClaim, state: ResidentState, { policy }: Deci
   }
   const before = state.accumulations.get(year) ?? emptyAccumulationsOf(year);
   requireHeldExactly(before, command.totalCost);
+  // Field by field, not spread: every claim of an import passes here, and the spread's copy was ~1 % of it.
+  const terms = claimTerms(command);
   const split = settleClaimInFen(policy, {
-    ...claimTerms(command),
-    hardship: (state.years.get(year)?.hardship ?? []) as HardshipCode[],
+    on: terms.on,
+    careType: terms.careType,
+    institutionLevel: terms.institutionLevel,
+    designated: terms.designated,
+    totalCost: terms.totalCost,
+    compliantCost: terms.compliantCost,
+    hardship: (enrollment.year === year ? enrollment.hardship : NO_HARDSHIP) as HardshipCode[],
     entitledToBasic: entitledToBasicBenefits(state, year, command.admittedAt),
     accumulations: before,
     uninsuredAssistanceYearsUsed: otherYears(state.uninsuredAssistanceYears, year),
-    reported: {
-      basicFundPayment: command.basicFundPayment,
-      criticalIllnessPayment: command.criticalIllnessPayment,
-      assistancePayment: command.assistancePayment,
-    },
+    // None reported (the usual claim): nothing to carry.
+    reported: recorded
+      ? { basicFundPayment: command.basicFundPayment, criticalIllnessPayment: command.criticalIllnessPayment, assistancePayment: command.assistancePayment }
+      : undefined,
   });
   return {
     year,
@@ -404,6 +410,8 @@ function reportedExceedTotal(command: SettleClaim): boolean {
   }
   return parts.reduce<Money>((total, part) => total.plus(part ?? ZERO), ZERO).greaterThan(command.totalCost);
 }
+
+const NO_HARDSHIP: readonly string[] = Object.freeze([]);
 
 function otherYears(years: readonly number[], year: number): number {
   let count = 0;

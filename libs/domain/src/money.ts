@@ -27,6 +27,15 @@ export function money(text: string | Money): Money {
 
 /** Canonical wire form: always two fraction digits, "-0.00" never appears. */
 export function formatMoney(amount: Money): string {
+  if (!amount.isNegative()) {
+    try {
+      // Whole fen (every amount a command carries): the text read off the Decimal's digits, as
+      // toFixed(2) writes it without its arithmetic (money.spec.ts compares the two).
+      return fenToText(fenOfAmount(amount));
+    } catch {
+      // finer than a fen, beyond 2^53 fen, or another Decimal class: decimal.js rounds it below
+    }
+  }
   const fixed = amount.toFixed(2);
   return fixed === '-0.00' ? '0.00' : fixed;
 }
