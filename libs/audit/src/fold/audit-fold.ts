@@ -419,7 +419,34 @@ export class AuditFold {
       this.claims.setBurdenInScope(index, typeof counted === 'number' ? fenToText(counted) : counted.toFixed(2));
     }
     this.post(e.fundId, e.dischargedAt, `outflow:claims:${e.careType}`, basicPaid, position);
-    const record = this.claims.record(index);
-    return { type: 'ClaimSettled', position, data: e, resident, claim, record, totalsBefore, entitledByFacts, entitled, inCriticalIllnessScope };
+    return new SettledClaimFolded(position, e, resident, claim, this.claims, index, totalsBefore, entitledByFacts, entitled, inCriticalIllnessScope);
+  }
+}
+
+/**
+ * A ClaimSettled as folded. Its ClaimRecord (claim id text, amounts as texts: a dozen strings) is
+ * made when a rule first asks — rarely — not for each of the year's millions of claims. Only the
+ * fold changes a claim, and not while the event's rules run, so it is the record the fold would
+ * have made when it returned.
+ */
+class SettledClaimFolded {
+  readonly type = 'ClaimSettled';
+  private made: ClaimRecord | null = null;
+
+  constructor(
+    readonly position: Position,
+    readonly data: ClaimSettledV1,
+    readonly resident: ResidentRecord,
+    readonly claim: ClaimFact,
+    private readonly claims: ClaimTable,
+    private readonly index: number,
+    readonly totalsBefore: YearTotals,
+    readonly entitledByFacts: boolean,
+    readonly entitled: boolean,
+    readonly inCriticalIllnessScope: boolean,
+  ) {}
+
+  get record(): ClaimRecord {
+    return (this.made ??= this.claims.record(this.index));
   }
 }
