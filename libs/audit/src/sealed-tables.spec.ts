@@ -4,9 +4,9 @@ import { ClassRegistry, deserializeGraph, serializeGraph } from './sealed-state'
 
 /**
  * The tables that grow with the history seal only the entries in use (sealed-state.ts
- * SEALED_FIELDS), and the first-seen tables rebuild their slots on restore: a restored table
- * must find every key it held, carry on exactly, and seal the bytes a table that never was
- * sealed seals.
+ * SEALED_FIELDS), and the first-seen tables seal their slots, which depend on the keys and their
+ * order alone (not on the sizes the table grew through): a restored table must find every key it
+ * held, carry on exactly, and seal the bytes a table that never was sealed seals.
  */
 const registry = new ClassRegistry();
 registry.addReachable(new FirstSeenIndex(), new Set());

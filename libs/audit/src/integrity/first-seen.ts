@@ -1,5 +1,5 @@
 import type { Position } from '@ledger/event-store';
-import { RESTORED, SEALED_FIELDS, type SealsOwnFields } from '../sealed-state';
+import { SEALED_FIELDS, type SealsOwnFields } from '../sealed-state';
 
 /**
  * Where each key (an event id, a business key) was first seen, for exact duplicate detection over
@@ -217,34 +217,15 @@ class PackedKeyTable implements SealsOwnFields {
   }
 
   /**
-   * Sealed (sealed-state.ts): the keys and positions in use, in insertion order; not the slots,
-   * which depend on how the table grew and are rebuilt from the keys ([RESTORED]).
+   * Sealed (sealed-state.ts): the keys and positions in use, in insertion order, and the slots. The
+   * slots depend on the state alone: as many as the count calls for (see growSlots), each entry in
+   * the slot linear probing gives it when the entries go in in order — so a resumed audit takes
+   * them as they are instead of rebuilding them (2.3 s of loading a five-year state, at load 15:
+   * a cache miss per entry).
    */
   [SEALED_FIELDS](): Record<string, unknown> {
-    const { slots: _slots, slotMask: _mask, ...fields } = this as unknown as Record<string, unknown>;
     const kept = Math.max(this.count, INITIAL_ENTRIES);
-    return { ...fields, words: this.words.subarray(0, kept * this.width), positions: this.positions.subarray(0, kept) };
-  }
-
-  /**
-   * The slots of the entries restored: every key differs, so each goes to the first free slot from
-   * its hash. Read in place: a subarray per entry made this 2.9 of a three-year state's 7.1 s load.
-   */
-  [RESTORED](): void {
-    let slotCount = INITIAL_ENTRIES * 2;
-    while (this.count * 2 > slotCount) slotCount *= 2;
-    const slots = new Int32Array(slotCount * 2);
-    const mask = slotCount - 1;
-    const words = this.words;
-    for (let entry = 0; entry < this.count; entry += 1) {
-      const hash = this.hashAt(words, entry * this.width);
-      let slot = hash & mask;
-      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = entry + 1;
-      slots[2 * slot + 1] = hash;
-    }
-    this.slots = slots;
-    this.slotMask = mask;
+    return { ...(this as unknown as Record<string, unknown>), words: this.words.subarray(0, kept * this.width), positions: this.positions.subarray(0, kept) };
   }
 
   private growEntries(): void {
@@ -257,18 +238,24 @@ class PackedKeyTable implements SealsOwnFields {
     this.positions = positions;
   }
 
-  /** Twice the slots; the hashes are in the old slots, so no key is read or hashed again. */
+  /**
+   * Twice the slots; the hashes are in the old slots, so no key is read or hashed again. The entries
+   * go in again in their own order, not the old slots': the slots are then the same as if every entry
+   * had gone into this size of table in order, whatever sizes the table had before (sealed as they are).
+   */
   private growSlots(): void {
     const slotCount = (this.slotMask + 1) * 2;
     const slots = new Int32Array(slotCount * 2);
     const mask = slotCount - 1;
     const old = this.slots;
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i] === 0) continue;
-      let slot = old[i + 1] & mask;
+    const hashes = new Int32Array(this.count);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) hashes[old[i] - 1] = old[i + 1];
+    for (let entry = 0; entry < this.count; entry += 1) {
+      const hash = hashes[entry];
+      let slot = hash & mask;
       while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = old[i];
-      slots[2 * slot + 1] = old[i + 1];
+      slots[2 * slot] = entry + 1;
+      slots[2 * slot + 1] = hash;
     }
     this.slots = slots;
     this.slotMask = mask;
