@@ -57,7 +57,10 @@ describe('the API audit on its own thread', () => {
       .send({ asOf: '2024-12-31' })
       .expect(200);
     expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(html.text).toBe(renderInspectionHtml(expected, { eventLinks: true }));
+    // Absolute links to the console's event route: the report is downloaded and opened from a file.
+    const host = html.request.url.replace(/\/v1\/audits$/, '');
+    expect(html.text).toBe(renderInspectionHtml(expected, { eventLinkBase: `${host}/console#/event/` }));
+    expect(html.text).toContain(`href="${host}/console#/event/`);
   });
 
   it('reconciles with the read model as it was at the replay\'s last position while writes go on', async () => {

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -206,6 +207,23 @@ describe('the console in Chromium', () => {
       expect(await page.textContent('#event-title')).toContain(String(position));
       expect(await page.textContent('#event-type')).toMatch(/[A-Za-z]/);
       await shot(page, '07-auditor-event');
+
+      // The downloaded report opened from its file: an evidence link leads to the console, which asks for a token and then shows that event.
+      const file = await page.context().newPage();
+      const saved = join(SCREENSHOTS, html.suggestedFilename());
+      await html.saveAs(saved);
+      await file.goto(pathToFileURL(saved).href);
+      const link = (await file.waitForSelector(`a[href$="#/event/${position}"]`, { state: 'attached' }))!;
+      expect(await link.getAttribute('href')).toBe(`${base}/console#/event/${position}`);
+      // Followed as a click would (the finding may sit in a folded section of the page).
+      await file.goto((await link.getAttribute('href'))!);
+      await file.waitForSelector('#sign-in:not([hidden])');
+      await file.fill('#token', await ledger.token('auditor'));
+      await file.click('#sign-in-form button[type=submit]');
+      await file.waitForSelector('#event-type');
+      expect(await file.textContent('#event-title')).toContain(String(position));
+      await shot(file, '08-report-evidence-link');
+      await file.close();
     }
     expect(problems).toEqual([]);
     await page.context().close();

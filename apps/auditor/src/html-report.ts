@@ -10,8 +10,11 @@ export { REPORT_LANGUAGES, type ReportLanguage } from './templates/labels';
 export interface HtmlReportOptions {
   /** The page's language (findings, titles, labels): Chinese unless asked otherwise. */
   lang?: ReportLanguage;
-  /** Served by the ledger: each evidence position links to GET /v1/events/:position. */
-  eventLinks?: boolean;
+  /**
+   * Served by the ledger: each evidence position links to this address followed by the position
+   * (the ledger's console event route, which signs in and shows the event). Omitted, no links.
+   */
+  eventLinkBase?: string;
   /** What each evidence position holds (the CLI reads it back from the store), shown beside it. */
   evidence?: ReadonlyMap<string, EvidenceEvent>;
 }
@@ -81,7 +84,7 @@ export function renderInspectionHtml(report: InspectionReport, options: HtmlRepo
           message: lang === 'zh' ? f.messageZh : f.message,
           evidence: f.evidence.map((position) => {
             const held = options.evidence?.get(String(position));
-            return { position: String(position), href: options.eventLinks ? `/v1/events/${position}` : null, what: held ? ` (${held.type}, ${held.stream}, ${held.occurredAt ?? '?'})` : '' };
+            return { position: String(position), href: options.eventLinkBase === undefined ? null : `${options.eventLinkBase}${position}`, what: held ? ` (${held.type}, ${held.stream}, ${held.occurredAt ?? '?'})` : '' };
           }),
         })),
     })),

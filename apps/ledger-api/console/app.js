@@ -210,7 +210,8 @@
     sessionStorage.setItem(TOKEN_KEY, token);
     $('token').value = '';
     $('sign-in-error').hidden = true;
-    location.hash = '#/' + VIEWS[claims.role][0];
+    // An event asked for by link (a downloaded report's evidence) is shown once signed in.
+    if (route().view !== 'event') location.hash = '#/' + VIEWS[claims.role][0];
     render();
   }
 
@@ -264,6 +265,8 @@
     const allowed = VIEWS[role];
     $('whoami').textContent = t('role.' + role) + (state.claims.fund ? ' · ' + fundName(state.claims.fund) : '') + (state.claims.sub ? ' (' + state.claims.sub + ')' : '');
     let { view, id, params } = route();
+    // #/event/<position>: an evidence link of a downloaded inspection report; the event over the role's first view.
+    const eventAsked = view === 'event' && id && READS_EVENTS.includes(role) ? id : null;
     if (!allowed.includes(view)) {
       view = allowed[0];
       id = undefined;
@@ -276,6 +279,7 @@
     container.replaceChildren();
     const views = { funds: renderFunds, fund: renderFund, resident: renderResident, audits: renderAudits };
     views[view](container, id, params, state.renderId);
+    if (eventAsked) openEvent(eventAsked);
   }
   /** A view's later steps stop when the user has moved on. */
   const current = (renderId) => renderId === state.renderId;

@@ -22,6 +22,8 @@ export interface AuditJob {
   liveRows: string;
   /** Also render the HTML report (Accept: text/html). */
   html: boolean;
+  /** Where the HTML report's evidence positions link to (consoleEventLinkBase). */
+  eventLinkBase: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function runAuditJob(job: AuditJob, policy: Policy): Promise<AuditA
   }
   const report = auditor.report({ ledger: ledgerFromRows(job.liveRows), checkpoint: job.checkpoint });
   const utf8 = new TextEncoder();
-  return { json: utf8.encode(JSON.stringify(report)), html: job.html ? utf8.encode(renderInspectionHtml(report, { eventLinks: true })) : null };
+  return { json: utf8.encode(JSON.stringify(report)), html: job.html ? utf8.encode(renderInspectionHtml(report, { eventLinkBase: job.eventLinkBase })) : null };
 }
 
 type LedgerRow = ReturnType<FundLedger['rows']>[number];

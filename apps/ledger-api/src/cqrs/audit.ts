@@ -9,6 +9,9 @@ import { LEDGER_CONFIG, POLICY } from '../tokens';
 import { type AuditAnswer, encodeLedgerRows } from './audit-run';
 import { AuditThread } from './audit-thread';
 
+/** The console's route that signs in (if need be) and shows the stored event at the position that follows. */
+export const CONSOLE_EVENT_ROUTE = '/console#/event/';
+
 /** POST /v1/audits: the supervision inspection as of a date, reconciled with the live read model. */
 export class RunAuditQuery {
   constructor(
@@ -17,6 +20,8 @@ export class RunAuditQuery {
     readonly baseline: LogBaseline | null = null,
     /** Also render the HTML report. */
     readonly html = false,
+    /** Where the HTML report's evidence positions link to (consoleEventLinkBase). */
+    readonly eventLinkBase = CONSOLE_EVENT_ROUTE,
   ) {}
 }
 
@@ -54,7 +59,7 @@ export class RunAuditHandler implements IQueryHandler<RunAuditQuery, AuditAnswer
     await this.thread.stop();
   }
 
-  private async audit({ asOf, baseline, html }: RunAuditQuery): Promise<AuditAnswer> {
+  private async audit({ asOf, baseline, html, eventLinkBase }: RunAuditQuery): Promise<AuditAnswer> {
     await this.projections.catchUp();
     const checkpoint = this.projections.position;
     const rows = this.projections.ledger.rows();
@@ -66,6 +71,7 @@ export class RunAuditHandler implements IQueryHandler<RunAuditQuery, AuditAnswer
       checkpoint,
       liveRows: await encodeLedgerRows(rows),
       html,
+      eventLinkBase,
     });
   }
 }
