@@ -119,6 +119,10 @@ export class ClaimTable implements SealsOwnFields {
     return this.years[index];
   }
 
+  admittedAtOf(index: ClaimIndex): string {
+    return this.codes.textOf(this.admittedAtCodes[index]);
+  }
+
   careTypeOf(index: ClaimIndex): CareType {
     return this.codes.textOf(this.careTypeCodes[index]) as CareType;
   }
@@ -191,7 +195,7 @@ export class ClaimTable implements SealsOwnFields {
       year: this.years[index],
       fundId: this.codes.textOf(this.fundCodes[index]) as FundId,
       careType: this.careTypeOf(index),
-      admittedAt: this.codes.textOf(this.admittedAtCodes[index]),
+      admittedAt: this.admittedAtOf(index),
       basicFundPayment: this.basicFundPayment(index),
       criticalIllnessPayment: this.criticalIllnessPayment(index),
       assistancePayment: this.assistancePayment(index),

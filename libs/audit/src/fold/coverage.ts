@@ -107,10 +107,15 @@ function earliestOf(starts: readonly BenefitStart[]): string | null {
  * §七). coverageOn's verdict without its object: this runs for every claim of the history.
  */
 export function entitledOn(policy: Policy, record: ResidentRecord, year: number, date: string): boolean {
+  if (!coveredOn(policy, record, year, date)) return false;
+  // With no scheme change on record the scheme is the resident one (ResidentRecord.schemeOn).
+  return record.schemes.length === 0 || record.schemeOn(date).scheme === 'resident';
+}
+
+/** coverageOn(…).gap === null without its object (throws where it throws): asked for every claim of the history at the end. */
+export function coveredOn(policy: Policy, record: ResidentRecord, year: number, date: string): boolean {
   const enrollments = record.enrollmentsOf(year);
   if (enrollments.length === 0) return false;
   const earliest = earliestOf(startsOf(policy, record, year, enrollments));
-  if (earliest === null || date < earliest) return false;
-  // With no scheme change on record the scheme is the resident one (ResidentRecord.schemeOn).
-  return record.schemes.length === 0 || record.schemeOn(date).scheme === 'resident';
+  return earliest !== null && date >= earliest;
 }

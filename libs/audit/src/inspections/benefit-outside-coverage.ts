@@ -1,5 +1,5 @@
 import { formatMoney, money, ZERO } from '@ledger/domain';
-import { coverageOn } from '../fold/coverage';
+import { coverageOn, coveredOn } from '../fold/coverage';
 import { type Bilingual, defineRule, type ReportContext } from '../rule';
 
 /**
@@ -26,15 +26,17 @@ function inspectBenefitCoverage({ fold, policy, raise, couldNotJudge }: ReportCo
   for (const resident of fold.residents.values()) {
     for (const index of fold.claims.of(resident)) {
       if (fold.claims.isReversed(index) || !fold.claims.paidFromBasicFund(index)) continue;
-      const claim = fold.claims.record(index);
-      let coverage;
+      const year = fold.claims.yearOf(index);
+      const admittedAt = fold.claims.admittedAtOf(index);
       try {
-        coverage = coverageOn(policy, resident, claim.year, claim.admittedAt);
+        if (coveredOn(policy, resident, year, admittedAt)) continue;
       } catch (error) {
         couldNotJudge(error);
         continue;
       }
-      if (coverage.gap === null) continue;
+      // The coverage's details and the record (id text, amounts as text) only for a finding: this loop runs over every claim of the history.
+      const coverage = coverageOn(policy, resident, year, admittedAt);
+      const claim = fold.claims.record(index);
       const amount = formatMoney(money(claim.basicFundPayment));
       const paid: Bilingual = {
         zh: `报销 ${claim.claimId} 为 ${claim.admittedAt} 入院的医疗费用由基本医保基金支付 ${amount} 元`,
