@@ -105,6 +105,17 @@ export class Policy {
 
   // ---- generic access -------------------------------------------------------------------
 
+  /**
+   * Every date on which some parameter takes effect, sorted and unique: between two of them (and
+   * after the last) every parameter has the same value, so an answer that depends on its date only
+   * through the parameters in force is the same for all the dates between (remembering-policy.ts).
+   */
+  effectiveDates(): BusinessDate[] {
+    const dates = new Set<BusinessDate>();
+    for (const values of this.parameters.values()) for (const value of values) dates.add(value.effectiveFrom);
+    return [...dates].sort();
+  }
+
   parameterPaths(): string[] {
     return [...this.parameters.keys()].sort();
   }

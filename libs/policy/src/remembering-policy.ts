@@ -1,3 +1,4 @@
+import { isValidBusinessDate } from './dates';
 import type { Policy } from './parameters';
 
 /**
@@ -38,6 +39,45 @@ const REMEMBERED = [
   'illnessPovertyLookbackMonths',
 ] as const satisfies ReadonlyArray<keyof Policy>;
 
+/**
+ * The remembered questions whose answer depends on their last argument, a date, only through the
+ * parameters in force on it (every one but isNewborn, which compares it with a birth date, and
+ * the premium, asked by year): they
+ * are remembered by the date's parameter period instead of by the date, so a claim on a day not
+ * asked before is answered from memory too (the import asks them with every claim's admission day).
+ */
+const BY_PARAMETER_PERIOD: ReadonlySet<string> = new Set(REMEMBERED.filter((name) => name !== 'isNewborn' && name !== 'criticalIllnessPremiumPerCapita'));
+
+/** Dates read into their parameter period, remembered (a few thousand days at most). */
+const MAX_PERIODS_REMEMBERED = 100_000;
+/** The period before the first effective date: every question on it throws (not remembered). */
+const BEFORE_ANY = Symbol('before any effective date');
+
+/**
+ * A date → the latest effective date on or before it (its parameter period), or the date itself
+ * when it is not a valid business date (so the question is asked, and throws, as before).
+ */
+function parameterPeriods(policy: Policy): (date: unknown) => unknown {
+  const starts = policy.effectiveDates();
+  const known = new Map<unknown, unknown>();
+  return (date) => {
+    let period = known.get(date);
+    if (period !== undefined) return period;
+    if (typeof date !== 'string' || !isValidBusinessDate(date)) return date;
+    let low = 0;
+    let high = starts.length;
+    // The first effective date after `date`; the one before it starts its period.
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (starts[middle] <= date) low = middle + 1;
+      else high = middle;
+    }
+    period = low === 0 ? BEFORE_ANY : starts[low - 1];
+    if (known.size < MAX_PERIODS_REMEMBERED) known.set(date, period);
+    return period;
+  };
+}
+
 /** A hardship list is one answer's key by its codes; every other argument by its value. */
 function keyPart(arg: unknown): unknown {
   return Array.isArray(arg) ? arg.join('+') : arg;
@@ -50,7 +90,9 @@ function keyPart(arg: unknown): unknown {
  */
 export function rememberingPolicy(policy: Policy): Policy {
   const remembering = Object.create(policy) as Policy;
+  const periodOf = parameterPeriods(policy);
   for (const name of REMEMBERED) {
+    const byPeriod = BY_PARAMETER_PERIOD.has(name);
     const ask = (policy[name] as (...args: unknown[]) => unknown).bind(remembering);
     const byArity = new Map<number, Map<unknown, unknown>>();
     Object.defineProperty(remembering, name, {
@@ -64,7 +106,7 @@ export function rememberingPolicy(policy: Policy): Policy {
           if (!next) node.set(part, (next = new Map()));
           node = next;
         }
-        const part = last < 0 ? undefined : keyPart(args[last]);
+        const part = last < 0 ? undefined : byPeriod ? periodOf(args[last]) : keyPart(args[last]);
         if (node.has(part)) return node.get(part);
         const answer = ask(...args);
         node.set(part, answer);
