@@ -112,7 +112,7 @@ class TimedStore {
   }
 }
 
-async function generate(options: Options, dataDir: string): Promise<{ events: number; importMs: number; appendMs: number; batchEvents: number[]; totalMs: number }> {
+async function generate(options: Options, dataDir: string): Promise<{ events: number; importMs: number; generationMs: number; appendMs: number; batchEvents: number[]; totalMs: number }> {
   const store = new SqliteEventStore({ file: join(dataDir, 'events.sqlite') });
   const timed = new TimedStore(store);
   // The import's appends commit on a thread of their own (as `npm run generate` does), which times them.
@@ -142,7 +142,7 @@ async function generate(options: Options, dataDir: string): Promise<{ events: nu
       },
     });
     bar?.update(result.events);
-    return { events: result.events, importMs: result.importMs, appendMs: writer ? writer.appendMs : timed.appendMs, batchEvents, totalMs: result.totalMs };
+    return { events: result.events, importMs: result.importMs, generationMs: result.generationMs, appendMs: writer ? writer.appendMs : timed.appendMs, batchEvents, totalMs: result.totalMs };
   } finally {
     bar?.stop();
     await writer?.close();
@@ -387,9 +387,10 @@ Examples:
       if (generated) {
         const ledgerRate = events / (generated.importMs / 1000);
         const storeRate = generated.events / (generated.appendMs / 1000);
-        results.append = { events, batches: generated.batchEvents.length, importMs: generated.importMs, appendMs: generated.appendMs, ledgerRate, storeRate, ceilingRate: best.perSecond };
+        results.append = { events, batches: generated.batchEvents.length, importMs: generated.importMs, generationMs: generated.generationMs, appendMs: generated.appendMs, ledgerRate, storeRate, ceilingRate: best.perSecond };
         rows.push(
-          { measure: 'ledger import: decide+encode+append, events/s', ours: fmt(ledgerRate), limit, ratio: ledgerRate / best.perSecond, target: '≥ 0.40', met: ledgerRate / best.perSecond >= 0.4 },
+          // importMs leaves out the synthetic year's generation of the commands (import-year.ts).
+          { measure: 'ledger import: decide+encode+append (generation excluded), events/s', ours: fmt(ledgerRate), limit, ratio: ledgerRate / best.perSecond, target: '≥ 0.40', met: ledgerRate / best.perSecond >= 0.4 },
           { measure: 'store appendMany of the same batches, events/s', ours: fmt(storeRate), limit, ratio: storeRate / best.perSecond, target: '(info)', met: null },
         );
       }

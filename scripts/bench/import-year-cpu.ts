@@ -1,0 +1,78 @@
+import { readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore, SqliteWriterThread } from '@ledger/event-store';
+import { loadPolicy } from '@ledger/policy';
+import { importSyntheticYear } from '../synthetic/import-year';
+import { SyntheticYear } from '../synthetic/year';
+
+/**
+ * The import's CPU per event, end to end (decide + encode + hand-off + append, full durability),
+ * pipelined as `npm run generate` and the bench run it (import-cpu.ts awaits each transaction),
+ * into a fresh store file, as `npm run generate` runs it (writer thread unless --no-writer-thread):
+ *
+ *   node dist/scripts/bench/import-year-cpu.js RESIDENTS DIR [--no-writer-thread] [SEED]
+ *
+ * The synthetic year's own generation is run alone first and its main-thread CPU taken off the
+ * import's main-thread figure. Thread CPU is read from /proc (Linux), so it is the main thread's
+ * alone, not the writer's; the process figure is both.
+ */
+async function main(): Promise<void> {
+  const residents = Number(process.argv[2] ?? 20000);
+  const dir = process.argv[3] ?? '/tmp/import-cpu';
+  const writerThread = !process.argv.includes('--no-writer-thread');
+  const seed = Number(process.argv.slice(4).find((a) => /^\d+$/.test(a)) ?? 2025);
+  const policy = loadPolicy();
+
+  const genBefore = mainThreadCpuMs();
+  let generated = 0;
+  for (const day of new SyntheticYear(policy, { residents, seed }).days()) generated += day.commands.length;
+  const generationCpuMs = mainThreadCpuMs() - genBefore;
+
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'events.sqlite');
+  const store = new SqliteEventStore({ file });
+  const writer = writerThread ? new SqliteWriterThread(file) : undefined;
+  const load = loadavg()[0];
+  const mainBefore = mainThreadCpuMs();
+  const processBefore = process.cpuUsage();
+  const result = await importSyntheticYear({ residents, seed, store, policy, writer });
+  await writer?.close();
+  const mainMs = mainThreadCpuMs() - mainBefore;
+  const proc = process.cpuUsage(processBefore);
+  await store.close();
+  const events = result.events;
+  const us = (ms: number) => +((ms * 1000) / events).toFixed(1);
+  process.stdout.write(
+    `${JSON.stringify({
+      residents,
+      events,
+      commands: generated,
+      writerThread,
+      importEventsPerSecond: Math.round(events / (result.importMs / 1000)),
+      importMs: Math.round(result.importMs),
+      totalMs: Math.round(result.totalMs),
+      generationMsInside: Math.round(result.generationMs),
+      mainCpuUsPerEvent: us(mainMs),
+      mainCpuLessGenerationUsPerEvent: us(mainMs - generationCpuMs),
+      generationCpuUsPerEvent: us(generationCpuMs),
+      processCpuUsPerEvent: us((proc.user + proc.system) / 1000),
+      writerAppendMs: writer ? Math.round(writer.appendMs) : null,
+      load: [load, loadavg()[0]].map((l) => +l.toFixed(2)),
+    })}\n`,
+  );
+}
+
+/** This thread's user + system CPU (ms) from /proc: the writer thread's is not in it. */
+function mainThreadCpuMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the stat line (11 and 12 after the name), in clock ticks.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
