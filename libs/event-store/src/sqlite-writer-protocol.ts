@@ -1,23 +1,25 @@
 import { EarlierAppendFailedError } from './ordered-appender';
 import {
   type AppendCondition,
-  type AppendResult,
   BusinessKeyTakenError,
   EventIdConflictError,
   HeadMovedError,
   type StoredEvent,
   WrongExpectedRevisionError,
 } from './port';
-import type { EncodedStreamAppend } from './sqlite-event-store';
+import type { PackBuffers, PackedAppends, PackedResults } from './packed-appends';
 
-/** The messages between SqliteWriterThread and its worker (sqlite-writer-worker.ts). */
+/**
+ * The messages between SqliteWriterThread and its worker (sqlite-writer-worker.ts). An append's
+ * buffers are transferred to the worker and back with its answer (`buffers`), for the next one.
+ */
 export type WriterRequest =
-  | { kind: 'append'; id: number; after: number | null; appends: EncodedStreamAppend[]; condition: AppendCondition | undefined }
+  | { kind: 'append'; id: number; after: number | null; appends: PackedAppends; condition: AppendCondition | undefined }
   | { kind: 'close' };
 
 export type WriterReply =
-  | { kind: 'appended'; id: number; results: AppendResult[]; ms: number }
-  | { kind: 'failed'; id: number; error: SerializedAppendError; ms: number }
+  | { kind: 'appended'; id: number; results: PackedResults; ms: number; buffers: PackBuffers }
+  | { kind: 'failed'; id: number; error: SerializedAppendError; ms: number; buffers: PackBuffers }
   | { kind: 'closed' };
 
 export interface WriterData {

@@ -2,13 +2,14 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppendTicket, type OrderedAppender } from './ordered-appender';
 import type { AppendCondition, AppendResult, StreamAppend } from './port';
-import { encodeStreamAppends } from './sqlite-event-store';
+import { type PackBuffers, packStreamAppends, unpackAppendResults } from './packed-appends';
 import { deserializeAppendError, type WriterData, type WriterReply, type WriterRequest } from './sqlite-writer-protocol';
 
 /**
  * The embedded store's appends on a thread of their own (the machine's second core): a worker
  * with its own connection to the same file commits one transaction while the caller decides and
- * encodes the next. The caller hands over the columns' texts (EncodedEvent), not objects.
+ * encodes the next. The caller hands over the columns' texts packed in one string and one
+ * transferred array (PackedAppends), not objects.
  *
  * Durability is the store's: each submission is one transaction committed with synchronous=FULL
  * before its ticket resolves, in the order submitted, so a crash loses only submissions whose
@@ -21,6 +22,8 @@ export class SqliteWriterThread implements OrderedAppender {
   private readonly waiting = new Map<number, { resolve: (results: AppendResult[]) => void; reject: (error: Error) => void }>();
   private readonly ids = new WeakMap<AppendTicket, number>();
   private nextId = 1;
+  /** Buffers the worker handed back, for the next submissions to write into (at most two are out). */
+  private readonly spare: PackBuffers[] = [];
   private exited: Error | null = null;
   private closing: Promise<void> | null = null;
   /** Milliseconds the worker spent in its append transactions (commit included). */
@@ -38,8 +41,9 @@ export class SqliteWriterThread implements OrderedAppender {
     const done = new Promise<AppendResult[]>((resolvePromise, reject) => {
       if (this.exited || this.closing) return reject(this.exited ?? new Error('the store\'s writer thread is closed'));
       this.waiting.set(id, { resolve: resolvePromise, reject });
-      const request: WriterRequest = { kind: 'append', id, after: after === null ? null : (this.ids.get(after) ?? null), appends: encodeStreamAppends(appends), condition };
-      this.worker.postMessage(request);
+      const packed = packStreamAppends(appends, this.spare.pop());
+      const request: WriterRequest = { kind: 'append', id, after: after === null ? null : (this.ids.get(after) ?? null), appends: packed, condition };
+      this.worker.postMessage(request, [packed.bytes, packed.lengths.buffer as ArrayBuffer]);
     });
     const ticket = new AppendTicket(done);
     this.ids.set(ticket, id);
@@ -49,9 +53,10 @@ export class SqliteWriterThread implements OrderedAppender {
   private onReply(reply: WriterReply): void {
     if (reply.kind === 'closed') return;
     this.appendMs += reply.ms;
+    if (this.spare.length < MAX_SPARE_BUFFERS) this.spare.push(reply.buffers);
     const waiting = this.waiting.get(reply.id);
     this.waiting.delete(reply.id);
-    if (reply.kind === 'appended') waiting?.resolve(reply.results);
+    if (reply.kind === 'appended') waiting?.resolve(unpackAppendResults(reply.results));
     else waiting?.reject(deserializeAppendError(reply.error));
   }
 
@@ -76,6 +81,9 @@ export class SqliteWriterThread implements OrderedAppender {
     return this.closing;
   }
 }
+
+/** Submissions overlap by one (OneBatchInFlight): two sets of buffers cover them. */
+const MAX_SPARE_BUFFERS = 2;
 
 /**
  * Compiled, the worker is its own .js file; run from the TypeScript sources (jest, the crash

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { SqliteEventStore } from './sqlite-event-store';
 import { EarlierAppendFailedError } from './ordered-appender';
+import { packAppendResults, unpackStreamAppends } from './packed-appends';
 import { serializeAppendError, type WriterReply, type WriterRequest, writerData } from './sqlite-writer-protocol';
 
 /**
@@ -21,13 +22,17 @@ port.on('message', (request: WriterRequest) => {
     return;
   }
   const started = performance.now();
+  const buffers = { bytes: request.appends.bytes, lengths: request.appends.lengths };
+  const transfer: ArrayBuffer[] = [buffers.bytes, buffers.lengths.buffer as ArrayBuffer];
   let reply: WriterReply;
   try {
     if (request.after !== null && failed.has(request.after)) throw new EarlierAppendFailedError();
-    reply = { kind: 'appended', id: request.id, results: store.appendEncoded(request.appends, request.condition), ms: performance.now() - started };
+    const results = packAppendResults(store.appendEncoded(unpackStreamAppends(request.appends), request.condition));
+    reply = { kind: 'appended', id: request.id, results, ms: performance.now() - started, buffers };
+    transfer.push(results.revisions.buffer as ArrayBuffer, results.positions.buffer as ArrayBuffer);
   } catch (error) {
     failed.add(request.id);
-    reply = { kind: 'failed', id: request.id, error: serializeAppendError(error), ms: performance.now() - started };
+    reply = { kind: 'failed', id: request.id, error: serializeAppendError(error), ms: performance.now() - started, buffers };
   }
-  port.postMessage(reply);
+  port.postMessage(reply, transfer);
 });
