@@ -36,6 +36,8 @@ const EXPECTED_CODES: Record<Exclude<ExpectedRevision, number>, number> = { no_s
 const EXPECTED_OF_CODE = new Map<number, ExpectedRevision>(Object.entries(EXPECTED_CODES).map(([name, code]) => [code, name as ExpectedRevision]));
 /** UTF-8 takes at most three bytes per UTF-16 code unit (a surrogate pair: four for two). */
 const MAX_UTF8_PER_UNIT = 3;
+/** A synthetic year's events take ~1.1 KB of texts each (a claim's data and metadata, its ids and hash). */
+const TYPICAL_EVENT_BYTES = 1536;
 
 class Packer {
   private bytes: Buffer;
@@ -43,8 +45,9 @@ class Packer {
   lengths: Float64Array;
   count = 0;
 
-  constructor(reuse: PackBuffers | undefined, lengthsNeeded: number) {
-    this.bytes = Buffer.from(reuse?.bytes ?? new ArrayBuffer(1 << 20));
+  constructor(reuse: PackBuffers | undefined, events: number, lengthsNeeded: number) {
+    // Without buffers to reuse, room for events of a typical size, so a first transaction seldom grows.
+    this.bytes = Buffer.from(reuse?.bytes ?? new ArrayBuffer(Math.max(1 << 20, events * TYPICAL_EVENT_BYTES)));
     this.lengths = reuse && reuse.lengths.length >= lengthsNeeded ? reuse.lengths : new Float64Array(Math.max(lengthsNeeded, 1024));
   }
 
@@ -78,7 +81,7 @@ class Packer {
 export function packStreamAppends(appends: readonly StreamAppend[], reuse?: PackBuffers): PackedAppends {
   let events = 0;
   for (const append of appends) events += append.events.length;
-  const packer = new Packer(reuse, appends.length * 3 + events * TEXTS_PER_EVENT);
+  const packer = new Packer(reuse, events, appends.length * 3 + events * TEXTS_PER_EVENT);
   for (const append of appends) {
     packer.text(append.stream);
     packer.number(append.events.length);
