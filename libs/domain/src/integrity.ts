@@ -37,27 +37,31 @@ function knownKey(key: string): KnownKey {
 interface SortedKeyList {
   keys: readonly string[];
   sorted: readonly string[];
+  /** Each sorted key as its member's opening, `"key":`. */
+  openings: readonly string[];
+  /** Some key looks like an array index (which JSON.stringify would list first). */
+  indexLike: boolean;
 }
 const SORTED_KEYS = new Map<string, SortedKeyList[]>();
 let sortedKeyLists = 0;
 const MAX_LISTS_PER_FIRST_KEY = 16;
 
-function sortedKeys(record: object): readonly string[] {
+function sortedKeys(record: object): SortedKeyList {
   const keys = Object.keys(record);
-  if (keys.length < 2) return keys;
-  const candidates = SORTED_KEYS.get(keys[0]);
+  const candidates = keys.length === 0 ? undefined : SORTED_KEYS.get(keys[0]);
   if (candidates) {
-    for (const candidate of candidates) if (sameKeys(candidate.keys, keys)) return candidate.sorted;
+    for (const candidate of candidates) if (sameKeys(candidate.keys, keys)) return candidate;
   }
-  const sorted = keys.slice().sort();
+  const sorted = keys.length < 2 ? keys : keys.slice().sort();
+  const known = sorted.map(knownKey);
+  const entry: SortedKeyList = { keys, sorted, openings: known.map((key) => `${key.quoted}:`), indexLike: known.some((key) => key.indexLike) };
   // A few lists per first key (an event's versions, a command's optional members): the scan stays short.
-  if (sortedKeyLists < MAX_KNOWN_KEYS && (candidates?.length ?? 0) < MAX_LISTS_PER_FIRST_KEY) {
+  if (keys.length > 0 && sortedKeyLists < MAX_KNOWN_KEYS && (candidates?.length ?? 0) < MAX_LISTS_PER_FIRST_KEY) {
     sortedKeyLists += 1;
-    const entry = { keys, sorted };
     if (candidates) candidates.push(entry);
     else SORTED_KEYS.set(keys[0], [entry]);
   }
-  return sorted;
+  return entry;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
@@ -84,17 +88,14 @@ class CanonicalWriter {
     }
     if (Array.isArray(value)) return this.writeArray(value);
     const record = value as Record<string, unknown>;
-    const keys = sortedKeys(record);
+    const { sorted, openings, indexLike } = sortedKeys(record);
     let out = '{';
-    let first = true;
-    for (const key of keys) {
-      const inner = record[key];
+    for (let i = 0; i < sorted.length; i += 1) {
+      const inner = record[sorted[i]];
       if (inner === undefined) continue;
-      if (!first) out += ',';
-      first = false;
-      const known = knownKey(key);
-      if (known.indexLike) this.irregular = true;
-      out += `${known.quoted}:${this.write(inner)}`;
+      if (indexLike && knownKey(sorted[i]).indexLike) this.irregular = true;
+      // The first member is the only one written right after the brace.
+      out += out.length === 1 ? openings[i] + this.write(inner) : `,${openings[i]}${this.write(inner)}`;
     }
     return `${out}}`;
   }
