@@ -1,7 +1,7 @@
 import { formatMoney, FUND_IDS, type FundId, isBusinessDate, ZERO } from '@ledger/domain';
 import type { LogDigest, Position, StoredEvent } from '@ledger/event-store';
 import { type Policy, PolicyNotInForceError, rememberingPolicy } from '@ledger/policy';
-import { ReplayDigest } from './digest';
+import { digestLine, ReplayDigest } from './digest';
 import { compareFindings, type Finding, finding, type PendingFinding } from './findings';
 import { AuditFold } from './fold/audit-fold';
 import { SHARED_RECORD_CONSTANTS } from './fold/records';
@@ -320,18 +320,21 @@ export class Auditor {
     this.lastPositionRead = stored.position;
     const outcome = this.integrity.check(stored);
     this.logDigest?.observe(stored);
+    const metadata = stored.metadata as { occurredAt?: unknown; hash?: unknown } | null;
+    // The same line goes into the closes' digest and the replay digest.
+    const line = digestLine(stored.eventId, metadata?.hash);
     // Every event read, replayed or not: a close's digest covers the whole history before it.
-    this.fold.closes.read(stored);
+    this.fold.closes.read(stored, line);
     this.chain.observe(stored);
 
-    const occurredAt = (stored.metadata as { occurredAt?: unknown } | null)?.occurredAt;
+    const occurredAt = metadata?.occurredAt;
     // An event with no readable business date cannot be placed after the cut-off: it is replayed.
     const included = this.asOf === null || !isCalendarDate(occurredAt) || occurredAt <= this.asOf;
     if (!included) {
       this.firstLaterEvent ??= stored.position;
       return true;
     }
-    this.digest.add(stored.eventId, (stored.metadata as { hash?: unknown } | null)?.hash);
+    this.digest.addLine(line);
     if (!outcome.event) return true;
 
     const folded = this.fold.apply(outcome.event);

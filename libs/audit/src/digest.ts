@@ -26,7 +26,12 @@ export class ReplayDigest {
   }
 
   add(eventId: string, hash: unknown): void {
-    this.hash.update(`${eventId}\n${typeof hash === 'string' ? hash : ''}\n`);
+    this.addLine(digestLine(eventId, hash));
+  }
+
+  /** add() of the line digestLine() made (the closes' running digest reads the same line). */
+  addLine(line: string): void {
+    this.hash.update(line);
     this.count += 1;
   }
 
@@ -38,6 +43,11 @@ export class ReplayDigest {
   get events(): number {
     return this.count;
   }
+}
+
+/** One event's line in the replay digest and in the closes' digest of the history: eventId, "\n", hash, "\n". */
+export function digestLine(eventId: string, hash: unknown): string {
+  return `${eventId}\n${typeof hash === 'string' ? hash : ''}\n`;
 }
 
 /** A sha256 over text added piece by piece, readable at any point. */

@@ -30,6 +30,8 @@ const AS_TEXT = -1;
 const NONE = -2;
 const NO_CLAIM = -1;
 const INITIAL_CAPACITY = 1024;
+/** Where add() packs a claim id (module-level: a field would be sealed with the table). */
+const ID_SCRATCH = new Uint32Array(PACKED_WORDS);
 /** Less slack than doubling: at millions of claims the unused tail is real memory. */
 const GROWTH = 1.5;
 
@@ -73,8 +75,11 @@ export class ClaimTable implements SealsOwnFields {
     const index = this.count;
     this.count += 1;
     this.residents.push(resident);
-    const scratch = this.idWords.subarray(index * PACKED_WORDS, (index + 1) * PACKED_WORDS);
+    // Packed once, into a scratch that starts at zero as a new slot does (a key of no packed form
+    // leaves what the failed attempts wrote), then copied: no subarray (~0.5 µs each in V8), no second pack.
+    const scratch = ID_SCRATCH.fill(0);
     const form = this.ids.pack(claim.claimId, scratch);
+    for (let i = 0; i < PACKED_WORDS; i += 1) this.idWords[index * PACKED_WORDS + i] = scratch[i];
     this.idForms[index] = form;
     if (form === KeyForm.Text) this.idTexts.set(index, claim.claimId);
     this.fundCodes[index] = this.codes.codeOf(claim.fundId);
@@ -91,7 +96,8 @@ export class ClaimTable implements SealsOwnFields {
     if (resident.lastClaim === NO_CLAIM) resident.firstClaim = index;
     else this.nextOfResident[resident.lastClaim] = index;
     resident.lastClaim = index;
-    this.ids.firstOrAdd(claim.claimId, BigInt(index));
+    if (form === KeyForm.Text) this.ids.firstOrAdd(claim.claimId, BigInt(index));
+    else this.ids.firstOrAddWords(form, scratch, BigInt(index));
     return index;
   }
 

@@ -1,6 +1,6 @@
 import type { BankBalanceConfirmedV1, BusinessDate } from '@ledger/domain';
 import type { Position, StoredEvent } from '@ledger/event-store';
-import { type RunningSha256, runningSha256 } from '../digest';
+import { digestLine, type RunningSha256, runningSha256 } from '../digest';
 
 /**
  * The history as a close states it (libs/domain periods.ts): every event read through a position,
@@ -32,13 +32,12 @@ export class ClosesFold {
     this.hash = runningSha256(sealable);
   }
 
-  /** Every event read, in position order, before it is replayed (or not). */
-  read(stored: StoredEvent): void {
+  /** Every event read, in position order, before it is replayed (or not). `line`: its digestLine, when the caller has made it. */
+  read(stored: StoredEvent, line = digestLine(stored.eventId, (stored.metadata as { hash?: unknown } | null)?.hash)): void {
     if (stored.type === 'PeriodClosed') {
       this.beforeClose = { position: this.lastPosition, count: this.count, digest: this.hash.hex() };
     }
-    const hash = (stored.metadata as { hash?: unknown } | null)?.hash;
-    this.hash.update(`${stored.eventId}\n${typeof hash === 'string' ? hash : ''}\n`);
+    this.hash.update(line);
     this.count += 1;
     this.lastPosition = stored.position;
   }

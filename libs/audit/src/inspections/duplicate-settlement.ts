@@ -1,6 +1,6 @@
 import type { Folded } from '../fold/audit-fold';
 import { sha256HexOf } from '../digest';
-import { FirstSeenIndex } from '../integrity/first-seen';
+import { FirstSeenIndex, KeyForm } from '../integrity/first-seen';
 import { fixedText } from '../fold/fen';
 import { defineRule, type RuleContext } from '../rule';
 
@@ -14,7 +14,7 @@ import { defineRule, type RuleContext } from '../rule';
  * it repeats is in the evidence.
  *
  * Memory: one entry per claim of the history, so the identity of a claim is kept as the first 16
- * bytes of a sha256 of those facts, written as a UUID, in the compact first-seen table
+ * bytes of a sha256 of those facts, as the four words of a UUID, in the compact first-seen table
  * (integrity/first-seen.ts) rather than as a string in a Map.
  */
 export const duplicateSettlement = defineRule({
@@ -31,7 +31,7 @@ function inspectSettlement(folded: Folded, context: RuleContext): void {
   const total = fixedText(folded.data.totalCost, claim.fen.totalCost);
   const compliant = fixedText(folded.data.compliantCost, claim.fen.compliantCost);
   const facts = [claim.residentId, claim.institution.id, claim.admittedAt, claim.dischargedAt, total, compliant].join('\n');
-  const first = context.state(() => new FirstSeenIndex()).firstOrAdd(asUuid(facts), claim.position);
+  const first = context.state(() => new FirstSeenIndex()).firstOrAddWords(KeyForm.Uuid, uuidWords(facts), claim.position);
   if (first === undefined) return;
   const original = [...context.fold.claims.of(resident)].map((index) => context.fold.claims.record(index)).find((record) => record.position === first);
   const originalId = original?.claimId ?? `(position ${first})`;
@@ -49,8 +49,14 @@ function inspectSettlement(folded: Folded, context: RuleContext): void {
   });
 }
 
-/** 128 bits of the facts' sha256 in UUID form, which the first-seen table packs into four words. */
-function asUuid(text: string): string {
+/**
+ * The first 128 bits of the facts' sha256 as the first-seen table holds a UUID (four big-endian
+ * words): the words packing the UUID text of those 32 hex digits would give, without the text.
+ */
+function uuidWords(text: string): Uint32Array {
   const hex = sha256HexOf(text);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  for (let i = 0; i < 4; i += 1) FACT_WORDS[i] = parseInt(hex.slice(8 * i, 8 * i + 8), 16);
+  return FACT_WORDS;
 }
+
+const FACT_WORDS = new Uint32Array(4);

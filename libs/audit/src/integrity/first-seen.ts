@@ -22,17 +22,19 @@ export class FirstSeenIndex {
 
   /** The position `key` was first seen at; undefined when it is new, and it is then recorded at `position`. */
   firstOrAdd(key: string, position: Position): Position | undefined {
-    switch (this.pack(key, this.scratch)) {
-      case KeyForm.Uuid:
-        return this.uuids.firstOrAdd(this.scratch, position);
-      case KeyForm.Numbered:
-        return this.numbered.firstOrAdd(this.scratch, position);
-      default: {
-        const first = this.others.get(key);
-        if (first === undefined) this.others.set(key, position);
-        return first;
-      }
-    }
+    const form = this.pack(key, this.scratch);
+    if (form !== KeyForm.Text) return this.firstOrAddWords(form, this.scratch, position);
+    const first = this.others.get(key);
+    if (first === undefined) this.others.set(key, position);
+    return first;
+  }
+
+  /**
+   * firstOrAdd of a key already in its packed form (`words`, as pack() wrote them for `form`): for
+   * a caller that packed the key itself, or whose key is 128 bits to begin with (a UUID's words).
+   */
+  firstOrAddWords(form: KeyForm.Uuid | KeyForm.Numbered, words: Uint32Array, position: Position): Position | undefined {
+    return form === KeyForm.Uuid ? this.uuids.firstOrAdd(words, position) : this.numbered.firstOrAdd(words, position);
   }
 
   /** The position recorded for `key`, recording nothing. */
