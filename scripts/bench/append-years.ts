@@ -5,7 +5,7 @@ import { importSyntheticYear } from '../synthetic/import-year';
 
 /**
  * Appends synthetic years to an existing store, as incremental-audit.ts would have written them
- * (same seed, same residents per year): a longer history for that bench without importing its
+ * (same seed, same number of residents a year — new ids each year, see incremental-audit.ts): a longer history for that bench without importing its
  * first years again.   node dist/scripts/bench/append-years.js DATA_DIR RESIDENTS FIRST_YEAR LAST_YEAR
  */
 async function main(): Promise<void> {

@@ -9,11 +9,13 @@ import { runAuditCli } from '../../apps/auditor/src/cli';
 import { importSyntheticYear } from '../synthetic/import-year';
 
 /**
- * Issue 18 item 4, measured: a history of several synthetic years (the same residents each year,
- * written day by day), the yearly audits sealed one after another, then the last year audited
- * three ways, back to back and alternating — a full replay from the first event, a resume from
- * the previous year's sealed state, and the first year alone from scratch (the "time of one
- * year" a resume is held to) — with the same reports checked. Each audit's wall and CPU time
+ * Issue 18 item 4, measured: a history of several synthetic years (20,000 residents a year, written
+ * day by day; a resident's id holds the birth date the year's draw gives, so each year's residents
+ * are new ids and a resumed year touches none of the earlier residents' records), the yearly audits
+ * sealed one after another, then the last year audited three ways, back to back and alternating
+ * — a full replay from the first event, a resume from the previous year's sealed state, and the
+ * first year alone from scratch (the "time of one year" a resume is held to) — with the same
+ * reports checked. Each audit's wall and CPU time
  * (process.cpuUsage: main thread and the hash-check worker), the state's size and load time.
  *
  *   node dist/scripts/bench/incremental-audit.js DIR RESIDENTS FIRST_YEAR LAST_YEAR [ROUNDS]

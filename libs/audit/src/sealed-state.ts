@@ -22,8 +22,8 @@ import { types } from 'node:util';
  * makes sealing fail rather than write a state that would resume differently.
  */
 export const SEALED_STATE_MAGIC = 'LEDGER-AUDIT-STATE\n';
-/** Bump when what is sealed, or how, changes: an older state is then refused, not misread. 4: the first-seen tables' slots are sealed. */
-export const SEALED_STATE_FORMAT = 4;
+/** Bump when what is sealed, or how, changes: an older state is then refused, not misread. 4: the first-seen tables' slots are sealed; 5: the residents' benefit starts are not. */
+export const SEALED_STATE_FORMAT = 5;
 
 export interface SealedStateHeader {
   format: number;

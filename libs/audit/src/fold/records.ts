@@ -16,6 +16,7 @@ import { money, ZERO } from '@ledger/domain';
 import type { BenefitStart } from './coverage';
 import type { FenOrMoney } from './fen';
 import { type ReadonlyYearMap, YearMap } from './year-map';
+import { RESTORED, SEALED_FIELDS, type SealsOwnFields } from '../sealed-state';
 
 /**
  * The auditor's own picture of the history, folded from the events by its own code (not the
@@ -223,7 +224,7 @@ export function emptyYearTotals(): YearTotals {
   return { basicFundPaid: 0, personalBurdenInScope: 0, criticalIllnessPaid: 0, assistancePaid: 0, outpatientCompliant: 0 };
 }
 
-export class ResidentRecord {
+export class ResidentRecord implements SealsOwnFields {
   /** Every enrollment event per year, in position order (the ledger allows one; written history may hold more). */
   readonly enrollments = new YearMap<EnrollmentFact[]>();
   readonly payments = new YearMap<PaymentFact[]>();
@@ -243,6 +244,20 @@ export class ResidentRecord {
   readonly benefitStarts = new YearMap<BenefitStart[]>();
 
   constructor(readonly residentId: string) {}
+
+  /**
+   * Sealed (sealed-state.ts) without the benefit starts: a cache of what the enrollments and
+   * payments give (coverage.ts startsOf), made again when asked. It was five objects a resident
+   * and year (list, start, Decimal and its digits, the YearMap) that every resume decoded.
+   */
+  [SEALED_FIELDS](): Record<string, unknown> {
+    // Null in its place, not left out: a restored record then has a fresh record's field order (one hidden class for the fold).
+    return { ...(this as unknown as Record<string, unknown>), benefitStarts: null };
+  }
+
+  [RESTORED](): void {
+    (this as { benefitStarts: YearMap<BenefitStart[]> }).benefitStarts = new YearMap();
+  }
 
   /** Natural years in which assistance was paid under the uninsured rule (rare: made on the first). */
   get uninsuredAssistanceYears(): ReadonlyYearMap<ClaimRecord> {
