@@ -49,6 +49,11 @@ function exactOr(fen: number, text: string): FenOrMoney {
   return Number.isNaN(fen) ? money(text) : fen;
 }
 
+/** A business date kept in the state, interned (event-shapes.ts intern); null for none. */
+function internedOrNull(date: string | null | undefined): string | null {
+  return date === null || date === undefined ? null : intern(date);
+}
+
 /** A decoded, shape-checked event the auditor folds. */
 export type AuditedEvent = DomainEvent & { position: Position; eventId: string; stream: string };
 
@@ -178,9 +183,9 @@ export class AuditFold {
           kind: 'contribution',
           year: e.year,
           date: intern(e.paidAt),
-          amount: e.amount,
+          amount: intern(e.amount),
           fundId: intern(e.fundId),
-          recordedBenefitStart: e.benefitStart ?? null,
+          recordedBenefitStart: internedOrNull(e.benefitStart),
         };
         this.addPayment(resident, payment);
         this.receipts.set(e.receiptNo, payment);
@@ -201,9 +206,9 @@ export class AuditFold {
           kind: 'hardship-aid',
           year: e.year,
           date: intern(e.grantedAt),
-          amount: e.amount,
+          amount: intern(e.amount),
           fundId: intern(e.fundId),
-          recordedBenefitStart: e.benefitStart ?? null,
+          recordedBenefitStart: internedOrNull(e.benefitStart),
         };
         this.addPayment(resident, payment);
         return { type: 'SubsidyGranted', position, data: e, resident, payment };
@@ -345,17 +350,20 @@ export class AuditFold {
       position,
       enrollmentId: e.enrollmentId,
       year: e.year,
-      category: e.category,
-      birthDate: e.birthDate,
+      category: intern(e.category),
+      // Interned: a million residents' facts otherwise keep a million copies of a few thousand
+      // dates and 16 districts. (Texts only: an object shared between residents would be one
+      // object in a sealed state where a resumed audit's restored state has two.)
+      birthDate: intern(e.birthDate),
       hukou: e.hukou,
-      residenceDistrict: e.residenceDistrict,
+      residenceDistrict: intern(e.residenceDistrict),
       hardship: knownHardshipCodes(e.hardship),
       parents: Array.isArray(e.parents) && e.parents.length > 0 ? e.parents : NO_PARENTS,
-      enrolledAt: e.enrolledAt,
-      recordedFundId: e.fundId,
+      enrolledAt: intern(e.enrolledAt),
+      recordedFundId: intern(e.fundId),
       contributionExempt: e.contributionExempt,
-      contributionDue: e.contributionDue,
-      recordedBenefitStart: e.benefitStart ?? null,
+      contributionDue: intern(e.contributionDue),
+      recordedBenefitStart: internedOrNull(e.benefitStart),
     };
     resident.benefitStarts.delete(e.year);
     const list = resident.enrollments.get(e.year);
