@@ -53,6 +53,8 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
   let previousHash = context.previousHash;
   const provenance = { recordedAt: context.recordedAt, recordedBy: context.recordedBy, requestDigest: context.requestDigest };
   const provenanceJson = canonicalJson(provenance);
+  // Its members as JSON.stringify writes them inside the metadata (in the provenance's own order).
+  const provenanceMembers = JSON.stringify(provenance).slice(1, -1);
   const newEventId = context.newEventId ?? uuidV7;
   return events.map((event, index) => {
     const eventId = newEventId();
@@ -82,12 +84,36 @@ export function encodeEvents(events: DomainEvent[], context: EncodeContext): Eve
       hashVersion: CURRENT_HASH_VERSION,
     };
     previousHash = hash;
-    return encodedEvent(eventId, event.type, texts.stored, metadata, event.businessKey);
+    return encodedEvent(eventId, event.type, texts.stored, metadata, metadataText(metadata, provenanceMembers), event.businessKey);
   });
 }
 
+/**
+ * JSON.stringify(metadata), written from its parts: the provenance's members are the same for every
+ * event of a command, and the rest are a few strings. Anything but the shape encodeEvents builds
+ * (a member missing, the provenance empty) is left to JSON.stringify.
+ */
+export function metadataText(metadata: EventMetadata, provenanceMembers: string): string {
+  const { schemaVersion, businessKey, occurredAt, previousHash, hash, hashVersion } = metadata;
+  if (
+    typeof schemaVersion !== 'number' ||
+    typeof businessKey !== 'string' ||
+    typeof occurredAt !== 'string' ||
+    provenanceMembers === '' ||
+    typeof previousHash !== 'string' ||
+    typeof hash !== 'string' ||
+    typeof hashVersion !== 'number'
+  ) {
+    return JSON.stringify(metadata);
+  }
+  return (
+    `{"schemaVersion":${JSON.stringify(schemaVersion)},"businessKey":${JSON.stringify(businessKey)},"occurredAt":${JSON.stringify(occurredAt)},` +
+    `${provenanceMembers},"previousHash":${JSON.stringify(previousHash)},"hash":${JSON.stringify(hash)},"hashVersion":${JSON.stringify(hashVersion)}}`
+  );
+}
+
 /** `data` as an own, enumerable getter: a spread copy (`{ ...event }`) still carries it. */
-function encodedEvent(eventId: string, type: string, dataJson: string, metadata: EventMetadata, businessKey: string): EventToAppend {
+function encodedEvent(eventId: string, type: string, dataJson: string, metadata: EventMetadata, metadataJson: string, businessKey: string): EventToAppend {
   return {
     eventId,
     type,
@@ -96,6 +122,7 @@ function encodedEvent(eventId: string, type: string, dataJson: string, metadata:
     },
     dataJson,
     metadata: metadata as unknown as Record<string, unknown>,
+    metadataJson,
     businessKey,
   };
 }

@@ -97,7 +97,7 @@ function packEvent(packer: Packer, event: EventToAppend): void {
   packer.text(event.eventId);
   packer.text(event.type);
   packer.text(event.dataJson ?? JSON.stringify(event.data));
-  packer.text(JSON.stringify(event.metadata));
+  packer.text(event.metadataJson ?? JSON.stringify(event.metadata));
   packer.text(event.businessKey ?? null);
   packer.text(typeof hash === 'string' ? hash : null);
 }

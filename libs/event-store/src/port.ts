@@ -24,6 +24,8 @@ export interface EventToAppend {
    */
   dataJson?: string;
   metadata: Record<string, unknown>;
+  /** `metadata` already serialised as JSON.stringify would (byte for byte), when the writer has it; stores may ignore it. */
+  metadataJson?: string;
   /** Globally unique business key (e.g. `contribution:R-001`); a second event with it is refused. */
   businessKey?: string;
 }

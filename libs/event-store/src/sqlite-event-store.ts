@@ -69,7 +69,7 @@ export function encodeEvent(event: EventToAppend): EncodedEvent {
     eventId: event.eventId,
     type: event.type,
     dataJson: event.dataJson ?? JSON.stringify(event.data),
-    metadataJson: JSON.stringify(event.metadata),
+    metadataJson: event.metadataJson ?? JSON.stringify(event.metadata),
     businessKey: event.businessKey ?? null,
     hash: typeof hash === 'string' ? hash : null,
   };
