@@ -30,7 +30,7 @@ export interface BenefitStart {
 export function benefitStartOf(policy: Policy, enrollment: EnrollmentFact, payments: readonly PaymentFact[]): BenefitStart {
   const ordered = [...payments].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.position < b.position ? -1 : 1));
   const amounts = ordered.map((payment) => money(payment.amount));
-  const paid = amounts.reduce((total, amount) => total.plus(amount), ZERO as Money);
+  const paid = sharedAmount(amounts.reduce((total, amount) => total.plus(amount), ZERO as Money));
   const due = money(enrollment.contributionDue);
   let paidUpOn: string | null = null;
   let completedBy: PaymentFact | null = null;
@@ -51,6 +51,24 @@ export function benefitStartOf(policy: Policy, enrollment: EnrollmentFact, payme
   }
   // Interned: the start is a computed date string, kept per resident and year in the cache.
   return { start: paidUpOn === null ? null : intern(startFromPaidUpDate(policy, enrollment, paidUpOn)), paidUpOn, paid, completedBy };
+}
+
+/** Net amounts paid, one Decimal per value (decimal.js never changes one): most residents pay the same few. */
+const sharedAmounts = new Map<string, Money>();
+const SHARED_AMOUNTS_LIMIT = 10_000;
+
+/**
+ * The first Decimal of the same value and sign, kept in a million residents' benefit starts instead
+ * of a Decimal each (the shared ZERO stays itself). Benefit starts are a cache the sealed state
+ * leaves out (records.ts), so sharing them between residents changes no seal.
+ */
+function sharedAmount(amount: Money): Money {
+  if (amount === ZERO) return amount;
+  const key = `${amount.isNegative() ? '-' : ''}${amount.toString()}`;
+  const known = sharedAmounts.get(key);
+  if (known !== undefined) return known;
+  if (sharedAmounts.size < SHARED_AMOUNTS_LIMIT) sharedAmounts.set(key, amount);
+  return amount;
 }
 
 export function startFromPaidUpDate(policy: Policy, enrollment: EnrollmentFact, paidUpOn: string): string {
