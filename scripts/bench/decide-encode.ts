@@ -1,10 +1,9 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { BatchImporter, LedgerService } from '@ledger/application';
-import type { LedgerCommand } from '@ledger/domain';
 import type { AppendResult, EventStorePort, StoredEvent, StreamAppend } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
-import { SyntheticYear } from '../synthetic/year';
+import { feedYearTransactionByTransaction } from './support/feed-year';
 
 /**
  * The import's decide + encode path alone: a synthetic year fed through BatchImporter (prepare,
@@ -74,39 +73,18 @@ async function main(): Promise<void> {
   const recordedBy = { subject: 'decide-encode-bench', role: 'clerk' as const };
   const started = process.cpuUsage();
   let cpuUs = 0;
-  let events = 0;
-  // As import-year.ts gathers them (1,000-command batches of one day, up to 10,000 commands a
-  // transaction), but each awaited before the next is generated, so the CPU timed is the import's.
-  let pending: { commands: LedgerCommand[]; recordedAt: string[]; segment: number[] } = { commands: [], recordedAt: [], segment: [] };
-  const commit = async () => {
-    const transaction = pending;
-    if (transaction.commands.length === 0) return;
-    pending = { commands: [], recordedAt: [], segment: [] };
-    const before = process.cpuUsage();
-    const outcome = await importer.importBatch(transaction.commands, recordedBy, {
-      recordedAtOf: (index) => transaction.recordedAt[index],
-      segmentOf: (index) => transaction.segment[index],
-    });
-    const used = process.cpuUsage(before);
-    cpuUs += used.user + used.system;
-    if (outcome.refused.length > 0) throw new Error(`refused: ${outcome.refused[0].error.message}`);
-    events += outcome.created;
-  };
-  let segment = 0;
-  for (const day of new SyntheticYear(policy, { residents, seed }).days()) {
-    const recordedAt = new Date(`${day.date}T10:00:00+08:00`).toISOString();
-    for (let from = 0; from < day.commands.length; from += 1000) {
-      const batch = day.commands.slice(from, from + 1000);
-      if (pending.commands.length + batch.length > 10_000) await commit();
-      segment += 1;
-      for (const command of batch) {
-        pending.commands.push(command);
-        pending.recordedAt.push(recordedAt);
-        pending.segment.push(segment);
-      }
-    }
-  }
-  await commit();
+  const events = await feedYearTransactionByTransaction(importer, policy, {
+    residents,
+    seed,
+    recordedBy,
+    measure: async (importTransaction) => {
+      const before = process.cpuUsage();
+      const outcome = await importTransaction();
+      const used = process.cpuUsage(before);
+      cpuUs += used.user + used.system;
+      return outcome;
+    },
+  });
   const total = process.cpuUsage(started);
   await new Promise((resolve) => setTimeout(resolve, 200));
   (globalThis as { gc?: () => void }).gc?.();

@@ -2,10 +2,9 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BatchImporter, LedgerService } from '@ledger/application';
-import type { LedgerCommand } from '@ledger/domain';
 import { SqliteEventStore, SqliteWriterThread } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
-import { SyntheticYear } from '../synthetic/year';
+import { feedYearTransactionByTransaction } from './support/feed-year';
 
 /**
  * The import's main thread alone, into a real store: a synthetic year fed through
@@ -46,39 +45,20 @@ async function main(): Promise<void> {
   const started = process.cpuUsage();
   let mainUs = 0;
   let processUs = 0;
-  let events = 0;
-  let pending: { commands: LedgerCommand[]; recordedAt: string[]; segment: number[] } = { commands: [], recordedAt: [], segment: [] };
-  const commit = async () => {
-    const transaction = pending;
-    if (transaction.commands.length === 0) return;
-    pending = { commands: [], recordedAt: [], segment: [] };
-    const before = process.cpuUsage();
-    const beforeMain = threadCpuUs();
-    const outcome = await importer.importBatch(transaction.commands, recordedBy, {
-      recordedAtOf: (index) => transaction.recordedAt[index],
-      segmentOf: (index) => transaction.segment[index],
-    });
-    mainUs += threadCpuUs() - beforeMain;
-    const used = process.cpuUsage(before);
-    processUs += used.user + used.system;
-    if (outcome.refused.length > 0) throw new Error(`refused: ${outcome.refused[0].error.message}`);
-    events += outcome.created;
-  };
-  let segment = 0;
-  for (const day of new SyntheticYear(policy, { residents, seed }).days()) {
-    const recordedAt = new Date(`${day.date}T10:00:00+08:00`).toISOString();
-    for (let from = 0; from < day.commands.length; from += 1000) {
-      const batch = day.commands.slice(from, from + 1000);
-      if (pending.commands.length + batch.length > 10_000) await commit();
-      segment += 1;
-      for (const command of batch) {
-        pending.commands.push(command);
-        pending.recordedAt.push(recordedAt);
-        pending.segment.push(segment);
-      }
-    }
-  }
-  await commit();
+  const events = await feedYearTransactionByTransaction(importer, policy, {
+    residents,
+    seed,
+    recordedBy,
+    measure: async (importTransaction) => {
+      const before = process.cpuUsage();
+      const beforeMain = threadCpuUs();
+      const outcome = await importTransaction();
+      mainUs += threadCpuUs() - beforeMain;
+      const used = process.cpuUsage(before);
+      processUs += used.user + used.system;
+      return outcome;
+    },
+  });
   const total = process.cpuUsage(started);
   const wallMs = performance.now() - startedAt;
   load.push(loadavg()[0]);
