@@ -94,6 +94,25 @@ describe('canonicalJson', () => {
     expect(eventHash(GENESIS_HASH, content)).toBe(expected);
   });
 
+  it('hashes the text the array-joined form hashed, members missing (an old or tampered event) included', () => {
+    const joined = (previous: unknown, c: Record<string, unknown>, dataJson: unknown, provenanceJson: unknown) => {
+      const lines = [previous, c.stream, String(c.revision), c.eventId, c.type, String(c.schemaVersion), c.businessKey, c.occurredAt, dataJson];
+      if (provenanceJson !== undefined) lines.push(provenanceJson);
+      return sha256Hex(lines.join('\n'));
+    };
+    const full = { stream: 's', revision: 3, eventId: 'e', type: 'T', schemaVersion: 1, businessKey: 'k', occurredAt: '2025-01-01' };
+    const cases: Array<[unknown, Record<string, unknown>, unknown, unknown]> = [
+      [GENESIS_HASH, full, '{"a":1}', undefined],
+      [GENESIS_HASH, full, '{"a":1}', '{"p":2}'],
+      [undefined, { ...full, businessKey: undefined, stream: null }, null, null],
+      [GENESIS_HASH, { ...full, revision: undefined, schemaVersion: null, occurredAt: undefined }, '住院\u2028', '{}'],
+      [GENESIS_HASH, {}, undefined, undefined],
+    ];
+    for (const [previous, content, dataJson, provenanceJson] of cases) {
+      expect(eventHashOfText(previous as string, content as never, dataJson as string, provenanceJson as string | undefined)).toBe(joined(previous, content, dataJson, provenanceJson));
+    }
+  });
+
   it('covers who recorded an event, when and from which request under hash version 2', () => {
     const content = contentWith({ receiptNo: 'R-1', amount: '380.00' });
     const provenance = { recordedAt: '2025-01-02T02:00:00.000Z', recordedBy: { subject: 'clerk-7', role: 'clerk' }, requestDigest: 'ab'.repeat(32) };

@@ -217,17 +217,12 @@ export function eventHashOfText(
   dataJson: string,
   provenanceJson: string | undefined,
 ): string {
-  const lines = [
-    previousHash,
-    content.stream,
-    String(content.revision),
-    content.eventId,
-    content.type,
-    String(content.schemaVersion),
-    content.businessKey,
-    content.occurredAt,
-    dataJson,
-  ];
-  if (provenanceJson !== undefined) lines.push(provenanceJson);
-  return sha256Hex(lines.join('\n'));
+  // The lines once joined by '\n' from an array, concatenated as one expression (no array per
+  // event) into the same text: null and undefined members as '' where join wrote them so (an old or
+  // tampered event read back may lack one), revision and schema version through String() as before.
+  const c = content;
+  const text =
+    `${previousHash ?? ''}\n${c.stream ?? ''}\n${String(c.revision)}\n${c.eventId ?? ''}\n${c.type ?? ''}\n` +
+    `${String(c.schemaVersion)}\n${c.businessKey ?? ''}\n${c.occurredAt ?? ''}\n${dataJson ?? ''}`;
+  return sha256Hex(provenanceJson === undefined ? text : `${text}\n${provenanceJson ?? ''}`);
 }
