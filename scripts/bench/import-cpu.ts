@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BatchImporter, LedgerService } from '@ledger/application';
 import { SqliteEventStore, SqliteWriterThread } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { feedYearTransactionByTransaction } from './support/feed-year';
+import { threadCpuUs } from './support/thread-cpu';
 
 /**
  * The import's main thread alone, into a real store: a synthetic year fed through
@@ -18,13 +19,6 @@ import { feedYearTransactionByTransaction } from './support/feed-year';
  * Prints the main thread's CPU µs an event inside importBatch (utime + stime of the thread, from
  * /proc/thread-self/stat), the whole process's, and the load average. DIR is emptied first.
  */
-function threadCpuUs(): number {
-  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the line (12 and 13 after the state field), in clock ticks.
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
 async function main(): Promise<void> {
   const residents = Number(process.argv[2] ?? 20000);
   const dir = process.argv[3];

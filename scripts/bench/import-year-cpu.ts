@@ -1,15 +1,16 @@
-import { readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { rmSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, SqliteWriterThread } from '@ledger/event-store';
 import { loadPolicy } from '@ledger/policy';
 import { importSyntheticYear } from '../synthetic/import-year';
 import { SyntheticYear } from '../synthetic/year';
+import { threadCpuUs } from './support/thread-cpu';
 
 /**
  * The import's CPU per event, end to end (decide + encode + hand-off + append, full durability),
  * pipelined as `npm run generate` and the bench run it (import-cpu.ts awaits each transaction),
- * into a fresh store file, as `npm run generate` runs it (writer thread unless --no-writer-thread):
+ * into a fresh store file (writer thread unless --no-writer-thread):
  *
  *   node dist/scripts/bench/import-year-cpu.js RESIDENTS DIR [--no-writer-thread] [SEED]
  *
@@ -24,10 +25,10 @@ async function main(): Promise<void> {
   const seed = Number(process.argv.slice(4).find((a) => /^\d+$/.test(a)) ?? 2025);
   const policy = loadPolicy();
 
-  const genBefore = mainThreadCpuMs();
+  const genBefore = threadCpuUs() / 1000;
   let generated = 0;
   for (const day of new SyntheticYear(policy, { residents, seed }).days()) generated += day.commands.length;
-  const generationCpuMs = mainThreadCpuMs() - genBefore;
+  const generationCpuMs = threadCpuUs() / 1000 - genBefore;
 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -35,11 +36,11 @@ async function main(): Promise<void> {
   const store = new SqliteEventStore({ file });
   const writer = writerThread ? new SqliteWriterThread(file) : undefined;
   const load = loadavg()[0];
-  const mainBefore = mainThreadCpuMs();
+  const mainBefore = threadCpuUs() / 1000;
   const processBefore = process.cpuUsage();
   const result = await importSyntheticYear({ residents, seed, store, policy, writer });
   await writer?.close();
-  const mainMs = mainThreadCpuMs() - mainBefore;
+  const mainMs = threadCpuUs() / 1000 - mainBefore;
   const proc = process.cpuUsage(processBefore);
   await store.close();
   const events = result.events;
@@ -62,14 +63,6 @@ async function main(): Promise<void> {
       load: [load, loadavg()[0]].map((l) => +l.toFixed(2)),
     })}\n`,
   );
-}
-
-/** This thread's user + system CPU (ms) from /proc: the writer thread's is not in it. */
-function mainThreadCpuMs(): number {
-  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the stat line (11 and 12 after the name), in clock ticks.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 main().catch((error) => {
