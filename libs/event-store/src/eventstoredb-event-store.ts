@@ -163,6 +163,23 @@ const PENDING_POLL_MS = 50;
 const BUSINESS_KEY_LOOKUPS_AT_ONCE = 64;
 
 /**
+ * Looks each distinct name up, BUSINESS_KEY_LOOKUPS_AT_ONCE at a time (an import batch asks about
+ * ~1,000; all at once would open that many reads), keeping the ones that found something.
+ */
+async function lookUpEach<T>(names: readonly string[], lookUp: (name: string) => Promise<T | null | undefined>): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  const unique = [...new Set(names)];
+  for (let from = 0; from < unique.length; from += BUSINESS_KEY_LOOKUPS_AT_ONCE) {
+    const chunk = unique.slice(from, from + BUSINESS_KEY_LOOKUPS_AT_ONCE);
+    const answers = await Promise.all(chunk.map(lookUp));
+    answers.forEach((answer, index) => {
+      if (answer !== null && answer !== undefined) found.set(chunk[index], answer);
+    });
+  }
+  return found;
+}
+
+/**
  * The EventStoreDB adapter (client @eventstore/db-client v6, server 22.6+ for positions on stream
  * reads). Streams, revisions, atomic appends, optimistic concurrency and event-id idempotence are
  * ESDB's own; business-key uniqueness and strictly-after reads are built on top, see above.
@@ -435,31 +452,13 @@ export class EventStoreDbEventStore implements EventStorePort {
    */
   async findByBusinessKeys(businessKeys: readonly string[]): Promise<Map<string, StoredEvent>> {
     this.assertOpen();
-    const found = new Map<string, StoredEvent>();
-    const unique = [...new Set(businessKeys)];
-    for (let from = 0; from < unique.length; from += BUSINESS_KEY_LOOKUPS_AT_ONCE) {
-      const keys = unique.slice(from, from + BUSINESS_KEY_LOOKUPS_AT_ONCE);
-      const holders = await Promise.all(keys.map((key) => this.findByBusinessKey(key)));
-      holders.forEach((holder, index) => {
-        if (holder) found.set(keys[index], holder);
-      });
-    }
-    return found;
+    return lookUpEach(businessKeys, (key) => this.findByBusinessKey(key));
   }
 
   /** Each stream's last event read backwards, a bounded number at a time (no query across streams). */
   async streamRevisions(streams: readonly string[]): Promise<Map<string, number>> {
     this.assertOpen();
-    const found = new Map<string, number>();
-    const unique = [...new Set(streams)];
-    for (let from = 0; from < unique.length; from += BUSINESS_KEY_LOOKUPS_AT_ONCE) {
-      const names = unique.slice(from, from + BUSINESS_KEY_LOOKUPS_AT_ONCE);
-      const revisions = await Promise.all(names.map((stream) => this.currentRevision(stream)));
-      revisions.forEach((revision, index) => {
-        if (revision !== null) found.set(names[index], revision);
-      });
-    }
-    return found;
+    return lookUpEach(streams, (stream) => this.currentRevision(stream));
   }
 
   async findByBusinessKey(businessKey: string): Promise<StoredEvent | undefined> {
