@@ -8,8 +8,8 @@ import { deserializeAppendError, type WriterData, type WriterReply, type WriterR
 /**
  * The embedded store's appends on a thread of their own (the machine's second core): a worker
  * with its own connection to the same file commits one transaction while the caller decides and
- * encodes the next. The caller hands over the columns' texts packed in one string and one
- * transferred array (PackedAppends), not objects.
+ * encodes the next. The caller hands over the columns' texts as UTF-8 in one transferred buffer,
+ * their lengths in another (PackedAppends), not objects.
  *
  * Durability is the store's: each submission is one transaction committed with synchronous=FULL
  * before its ticket resolves, in the order submitted, so a crash loses only submissions whose
