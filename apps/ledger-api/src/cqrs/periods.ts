@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler, IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { ClosePeriod, ConfirmBankBalance, FundId, RecordedBy } from '@ledger/domain';
+import type { ClosePeriod, ConfirmBankBalance, FundId, LedgerEvent, RecordedBy } from '@ledger/domain';
 import { CommandOutcome, PeriodService } from '@ledger/application';
 import { ProjectionRunner } from '@ledger/projections';
 import { resultOf } from '../http/results';
@@ -19,6 +19,11 @@ export class ConfirmBankBalanceCommand {
 }
 
 export class ListPeriodsQuery {}
+
+/** A recorded close or confirmation as its command answered, with when it was recorded and where it is. */
+function asRecorded(event: LedgerEvent): Record<string, unknown> {
+  return { ...resultOf(event), recordedAt: event.metadata.recordedAt, position: Number(event.position) };
+}
 
 export class ListBankConfirmationsQuery {
   constructor(readonly fundId: FundId) {}
@@ -59,7 +64,7 @@ export class ListPeriodsHandler implements IQueryHandler<ListPeriodsQuery> {
   constructor(private readonly periods: PeriodService) {}
 
   async execute(): Promise<Array<Record<string, unknown>>> {
-    return (await this.periods.closedPeriods()).map((event) => ({ ...resultOf(event), recordedAt: event.metadata.recordedAt, position: Number(event.position) }));
+    return (await this.periods.closedPeriods()).map(asRecorded);
   }
 }
 
@@ -69,12 +74,7 @@ export class ListBankConfirmationsHandler implements IQueryHandler<ListBankConfi
   constructor(private readonly periods: PeriodService) {}
 
   async execute({ fundId }: ListBankConfirmationsQuery): Promise<Array<Record<string, unknown>>> {
-    return (await this.periods.bankConfirmations(fundId)).map((event) => ({
-      ...resultOf(event),
-      recordedAt: event.metadata.recordedAt,
-      recordedBy: event.metadata.recordedBy.subject,
-      position: Number(event.position),
-    }));
+    return (await this.periods.bankConfirmations(fundId)).map((event) => ({ ...asRecorded(event), recordedBy: event.metadata.recordedBy.subject }));
   }
 }
 
